@@ -1,0 +1,135 @@
+/**
+ * Every environment variable the sidecar, its layer wrapper and its CLI read or set, in one place.
+ * The README's table is checked against `ENVIRONMENT_VARIABLES` by a test, so add new ones here first.
+ */
+
+export interface EnvironmentVariable {
+  readonly name: string;
+  /** Who reads it: the extension process, the exec wrapper (runtime side), or both. */
+  readonly readBy: "extension" | "wrapper" | "extension and wrapper" | "set by wrapper";
+  readonly default?: string;
+  readonly description: string;
+}
+
+export const ENV = {
+  config: "CREDENTIALS_SIDECAR_CONFIG",
+  roleArn: "CREDENTIALS_SIDECAR_ROLE_ARN",
+  roleSessionName: "CREDENTIALS_SIDECAR_ROLE_SESSION_NAME",
+  externalId: "CREDENTIALS_SIDECAR_EXTERNAL_ID",
+  sourceIdentity: "CREDENTIALS_SIDECAR_SOURCE_IDENTITY",
+  durationSeconds: "CREDENTIALS_SIDECAR_DURATION_SECONDS",
+  roleRegion: "CREDENTIALS_SIDECAR_REGION",
+  port: "CREDENTIALS_SIDECAR_PORT",
+  runtimeDir: "CREDENTIALS_SIDECAR_RUNTIME_DIR",
+  logLevel: "CREDENTIALS_SIDECAR_LOG_LEVEL",
+  keepExecutionRole: "CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE",
+  rolesUrl: "CREDENTIALS_SIDECAR_ROLES_URL",
+  executionRoleAccessKeyId: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_ACCESS_KEY_ID",
+  executionRoleSecretAccessKey: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_SECRET_ACCESS_KEY",
+  executionRoleSessionToken: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_SESSION_TOKEN",
+  node: "CREDENTIALS_SIDECAR_NODE",
+  // Set by Lambda or by the user for the SDKs; read here, never defined by us.
+  runtimeApi: "AWS_LAMBDA_RUNTIME_API",
+  functionName: "AWS_LAMBDA_FUNCTION_NAME",
+  functionVersion: "AWS_LAMBDA_FUNCTION_VERSION",
+  lambdaLogLevel: "AWS_LAMBDA_LOG_LEVEL",
+  region: "AWS_REGION",
+  defaultRegion: "AWS_DEFAULT_REGION",
+  endpointUrlSts: "AWS_ENDPOINT_URL_STS",
+  endpointUrl: "AWS_ENDPOINT_URL",
+  containerCredentialsFullUri: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  containerAuthorizationToken: "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  containerAuthorizationTokenFile: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+} as const;
+
+export const DEFAULT_PORT = 9770;
+export const DEFAULT_RUNTIME_DIR = "/tmp/credentials-sidecar";
+export const DEFAULT_CONFIG_PATHS = ["/var/task/credentials-sidecar.yaml", "/opt/credentials-sidecar.yaml"];
+
+export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
+  {
+    name: ENV.config,
+    readBy: "extension",
+    default: DEFAULT_CONFIG_PATHS.join(", then "),
+    description: "Path of the YAML config file.",
+  },
+  {
+    name: ENV.roleArn,
+    readBy: "extension",
+    description: "Configure one role named `default` without a file (ignored when a config file exists).",
+  },
+  { name: ENV.roleSessionName, readBy: "extension", description: "`RoleSessionName` of that role." },
+  { name: ENV.externalId, readBy: "extension", description: "`ExternalId` of that role." },
+  { name: ENV.sourceIdentity, readBy: "extension", description: "`SourceIdentity` of that role." },
+  { name: ENV.durationSeconds, readBy: "extension", description: "`DurationSeconds` of that role." },
+  { name: ENV.roleRegion, readBy: "extension", description: "STS region of that role." },
+  {
+    name: ENV.port,
+    readBy: "extension and wrapper",
+    default: String(DEFAULT_PORT),
+    description: "Port of the credentials server on 127.0.0.1.",
+  },
+  {
+    name: ENV.runtimeDir,
+    readBy: "extension and wrapper",
+    default: DEFAULT_RUNTIME_DIR,
+    description: "Folder (mode 0700) where the extension leaves the token and endpoint for the wrapper.",
+  },
+  {
+    name: ENV.logLevel,
+    readBy: "extension",
+    default: "`AWS_LAMBDA_LOG_LEVEL`, else `info`",
+    description: "`debug`, `info`, `warn` or `error`.",
+  },
+  {
+    name: ENV.keepExecutionRole,
+    readBy: "wrapper",
+    default: "false",
+    description:
+      "`true`: the wrapper leaves the execution role as the SDKs' default and only adds the token and roles URL.",
+  },
+  {
+    name: ENV.node,
+    readBy: "wrapper",
+    default: "the layer's `node`",
+    description: "The `node` binary the layer's launcher runs the extension with.",
+  },
+  {
+    name: ENV.rolesUrl,
+    readBy: "set by wrapper",
+    description: "`http://127.0.0.1:<port>/roles/`: append a role name for its container-credentials URL.",
+  },
+  {
+    name: ENV.executionRoleAccessKeyId,
+    readBy: "set by wrapper",
+    description: "The execution role's `AWS_ACCESS_KEY_ID`, kept for code that still needs it.",
+  },
+  {
+    name: ENV.executionRoleSecretAccessKey,
+    readBy: "set by wrapper",
+    description: "The execution role's `AWS_SECRET_ACCESS_KEY`.",
+  },
+  {
+    name: ENV.executionRoleSessionToken,
+    readBy: "set by wrapper",
+    description: "The execution role's `AWS_SESSION_TOKEN`.",
+  },
+  {
+    name: ENV.containerCredentialsFullUri,
+    readBy: "set by wrapper",
+    description:
+      "The default role's URL for every SDK. When the extension sees it pointing at itself it ignores it for its own base credentials.",
+  },
+  {
+    name: ENV.containerAuthorizationToken,
+    readBy: "set by wrapper",
+    description:
+      "The token SDKs send. If you set it on the function yourself, the extension adopts it instead of generating one.",
+  },
+];
+
+/** Reads a variable, treating an empty value as unset (Lambda consoles make empty values easy to leave). */
+export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
