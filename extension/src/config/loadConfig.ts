@@ -1,0 +1,95 @@
+import { readFileSync, statSync } from "node:fs";
+import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../env.js";
+import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
+import { MAX_CONFIG_BYTES, parseConfigBytes } from "./parseYaml.js";
+import type { ConfigProblem, SidecarConfig } from "./types.js";
+import { validateConfig } from "./validate.js";
+
+export type LoadResult =
+  | { readonly ok: true; readonly config: SidecarConfig; readonly source: string; readonly notes: string[] }
+  | { readonly ok: false; readonly source: string; readonly problems: readonly ConfigProblem[] };
+
+/**
+ * Finds and validates the config: $CREDENTIALS_SIDECAR_CONFIG, else the first default path that
+ * exists, else the CREDENTIALS_SIDECAR_ROLE_ARN variables.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  defaultPaths: readonly string[] = DEFAULT_CONFIG_PATHS,
+): LoadResult {
+  const explicit = readEnv(env, ENV.config);
+  const path = explicit ?? defaultPaths.find(isFile);
+  const fromEnv = configFromEnvironment(env);
+  if (path !== undefined) {
+    const result = loadConfigFile(path);
+    if (result.ok && fromEnv !== undefined) {
+      return { ...result, notes: [`${ENV.roleArn} is ignored because the config file ${path} is used`] };
+    }
+    return result;
+  }
+  if (fromEnv === undefined) {
+    return {
+      ok: false,
+      source: "configuration",
+      problems: [
+        {
+          path: "",
+          message: `no config found: set ${ENV.roleArn}, or ship ${defaultPaths.join(" or ")}, or point ${ENV.config} at a file`,
+        },
+      ],
+    };
+  }
+  const result = validateConfig(fromEnv.value);
+  const source = "environment variables";
+  if (fromEnv.problems.length > 0 || !result.ok) {
+    const problems = [...fromEnv.problems, ...(result.ok ? [] : result.problems)]
+      .map((p) => ({ path: environmentPath(p.path), message: p.message }))
+      // A non-numeric duration also fails the schema's type check; the first message says it better.
+      .filter((p, i, all) => all.findIndex((q) => q.path === p.path) === i);
+    return { ok: false, source, problems };
+  }
+  return { ok: true, config: result.config, source, notes: [] };
+}
+
+export function loadConfigFile(path: string): LoadResult {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).size > MAX_CONFIG_BYTES) {
+      return {
+        ok: false,
+        source: path,
+        problems: [{ path: "", message: `is larger than ${MAX_CONFIG_BYTES} bytes` }],
+      };
+    }
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "does not exist"
+        : code === "EACCES"
+          ? "is not readable (permission denied)"
+          : `cannot be read (${code ?? (error as Error).message})`;
+    return { ok: false, source: path, problems: [{ path: "", message: reason }] };
+  }
+  const parsed = parseConfigBytes(bytes);
+  if (!parsed.ok) return { ok: false, source: path, problems: parsed.problems };
+  const result = validateConfig(parsed.value);
+  return result.ok
+    ? { ok: true, config: result.config, source: path, notes: [] }
+    : { ok: false, source: path, problems: result.problems };
+}
+
+/** One line per problem: `file: roles.reader.DurationSeconds: must be at most 43200`. */
+export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  ${p.path === "" ? "" : `${p.path}: `}${p.message}`);
+  return `Invalid config (${source}), ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${lines.join("\n")}`;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

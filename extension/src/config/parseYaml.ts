@@ -1,0 +1,57 @@
+import { parseDocument, visit } from "yaml";
+import type { ConfigProblem } from "./types.js";
+
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases are legitimate (shared Tags, say), but a few dozen cover any real config; more is a bomb. */
+const MAX_ALIASES = 200;
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; problems: ConfigProblem[] };
+
+/** Parses config bytes as UTF-8 YAML (JSON is YAML too); syntax errors name line and column. */
+export function parseConfigBytes(bytes: Uint8Array): ParseResult {
+  if (bytes.byteLength > MAX_CONFIG_BYTES) {
+    return fail(`is ${bytes.byteLength} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return fail("is not valid UTF-8");
+  }
+  if (text.trim() === "") return fail("is empty; it needs a roles: mapping");
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  const errors = [...document.errors, ...document.warnings];
+  if (errors.length > 0) {
+    return {
+      ok: false,
+      problems: errors.map((error) => {
+        const position = error.linePos?.[0];
+        const where = position ? `line ${position.line}, column ${position.col}` : "";
+        return {
+          path: where,
+          message: `YAML ${error.name === "YAMLWarning" ? "warning" : "syntax error"}: ${firstLine(error.message)}`,
+        };
+      }),
+    };
+  }
+  let aliases = 0;
+  visit(document, {
+    Alias() {
+      aliases++;
+    },
+  });
+  if (aliases > MAX_ALIASES) return fail(`uses ${aliases} YAML aliases; at most ${MAX_ALIASES} are allowed`);
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: MAX_ALIASES }) };
+  } catch (error) {
+    return fail(`YAML: ${firstLine((error as Error).message)}`);
+  }
+}
+
+function fail(message: string): ParseResult {
+  return { ok: false, problems: [{ path: "", message }] };
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

@@ -1,0 +1,197 @@
+import { allowedKeysAt } from "./schemaKeys.js";
+import { schemaProblems } from "./schemaProblems.js";
+import type { AssumeRoleParameters, ConfigProblem, RoleConfig, SidecarConfig, Tag } from "./types.js";
+import {
+  DEFAULT_DURATION_SECONDS,
+  DEFAULT_REFRESH_BEFORE_EXPIRY_SECONDS,
+  MAX_CHAINED_DURATION_SECONDS,
+  MAX_PACKED_POLICY_CHARACTERS,
+} from "./types.js";
+
+export type ValidationResult =
+  | { readonly ok: true; readonly config: SidecarConfig }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+type RawRole = Record<string, unknown>;
+
+/** Checks a parsed config against the schema and the rules a schema cannot express; never throws. */
+export function validateConfig(input: unknown): ValidationResult {
+  const problems = [...schemaProblems(input, allowedKeysAt)];
+  if (!isObject(input) || !isObject(input.roles)) {
+    return problems.length > 0
+      ? { ok: false, problems }
+      : { ok: false, problems: [{ path: "roles", message: "is required" }] };
+  }
+  const rawRoles = input.roles as Record<string, unknown>;
+  problems.push(...defaultRoleProblems(input.default, rawRoles));
+  for (const [name, role] of Object.entries(rawRoles)) {
+    if (isObject(role)) problems.push(...roleProblems(name, role, rawRoles));
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: normalise(input.default, rawRoles as Record<string, RawRole>) };
+}
+
+function defaultRoleProblems(defaultRole: unknown, roles: Record<string, unknown>): ConfigProblem[] {
+  if (typeof defaultRole !== "string" || Object.hasOwn(roles, defaultRole)) return [];
+  return [{ path: "default", message: `names no role in roles (have: ${Object.keys(roles).join(", ")})` }];
+}
+
+function roleProblems(name: string, role: RawRole, roles: Record<string, unknown>): ConfigProblem[] {
+  const at = (key: string) => `roles.${name}.${key}`;
+  const problems: ConfigProblem[] = [];
+  const chain = sourceChain(name, roles);
+  if (typeof role.source === "string") {
+    if (!Object.hasOwn(roles, role.source)) {
+      problems.push({
+        path: at("source"),
+        message: `names no role in roles (have: ${Object.keys(roles).join(", ")})`,
+      });
+    } else if (chain.cycle) {
+      problems.push({ path: at("source"), message: `forms a cycle: ${chain.names.join(" -> ")}` });
+    }
+    if (typeof role.DurationSeconds === "number" && role.DurationSeconds > MAX_CHAINED_DURATION_SECONDS) {
+      problems.push({
+        path: at("DurationSeconds"),
+        message: `must be at most ${MAX_CHAINED_DURATION_SECONDS} for a chained role (source: ${role.source}); STS limits role chaining to one hour`,
+      });
+    }
+    const inherited = inheritedSourceIdentity(chain.names.slice(1), roles);
+    if (
+      typeof role.SourceIdentity === "string" &&
+      inherited !== undefined &&
+      inherited.identity !== role.SourceIdentity
+    ) {
+      problems.push({
+        path: at("SourceIdentity"),
+        message: `must equal ${inherited.identity} (set on roles.${inherited.role}); a source identity cannot change along a role chain`,
+      });
+    }
+  }
+  problems.push(...policyProblems(at("Policy"), role.Policy));
+  problems.push(...tagProblems(name, role));
+  return problems;
+}
+
+/** The role and the roles it chains from, in order; stops at a cycle or a missing role. */
+function sourceChain(name: string, roles: Record<string, unknown>): { names: string[]; cycle: boolean } {
+  const names = [name];
+  let current: unknown = roles[name];
+  while (isObject(current) && typeof current.source === "string" && Object.hasOwn(roles, current.source)) {
+    if (names.includes(current.source)) return { names: [...names, current.source], cycle: true };
+    names.push(current.source);
+    current = roles[current.source];
+  }
+  return { names, cycle: false };
+}
+
+function inheritedSourceIdentity(ancestors: string[], roles: Record<string, unknown>) {
+  for (const role of ancestors) {
+    const raw = roles[role];
+    if (isObject(raw) && typeof raw.SourceIdentity === "string")
+      return { role, identity: raw.SourceIdentity };
+  }
+  return undefined;
+}
+
+function policyProblems(path: string, policy: unknown): ConfigProblem[] {
+  let document: unknown = policy;
+  if (typeof policy === "string") {
+    try {
+      document = JSON.parse(policy);
+    } catch (error) {
+      return [{ path, message: `is not valid JSON: ${(error as Error).message}` }];
+    }
+    if (!isObject(document)) return [{ path, message: "must be a JSON object (a policy document)" }];
+  }
+  if (!isObject(document)) return [];
+  const packed = JSON.stringify(document).length;
+  if (packed > MAX_PACKED_POLICY_CHARACTERS) {
+    return [
+      {
+        path,
+        message: `is ${packed} characters once minified; STS allows at most ${MAX_PACKED_POLICY_CHARACTERS}`,
+      },
+    ];
+  }
+  return [];
+}
+
+function tagProblems(name: string, role: RawRole): ConfigProblem[] {
+  const tags = normaliseTags(role.Tags);
+  if (tags === undefined) {
+    return Array.isArray(role.TransitiveTagKeys) && role.TransitiveTagKeys.length > 0
+      ? [{ path: `roles.${name}.TransitiveTagKeys`, message: "needs Tags to name" }]
+      : [];
+  }
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    // STS treats tag keys case-insensitively, so Team and team collide.
+    const folded = tag.Key.toLowerCase();
+    if (seen.has(folded))
+      problems.push({
+        path: `roles.${name}.Tags`,
+        message: `has the key ${tag.Key} twice (keys are case-insensitive)`,
+      });
+    seen.add(folded);
+  }
+  const keys = Array.isArray(role.TransitiveTagKeys) ? role.TransitiveTagKeys : [];
+  keys.forEach((key, index) => {
+    if (typeof key === "string" && !seen.has(key.toLowerCase())) {
+      problems.push({
+        path: `roles.${name}.TransitiveTagKeys[${index}]`,
+        message: `names ${key}, which is not in Tags`,
+      });
+    }
+  });
+  return problems;
+}
+
+function normaliseTags(tags: unknown): Tag[] | undefined {
+  if (Array.isArray(tags))
+    return tags.filter(isObject).map((t) => ({ Key: String(t.Key), Value: String(t.Value) }));
+  if (isObject(tags)) return Object.entries(tags).map(([Key, Value]) => ({ Key, Value: String(Value) }));
+  return undefined;
+}
+
+function normalise(defaultRole: unknown, raw: Record<string, RawRole>): SidecarConfig {
+  const roles = new Map<string, RoleConfig>();
+  for (const [name, role] of Object.entries(raw)) {
+    const parameters: AssumeRoleParameters = {
+      RoleArn: role.RoleArn as string,
+      DurationSeconds: (role.DurationSeconds as number | undefined) ?? DEFAULT_DURATION_SECONDS,
+    };
+    for (const key of ["RoleSessionName", "ExternalId", "SourceIdentity"] as const) {
+      if (typeof role[key] === "string") parameters[key] = role[key];
+    }
+    if (role.Policy !== undefined) {
+      parameters.Policy = JSON.stringify(
+        typeof role.Policy === "string" ? JSON.parse(role.Policy) : role.Policy,
+      );
+    }
+    if (Array.isArray(role.PolicyArns)) {
+      parameters.PolicyArns = role.PolicyArns.map((p) => ({
+        arn: typeof p === "string" ? p : (p as { arn: string }).arn,
+      }));
+    }
+    const tags = normaliseTags(role.Tags);
+    if (tags !== undefined) parameters.Tags = tags;
+    if (Array.isArray(role.TransitiveTagKeys))
+      parameters.TransitiveTagKeys = role.TransitiveTagKeys as string[];
+    roles.set(name, {
+      name,
+      parameters,
+      ...(typeof role.source === "string" ? { source: role.source } : {}),
+      ...(typeof role.region === "string" ? { region: role.region } : {}),
+      refreshBeforeExpirySeconds:
+        (role.refreshBeforeExpirySeconds as number | undefined) ?? DEFAULT_REFRESH_BEFORE_EXPIRY_SECONDS,
+    });
+  }
+  const single = roles.size === 1 ? [...roles.keys()][0] : undefined;
+  const chosen = typeof defaultRole === "string" ? defaultRole : single;
+  return chosen === undefined ? { roles } : { roles, defaultRole: chosen };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

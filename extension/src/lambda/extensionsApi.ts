@@ -1,0 +1,148 @@
+import { request } from "node:http";
+
+/** The Lambda Extensions API client: register, next, init/error, exit/error. */
+export const EXTENSION_NAME = "credentials-sidecar";
+
+const HEADER_NAME = "Lambda-Extension-Name";
+const HEADER_IDENTIFIER = "Lambda-Extension-Identifier";
+const HEADER_ERROR_TYPE = "Lambda-Extension-Function-Error-Type";
+const HEADER_ACCEPT_FEATURE = "Lambda-Extension-Accept-Feature";
+
+export interface Registration {
+  readonly identifier: string;
+  readonly functionName?: string;
+  readonly functionVersion?: string;
+  readonly accountId?: string;
+}
+
+export type ExtensionEvent =
+  | { readonly eventType: "INVOKE"; readonly deadlineMs: number; readonly requestId: string }
+  | { readonly eventType: "SHUTDOWN"; readonly deadlineMs: number; readonly shutdownReason: string };
+
+export class ExtensionsApiError extends Error {
+  override readonly name = "ExtensionsApiError";
+}
+
+interface Response {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+export class ExtensionsApi {
+  private identifier: string | undefined;
+
+  constructor(private readonly runtimeApi: string) {}
+
+  async register(): Promise<Registration> {
+    const response = await this.call(
+      "POST",
+      "/extension/register",
+      { [HEADER_NAME]: EXTENSION_NAME, [HEADER_ACCEPT_FEATURE]: "accountId" },
+      JSON.stringify({ events: ["INVOKE", "SHUTDOWN"] }),
+    );
+    const identifier = response.headers[HEADER_IDENTIFIER.toLowerCase()];
+    if (response.status !== 200 || typeof identifier !== "string") {
+      throw new ExtensionsApiError(`register answered ${response.status}: ${response.body.slice(0, 200)}`);
+    }
+    this.identifier = identifier;
+    const body = parseObject(response.body);
+    return {
+      identifier,
+      ...pickString(body, "functionName"),
+      ...pickString(body, "functionVersion"),
+      ...pickString(body, "accountId"),
+    };
+  }
+
+  /** Blocks until the next event; no client timeout, because the wait is as long as the idle time. */
+  async next(): Promise<ExtensionEvent> {
+    const response = await this.call("GET", "/extension/event/next", this.identified());
+    if (response.status !== 200)
+      throw new ExtensionsApiError(`event/next answered ${response.status}: ${response.body.slice(0, 200)}`);
+    const event = parseObject(response.body);
+    const eventType = event.eventType;
+    const deadlineMs = typeof event.deadlineMs === "number" ? event.deadlineMs : Date.now() + 2000;
+    if (eventType === "INVOKE") return { eventType, deadlineMs, requestId: String(event.requestId ?? "") };
+    if (eventType === "SHUTDOWN")
+      return { eventType, deadlineMs, shutdownReason: String(event.shutdownReason ?? "") };
+    throw new ExtensionsApiError(`event/next sent an unknown event type ${JSON.stringify(eventType)}`);
+  }
+
+  initError(errorType: string, message: string): Promise<void> {
+    return this.reportError("/extension/init/error", errorType, message);
+  }
+
+  exitError(errorType: string, message: string): Promise<void> {
+    return this.reportError("/extension/exit/error", errorType, message);
+  }
+
+  get registered(): boolean {
+    return this.identifier !== undefined;
+  }
+
+  private async reportError(path: string, errorType: string, message: string): Promise<void> {
+    const body = JSON.stringify({ errorMessage: message, errorType, stackTrace: [] });
+    const response = await this.call(
+      "POST",
+      path,
+      { ...this.identified(), [HEADER_ERROR_TYPE]: errorType },
+      body,
+      1000,
+    );
+    if (response.status !== 202) throw new ExtensionsApiError(`${path} answered ${response.status}`);
+  }
+
+  private identified(): Record<string, string> {
+    if (this.identifier === undefined) throw new ExtensionsApiError("not registered");
+    return { [HEADER_IDENTIFIER]: this.identifier };
+  }
+
+  private call(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+    timeoutMs?: number,
+  ): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `http://${this.runtimeApi}/2020-01-01${path}`,
+        {
+          method,
+          headers: { ...headers, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+          res.on("error", reject);
+        },
+      );
+      if (timeoutMs !== undefined)
+        req.setTimeout(timeoutMs, () => req.destroy(new ExtensionsApiError(`${path} timed out`)));
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function pickString(body: Record<string, unknown>, key: string): Record<string, string> {
+  const value = body[key];
+  return typeof value === "string" ? { [key]: value } : {};
+}

@@ -1,0 +1,182 @@
+/**
+ * The extension's entry: wires config → credentials server (listening before `register`, because
+ * the runtime starts as soon as every extension registered) → register → roles → event loop.
+ */
+import { randomBytes } from "node:crypto";
+import { detachFromOwnEndpoint, isSidecarUrl } from "./baseCredentials.js";
+import { systemClock } from "./clock.js";
+import { formatProblems, loadConfig } from "./config/loadConfig.js";
+import { ENV, readEnv } from "./env.js";
+import { buildServer } from "./http/server.js";
+import { runEventLoop } from "./lambda/eventLoop.js";
+import { ExtensionsApi } from "./lambda/extensionsApi.js";
+import { createLogger, type Logger } from "./log.js";
+import { RoleRegistry } from "./roles/roleRegistry.js";
+import { generateSessionName } from "./roles/sessionName.js";
+import { writeRuntimeFiles } from "./runtimeFiles.js";
+import { readSettings } from "./settings.js";
+import { chooseToken } from "./token.js";
+import { VERSION } from "./version.js";
+
+/** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
+const INIT_WAIT_MS = 5000;
+/** On INVOKE, wait for due refreshes so the sandbox is not frozen with a call half done. */
+const INVOKE_WAIT_MS = 3000;
+/** Shutdown has 2 s in all, shared with the runtime. */
+const SHUTDOWN_BUDGET_MS = 1000;
+
+const env = process.env;
+const settingsResult = readSettings(env);
+const log = createLogger(settingsResult.ok ? settingsResult.settings.logLevel : "info");
+const runtimeApi = readEnv(env, ENV.runtimeApi);
+const api = runtimeApi === undefined ? undefined : new ExtensionsApi(runtimeApi);
+
+/** Reports an init failure where Lambda shows it, prints it, and exits non-zero. */
+async function failInit(errorType: string, message: string): Promise<never> {
+  log.error(message, { event: "init-error", errorType });
+  console.error(`credentials-sidecar: ${message}`);
+  if (api !== undefined) {
+    try {
+      if (!api.registered) await api.register();
+      await api.initError(errorType, message);
+    } catch (error) {
+      log.error("could not report the init error to the Runtime API", { error: (error as Error).message });
+    }
+  }
+  process.exit(1);
+}
+
+async function main(log: Logger): Promise<void> {
+  if (!settingsResult.ok) return failInit("Extension.ConfigInvalid", settingsResult.problems.join("; "));
+  const settings = settingsResult.settings;
+  const instanceId = randomBytes(8).toString("hex");
+  // First line: it lands in the function's log stream and ties CloudTrail session names to it.
+  log.info("credentials-sidecar starting", {
+    event: "start",
+    version: VERSION,
+    instanceId,
+    node: process.version,
+  });
+
+  const loaded = loadConfig(env);
+  if (!loaded.ok) return failInit("Extension.ConfigInvalid", formatProblems(loaded.source, loaded.problems));
+  for (const note of loaded.notes) log.warn(note, { event: "config" });
+  const config = loaded.config;
+  const regionless = [...config.roles.values()]
+    .filter((role) => role.region === undefined)
+    .map((role) => role.name);
+  if (settings.region === undefined && regionless.length > 0) {
+    return failInit(
+      "Extension.ConfigInvalid",
+      `no region for roles ${regionless.join(", ")}: set AWS_REGION or roles.<name>.region`,
+    );
+  }
+
+  const token = chooseToken(env, isSidecarUrl(readEnv(env, ENV.containerCredentialsFullUri), settings.port));
+  if (!token.ok) return failInit("Extension.ConfigInvalid", token.problem);
+  detachFromOwnEndpoint(env, settings.port);
+
+  const sessionName = generateSessionName({
+    functionName: settings.functionName ?? "credentials-sidecar",
+    ...(settings.functionVersion !== undefined ? { functionVersion: settings.functionVersion } : {}),
+    instanceId,
+  });
+  const roles = new RoleRegistry({
+    config,
+    generatedSessionName: sessionName,
+    clock: systemClock,
+    log,
+    loadAssume: async () => {
+      const [{ createStsAssumer }, { defaultProvider }] = await Promise.all([
+        import("./roles/stsAssumer.js"),
+        import("@aws-sdk/credential-provider-node"),
+      ]);
+      return createStsAssumer({ region: settings.region, baseCredentials: defaultProvider() });
+    },
+  });
+
+  const app = buildServer({ token: token.token, roles, log });
+  try {
+    await app.listen({ host: "127.0.0.1", port: settings.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${settings.port} on 127.0.0.1 is already in use; set ${ENV.port} to a free port`
+        : (error as Error).message;
+    return failInit(code === "EADDRINUSE" ? "Extension.PortInUse" : "Extension.ListenFailed", reason);
+  }
+  const rolesUrl = `http://127.0.0.1:${settings.port}/roles/`;
+  let files: ReturnType<typeof writeRuntimeFiles>;
+  try {
+    files = writeRuntimeFiles(settings.runtimeDir, {
+      token: token.token,
+      rolesUrl,
+      defaultRole: config.defaultRole,
+    });
+  } catch (error) {
+    return failInit(
+      "Extension.RuntimeDirFailed",
+      `cannot write ${settings.runtimeDir}: ${(error as Error).message}`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (why: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("credentials-sidecar stopping", { event: "stop", reason: why });
+    roles.stop();
+    files.remove();
+    const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
+    forced.unref();
+    await app.close().catch(() => undefined);
+    process.exit(exitCode);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM", 0));
+  process.once("SIGINT", () => void stop("SIGINT", 0));
+
+  if (api !== undefined) {
+    const registration = await api
+      .register()
+      .catch((error: Error) => failInit("Extension.RegisterFailed", error.message));
+    log.info("registered", {
+      event: "registered",
+      startupMs: Math.round(performance.now()),
+      roles: roles.names().join(","),
+      defaultRole: config.defaultRole,
+      rolesUrl,
+      tokenSource: token.adopted ? ENV.containerAuthorizationToken : "generated",
+      functionName: registration.functionName,
+    });
+  } else {
+    log.info("serving without Lambda (no AWS_LAMBDA_RUNTIME_API): refreshing on timers", {
+      event: "standalone",
+      rolesUrl,
+    });
+  }
+
+  await roles.refreshDueWithin(INIT_WAIT_MS);
+  const noBase = roles
+    .names()
+    .map((name) => roles.get(name)?.failure())
+    .find((failure) => failure?.code === "NoBaseCredentials");
+  if (noBase !== undefined) return failInit("Extension.NoBaseCredentials", noBase.message);
+  if (api === undefined) return;
+
+  const end = await runEventLoop(
+    api,
+    async (event) => {
+      await roles.refreshDueWithin(
+        Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - Date.now() - 100)),
+      );
+    },
+    log,
+  );
+  await stop(
+    end.reason === "shutdown" ? `SHUTDOWN (${end.shutdownReason})` : "Runtime API error",
+    end.reason === "shutdown" ? 0 : 1,
+  );
+}
+
+main(log).catch((error: unknown) => failInit("Extension.Crashed", (error as Error).stack ?? String(error)));

@@ -1,0 +1,17 @@
+/** Credentials as STS issued them, plus what the container-credentials response needs. */
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiresAtMs: number;
+  readonly roleArn: string;
+  readonly assumedRoleArn: string;
+  readonly accountId?: string;
+  readonly sessionName: string;
+}
+
+/** `arn:aws:sts::123456789012:assumed-role/...` → `123456789012`. */
+export function accountIdFromArn(arn: string): string | undefined {
+  const account = arn.split(":")[4];
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * When to refresh, and whether credentials may still be served: pure functions of the clock.
+ *
+ * Policy (README "Refresh"):
+ * - Refresh `margin` before expiry, where margin = min(refreshBeforeExpirySeconds, lifetime / 2).
+ *   The default 20 minutes keeps served credentials above the 15 minutes at which botocore and .NET
+ *   refresh and below which Java v1 refuses them, with 5 minutes to spare for retries.
+ *   Capping at half the lifetime means a short session (900 s, the STS minimum) is refreshed at most
+ *   twice per lifetime, not on every request.
+ * - Jitter moves each refresh up to 10% of the margin earlier, spreading a fleet started together.
+ * - Credentials are served until `min(60 s, lifetime / 10)` before expiry, never later: an SDK must
+ *   have time to sign and send with them.
+ */
+export interface Session {
+  readonly issuedAtMs: number;
+  readonly expiresAtMs: number;
+}
+
+export interface RefreshSettings {
+  readonly refreshBeforeExpirySeconds: number;
+}
+
+export const JITTER_FRACTION = 0.1;
+const SERVE_FLOOR_MS = 60_000;
+
+export function lifetimeMs(session: Session): number {
+  return Math.max(0, session.expiresAtMs - session.issuedAtMs);
+}
+
+export function refreshMarginMs(session: Session, settings: RefreshSettings): number {
+  return Math.min(settings.refreshBeforeExpirySeconds * 1000, lifetimeMs(session) / 2);
+}
+
+/** The moment to refresh; `random` in [0, 1) picks the jitter. */
+export function refreshAtMs(session: Session, settings: RefreshSettings, random: number): number {
+  const margin = refreshMarginMs(session, settings);
+  return Math.round(session.expiresAtMs - margin - random * JITTER_FRACTION * margin);
+}
+
+/** The last moment these credentials may be handed out. */
+export function serveUntilMs(session: Session): number {
+  return session.expiresAtMs - Math.min(SERVE_FLOOR_MS, lifetimeMs(session) / 10);
+}
+
+export function isServable(session: Session, nowMs: number): boolean {
+  return nowMs < serveUntilMs(session);
+}
+
+/** Exponential backoff with full jitter (AWS Architecture Blog): uniform in [base, min(cap, base·2^attempt)]. */
+export interface BackoffSettings {
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+export const RETRYABLE_BACKOFF: BackoffSettings = { baseMs: 500, capMs: 60_000 };
+/** Permanent errors (AccessDenied…) are retried slowly: a fixed trust policy should work within minutes. */
+export const PERMANENT_BACKOFF: BackoffSettings = { baseMs: 30_000, capMs: 300_000 };
+
+export function backoffDelayMs(attempt: number, settings: BackoffSettings, random: number): number {
+  const ceiling = Math.min(settings.capMs, settings.baseMs * 2 ** Math.min(attempt, 30));
+  return Math.round(settings.baseMs + random * Math.max(0, ceiling - settings.baseMs));
+}

@@ -1,0 +1,86 @@
+import type { Clock } from "../clock.js";
+import type { RoleConfig, SidecarConfig } from "../config/types.js";
+import type { Logger } from "../log.js";
+import type { RoleCredentials } from "./credentials.js";
+import { RoleSession } from "./roleSession.js";
+import { sessionNameFor } from "./sessionName.js";
+
+export type AssumeFunction = (
+  role: RoleConfig,
+  sessionName: string,
+  source: (() => Promise<RoleCredentials>) | undefined,
+) => Promise<RoleCredentials>;
+
+export interface RoleRegistryOptions {
+  readonly config: SidecarConfig;
+  readonly generatedSessionName: string;
+  /** Loads the STS side on first use, keeping the SDK off the path to `register`. */
+  readonly loadAssume: () => Promise<AssumeFunction>;
+  readonly clock: Clock;
+  readonly random?: () => number;
+  readonly log: Logger;
+}
+
+/** Every configured role's session, chained roles wired to their sources. */
+export class RoleRegistry {
+  private readonly sessions = new Map<string, RoleSession>();
+  private assumeFunction: Promise<AssumeFunction> | undefined;
+
+  constructor(private readonly options: RoleRegistryOptions) {
+    for (const role of options.config.roles.values()) {
+      const sessionName = sessionNameFor(role.parameters, options.generatedSessionName);
+      this.sessions.set(
+        role.name,
+        new RoleSession({
+          name: role.name,
+          settings: role,
+          clock: options.clock,
+          random: options.random ?? Math.random,
+          log: options.log,
+          assume: async () => (await this.resolveAssume())(role, sessionName, this.sourceOf(role)),
+        }),
+      );
+    }
+  }
+
+  get(name: string): RoleSession | undefined {
+    return this.sessions.get(name);
+  }
+
+  names(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Starts every due AssumeRole (all of them at start); resolves when they settle. */
+  refreshDue(): Promise<void> {
+    return Promise.all([...this.sessions.values()].map((session) => session.refreshIfDue())).then(
+      () => undefined,
+    );
+  }
+
+  /** Like refreshDue, but gives up waiting after `ms`: the attempts go on in the background. */
+  async refreshDueWithin(ms: number): Promise<boolean> {
+    let cancel: (() => void) | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      cancel = this.options.clock.schedule(() => resolve(false), ms);
+    });
+    const settled = await Promise.race([this.refreshDue().then(() => true), timedOut]);
+    cancel?.();
+    return settled;
+  }
+
+  stop(): void {
+    for (const session of this.sessions.values()) session.stop();
+  }
+
+  private sourceOf(role: RoleConfig): (() => Promise<RoleCredentials>) | undefined {
+    if (role.source === undefined) return undefined;
+    const source = this.sessions.get(role.source);
+    return source === undefined ? undefined : () => source.credentialsForChain();
+  }
+
+  private resolveAssume(): Promise<AssumeFunction> {
+    this.assumeFunction ??= this.options.loadAssume();
+    return this.assumeFunction;
+  }
+}

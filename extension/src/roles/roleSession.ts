@@ -1,0 +1,186 @@
+import type { Clock } from "../clock.js";
+import type { Logger } from "../log.js";
+import type { RoleCredentials } from "./credentials.js";
+import {
+  backoffDelayMs,
+  isServable,
+  PERMANENT_BACKOFF,
+  RETRYABLE_BACKOFF,
+  type RefreshSettings,
+  refreshAtMs,
+  type Session,
+  serveUntilMs,
+} from "./refreshPolicy.js";
+import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "./stsErrors.js";
+
+export type Acquired =
+  | { readonly ok: true; readonly credentials: RoleCredentials }
+  | { readonly ok: false; readonly failure: ClassifiedFailure; readonly retryAfterMs: number };
+
+export type RoleState = "pending" | "ready" | "failed";
+
+interface Current {
+  readonly credentials: RoleCredentials;
+  readonly session: Session;
+  readonly refreshAtMs: number;
+}
+
+export interface RoleSessionOptions {
+  readonly name: string;
+  readonly settings: RefreshSettings;
+  /** One AssumeRole call; throws what the STS client throws. */
+  readonly assume: () => Promise<RoleCredentials>;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly log: Logger;
+}
+
+const PENDING: ClassifiedFailure = {
+  kind: "retryable",
+  code: "CredentialsPending",
+  message: "the role is being assumed",
+  httpStatus: 503,
+};
+
+/**
+ * One role's credentials: assumed once, refreshed ahead of expiry, shared by every caller.
+ * At most one AssumeRole is in flight; failures back off with jitter while the last good
+ * credentials keep being served until they are too close to expiry to hand out.
+ */
+export class RoleSession {
+  private current: Current | undefined;
+  private inFlight: Promise<void> | undefined;
+  private lastFailure: ClassifiedFailure | undefined;
+  private consecutiveFailures = 0;
+  private nextAttemptAtMs = 0;
+  private cancelTimer: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: RoleSessionOptions) {}
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  state(): RoleState {
+    if (this.current !== undefined && isServable(this.current.session, this.options.clock.now()))
+      return "ready";
+    return this.lastFailure?.kind === "permanent" ? "failed" : "pending";
+  }
+
+  /** The last failure, while no AssumeRole has succeeded since. */
+  failure(): ClassifiedFailure | undefined {
+    return this.lastFailure;
+  }
+
+  /** Starts an AssumeRole if one is due and none is running; resolves when that attempt settles. */
+  refreshIfDue(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    const now = this.options.clock.now();
+    if (this.stopped || now < this.nextAttemptAtMs) return Promise.resolve();
+    if (this.current !== undefined && now < this.current.refreshAtMs) return Promise.resolve();
+    this.inFlight = this.attempt().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Credentials now, waiting up to `waitMs` for an attempt in flight when none are servable. */
+  async acquire(waitMs: number): Promise<Acquired> {
+    const attempt = this.refreshIfDue();
+    const served = this.servable();
+    if (served !== undefined) return served;
+    if (this.inFlight !== undefined && waitMs > 0) {
+      let cancel: (() => void) | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        cancel = this.options.clock.schedule(resolve, waitMs);
+      });
+      await Promise.race([attempt, timeout]);
+      cancel?.();
+    }
+    return this.servable() ?? this.unavailable();
+  }
+
+  /**
+   * Credentials for a role chained from this one: waits for the attempt in flight however long it
+   * takes (the chained role's own caller bounds the wait), and throws this role's failure.
+   */
+  async credentialsForChain(): Promise<RoleCredentials> {
+    await this.refreshIfDue();
+    const served = this.servable();
+    if (served?.ok) return served.credentials;
+    throw new SourceRoleError(this.options.name, this.lastFailure ?? PENDING);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+  }
+
+  private servable(): Acquired | undefined {
+    const current = this.current;
+    if (current === undefined || !isServable(current.session, this.options.clock.now())) return undefined;
+    return { ok: true, credentials: current.credentials };
+  }
+
+  private unavailable(): Acquired {
+    const failure = this.lastFailure ?? PENDING;
+    const retryAfterMs = Math.max(1000, this.nextAttemptAtMs - this.options.clock.now());
+    return { ok: false, failure, retryAfterMs };
+  }
+
+  private async attempt(): Promise<void> {
+    const { clock, log, name } = this.options;
+    const startedAtMs = clock.now();
+    try {
+      const credentials = await this.options.assume();
+      const issuedAtMs = clock.now();
+      const session = { issuedAtMs, expiresAtMs: credentials.expiresAtMs };
+      const refreshAt = refreshAtMs(session, this.options.settings, this.options.random());
+      this.current = { credentials, session, refreshAtMs: refreshAt };
+      this.lastFailure = undefined;
+      this.consecutiveFailures = 0;
+      this.nextAttemptAtMs = 0;
+      log.info("assumed role", {
+        role: name,
+        event: "assumed",
+        sessionName: credentials.sessionName,
+        expiration: new Date(credentials.expiresAtMs).toISOString(),
+        refreshAt: new Date(refreshAt).toISOString(),
+        durationMs: issuedAtMs - startedAtMs,
+      });
+      this.scheduleAt(refreshAt);
+    } catch (error) {
+      const failure = classifyStsError(error);
+      this.lastFailure = failure;
+      this.consecutiveFailures++;
+      const backoff = failure.kind === "permanent" ? PERMANENT_BACKOFF : RETRYABLE_BACKOFF;
+      this.nextAttemptAtMs =
+        clock.now() + backoffDelayMs(this.consecutiveFailures - 1, backoff, this.options.random());
+      const serving = this.current !== undefined && isServable(this.current.session, clock.now());
+      log[failure.kind === "permanent" ? "error" : "warn"]("assume role failed", {
+        role: name,
+        event: "assume-failed",
+        code: failure.code,
+        error: failure.message,
+        retryable: failure.kind === "retryable",
+        attempt: this.consecutiveFailures,
+        nextAttemptAt: new Date(this.nextAttemptAtMs).toISOString(),
+        ...(serving && this.current
+          ? { servingUntil: new Date(serveUntilMs(this.current.session)).toISOString() }
+          : {}),
+        durationMs: clock.now() - startedAtMs,
+      });
+      this.scheduleAt(this.nextAttemptAtMs);
+    }
+  }
+
+  /** Timers only help outside a frozen sandbox; INVOKE events and requests check freshness too. */
+  private scheduleAt(atMs: number): void {
+    this.cancelTimer?.();
+    if (this.stopped) return;
+    this.cancelTimer = this.options.clock.schedule(() => {
+      void this.refreshIfDue();
+    }, atMs - this.options.clock.now());
+  }
+}

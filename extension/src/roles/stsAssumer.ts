@@ -1,0 +1,76 @@
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type { RoleConfig } from "../config/types.js";
+import { accountIdFromArn, type RoleCredentials } from "./credentials.js";
+
+/** STS timeouts: short enough that a hung endpoint becomes a retry long before credentials expire. */
+const CONNECTION_TIMEOUT_MS = 2000;
+const REQUEST_TIMEOUT_MS = 5000;
+
+export interface StsAssumerOptions {
+  readonly region: string | undefined;
+  /** Where a role without `source` gets its credentials (the execution role in Lambda). */
+  readonly baseCredentials: AwsCredentialIdentityProvider;
+}
+
+/**
+ * Returns a function that assumes `role` with credentials from `source` (another role's current
+ * credentials, or the base chain). The SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL itself.
+ */
+export function createStsAssumer(options: StsAssumerOptions) {
+  const clients = new Map<string, STSClient>();
+  const clientFor = (role: RoleConfig, credentials: AwsCredentialIdentityProvider): STSClient => {
+    let client = clients.get(role.name);
+    if (client === undefined) {
+      client = new STSClient({
+        region: role.region ?? options.region,
+        credentials,
+        // Retries are ours (backoff with jitter, last good credentials served meanwhile).
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+      });
+      clients.set(role.name, client);
+    }
+    return client;
+  };
+
+  return async function assume(
+    role: RoleConfig,
+    sessionName: string,
+    source: (() => Promise<RoleCredentials>) | undefined,
+  ): Promise<RoleCredentials> {
+    const credentials: AwsCredentialIdentityProvider =
+      source === undefined ? options.baseCredentials : async () => toIdentity(await source());
+    const p = role.parameters;
+    const response = await clientFor(role, credentials).send(
+      new AssumeRoleCommand({ ...p, RoleSessionName: sessionName }),
+    );
+    const issued = response.Credentials;
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
+      throw Object.assign(new Error("STS answered AssumeRole without complete credentials"), {
+        name: "StsError",
+      });
+    }
+    const assumedRoleArn = response.AssumedRoleUser?.Arn ?? "";
+    const accountId = accountIdFromArn(assumedRoleArn) ?? accountIdFromArn(p.RoleArn);
+    return {
+      accessKeyId: issued.AccessKeyId,
+      secretAccessKey: issued.SecretAccessKey,
+      sessionToken: issued.SessionToken,
+      expiresAtMs: issued.Expiration.getTime(),
+      roleArn: p.RoleArn,
+      assumedRoleArn,
+      sessionName,
+      ...(accountId !== undefined ? { accountId } : {}),
+    };
+  };
+}
+
+function toIdentity(credentials: RoleCredentials): AwsCredentialIdentity {
+  return {
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    expiration: new Date(credentials.expiresAtMs),
+  };
+}

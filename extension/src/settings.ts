@@ -1,0 +1,45 @@
+import { DEFAULT_PORT, DEFAULT_RUNTIME_DIR, ENV, readEnv } from "./env.js";
+import { type LogLevel, parseLogLevel } from "./log.js";
+
+/** Process settings from the environment; a bad value is an error, never a silent default. */
+export interface Settings {
+  readonly port: number;
+  readonly runtimeDir: string;
+  readonly logLevel: LogLevel;
+  readonly runtimeApi: string | undefined;
+  readonly functionName: string | undefined;
+  readonly functionVersion: string | undefined;
+  readonly region: string | undefined;
+}
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
+
+export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
+  const problems: string[] = [];
+  const portText = readEnv(env, ENV.port);
+  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.push(`${ENV.port} must be a port number from 1 to 65535, got ${JSON.stringify(portText)}`);
+  }
+  const levelText = readEnv(env, ENV.logLevel);
+  const level = parseLogLevel(levelText ?? readEnv(env, ENV.lambdaLogLevel) ?? "info");
+  if (levelText !== undefined && level === undefined) {
+    problems.push(`${ENV.logLevel} must be debug, info, warn or error, got ${JSON.stringify(levelText)}`);
+  }
+  const runtimeDir = readEnv(env, ENV.runtimeDir) ?? DEFAULT_RUNTIME_DIR;
+  if (!runtimeDir.startsWith("/"))
+    problems.push(`${ENV.runtimeDir} must be an absolute path, got ${JSON.stringify(runtimeDir)}`);
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    settings: {
+      port,
+      runtimeDir,
+      logLevel: level ?? "info",
+      runtimeApi: readEnv(env, ENV.runtimeApi),
+      functionName: readEnv(env, ENV.functionName),
+      functionVersion: readEnv(env, ENV.functionVersion),
+      region: readEnv(env, ENV.region) ?? readEnv(env, ENV.defaultRegion),
+    },
+  };
+}
