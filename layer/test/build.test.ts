@@ -1,0 +1,199 @@
+// Builds the layer from a stand-in bundle into a temp folder (dist/ stays untouched; the node tarballs
+// are cached in dist/.cache, so only the very first run downloads them), then checks the zips and runs
+// the extracted launcher for real.
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listZip, readZip } from "../zip.mjs";
+
+const NODE_VERSION = "v24.21.0";
+const buildScript = fileURLToPath(new URL("../build.mjs", import.meta.url));
+const hostArch = process.arch === "arm64" ? "arm64" : "x86_64";
+
+// Prints which node ran it and what it saw, instead of starting the real extension.
+const FAKE_BUNDLE = `console.log(JSON.stringify({
+  version: process.version,
+  execPath: process.execPath,
+  script: process.argv[1],
+  nodeOptions: process.env.NODE_OPTIONS ?? null,
+}));
+`;
+
+const COMMON = [
+  ["credentials-sidecar/", 0o40755],
+  ["credentials-sidecar/extension.mjs", 0o100644],
+  ["credentials-sidecar/wrapper", 0o100755],
+  ["extensions/", 0o40755],
+  ["extensions/credentials-sidecar", 0o100755],
+];
+const WITH_NODE = [
+  ...COMMON,
+  ["credentials-sidecar/bin/", 0o40755],
+  ["credentials-sidecar/bin/node", 0o100755],
+  ["credentials-sidecar/licenses/", 0o40755],
+  ["credentials-sidecar/licenses/node/", 0o40755],
+  ["credentials-sidecar/licenses/node/LICENSE", 0o100644],
+];
+const sortedByName = (rows: (string | number)[][]) =>
+  [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+let work: string;
+let out: string;
+
+/** Extracts a zip the way Lambda does into /opt: files with their modes. */
+function extract(zipName: string): string {
+  const dir = mkdtempSync(join(work, `${zipName}-`));
+  for (const entry of readZip(readFileSync(join(out, zipName)))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) {
+      mkdirSync(path, { recursive: true });
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, entry.data);
+      chmodSync(path, entry.mode & 0o7777);
+    }
+  }
+  return realpathSync(dir);
+}
+
+function launch(command: string, options: { cwd: string; env?: Record<string, string>; shell?: string }) {
+  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...options.env };
+  const [program, args] = options.shell ? [options.shell, [command]] : [command, []];
+  return spawnSync(program, args, { cwd: options.cwd, env, encoding: "utf8" });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "layer-build-test-"));
+  out = join(work, "out");
+  mkdirSync(join(work, "in"));
+  writeFileSync(join(work, "in", "extension.mjs"), FAKE_BUNDLE);
+  execFileSync(process.execPath, [buildScript, "--in", join(work, "in"), "--out", out], { stdio: "pipe" });
+}, 600_000); // the first run downloads two ~50 MB tarballs
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("layer/build.mjs", () => {
+  it.each([
+    ["layer-x86_64.zip", WITH_NODE],
+    ["layer-arm64.zip", WITH_NODE],
+    ["layer-nodejs.zip", COMMON],
+  ])("%s holds exactly the layer's files with their modes", (zipName, expected) => {
+    const entries = listZip(readFileSync(join(out, zipName)));
+    expect(entries.map((e) => [e.name, e.mode])).toEqual(sortedByName(expected));
+  });
+
+  it.each([
+    ["layer-x86_64.zip", 0x3e],
+    ["layer-arm64.zip", 0xb7],
+  ])("%s ships that architecture's official node and its licence", (zipName, machine) => {
+    const entries = readZip(readFileSync(join(out, zipName)));
+    const node = entries.find((e) => e.name === "credentials-sidecar/bin/node")?.data ?? Buffer.alloc(0);
+    expect(node.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
+    expect(node[4]).toBe(2); // 64-bit
+    expect(node.readUInt16LE(18)).toBe(machine); // e_machine: x86-64 or AArch64
+    const license = entries
+      .find((e) => e.name === "credentials-sidecar/licenses/node/LICENSE")
+      ?.data.toString();
+    expect(license).toContain("Node.js is licensed for use as follows");
+    const bundle = entries.find((e) => e.name === "credentials-sidecar/extension.mjs")?.data.toString();
+    expect(bundle).toBe(FAKE_BUNDLE);
+  });
+
+  it("keeps the nodejs zip small (no node binary)", () => {
+    expect(readFileSync(join(out, "layer-nodejs.zip")).length).toBeLessThan(64 * 1024);
+  });
+
+  it("refuses to build without the extension bundle", () => {
+    const empty = mkdtempSync(join(work, "empty-"));
+    const result = spawnSync(process.execPath, [buildScript, "--in", empty, "--out", empty], {
+      encoding: "utf8",
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("extension.mjs is missing: run `make build`");
+  });
+});
+
+// The layer's node is a Linux binary: these run only where it can (any Linux, either architecture).
+describe.runIf(process.platform === "linux")("the extracted layer's launcher", () => {
+  let full: string;
+  let slim: string;
+  beforeAll(() => {
+    full = extract(`layer-${hostArch}.zip`);
+    slim = extract("layer-nodejs.zip");
+  }, 60_000);
+
+  // [how it is started, command, working directory relative to the layer, shell]
+  it.each([
+    ["a relative path", "./extensions/credentials-sidecar", ".", undefined],
+    ["a path through ..", "../extensions/credentials-sidecar", "credentials-sidecar", undefined],
+    ["an absolute path", "<layer>/extensions/credentials-sidecar", "/", undefined],
+    ["sh and a relative path", "extensions/credentials-sidecar", ".", "/bin/sh"],
+  ])("runs the bundle with the layer's own node when started by %s", (_name, command, cwd, shell) => {
+    const result = launch(command.replace("<layer>", full), {
+      cwd: cwd === "/" ? "/" : join(full, cwd),
+      shell,
+      env: { NODE_OPTIONS: "--require /does/not/exist.js" },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      version: NODE_VERSION,
+      execPath: join(full, "credentials-sidecar", "bin", "node"),
+      script: join(full, "credentials-sidecar", "extension.mjs"),
+      nodeOptions: null, // the function's NODE_OPTIONS do not reach the extension
+    });
+  });
+
+  it("uses CREDENTIALS_SIDECAR_NODE when set", () => {
+    const result = launch("./extensions/credentials-sidecar", {
+      cwd: full,
+      env: { CREDENTIALS_SIDECAR_NODE: process.execPath },
+    });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).version).toBe(process.version);
+  });
+
+  it("fails with 127 and a clear message when CREDENTIALS_SIDECAR_NODE is not a node", () => {
+    const result = launch("./extensions/credentials-sidecar", {
+      cwd: full,
+      env: { CREDENTIALS_SIDECAR_NODE: join(full, "credentials-sidecar", "extension.mjs") },
+    });
+    expect(result.status).toBe(127);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("credentials-sidecar: no usable node binary");
+  });
+
+  it("falls back to the runtime's node with the nodejs zip", () => {
+    const result = launch("./extensions/credentials-sidecar", { cwd: slim });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      version: process.version,
+      script: join(slim, "credentials-sidecar", "extension.mjs"),
+    });
+  });
+
+  it.skipIf(existsSync("/var/lang/bin/node"))(
+    "fails with 127 and a clear message when no node exists",
+    () => {
+      const result = launch("./extensions/credentials-sidecar", { cwd: slim, env: { PATH: "/nonexistent" } });
+      expect(result.status).toBe(127);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("credentials-sidecar: no usable node binary");
+      expect(result.stderr).toContain("set CREDENTIALS_SIDECAR_NODE");
+    },
+  );
+});

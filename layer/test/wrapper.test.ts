@@ -1,0 +1,212 @@
+// Runs the real exec wrapper under each POSIX shell found: /bin/sh, dash (Debian's /bin/sh, as strict
+// as busybox about bashisms) and busybox sh when installed.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const wrapper = fileURLToPath(new URL("../credentials-sidecar/wrapper", import.meta.url));
+const shells = [
+  ...new Set(["/bin/sh", "/usr/bin/dash", "/bin/dash"].filter(existsSync).map((path) => realpathSync(path))),
+  ...["/usr/bin/busybox", "/bin/busybox"]
+    .filter(existsSync)
+    .slice(0, 1)
+    .map((busybox) => `${busybox} sh`),
+];
+
+const TOKEN = " tok en$HOME\\n*'\"-secret-3f9c";
+const ROLES_URL = "http://127.0.0.1:9770/roles/";
+const EXECUTION_KEYS = {
+  AWS_ACCESS_KEY_ID: "ASIAEXECUTIONROLE",
+  AWS_SECRET_ACCESS_KEY: "execution-secret",
+  AWS_SESSION_TOKEN: "execution-session-token",
+};
+const PRINT_ENV = [
+  process.execPath,
+  "-e",
+  "console.log(JSON.stringify({ env: process.env, pid: process.pid }))",
+];
+
+let runtimeDir: string;
+
+beforeEach(() => {
+  runtimeDir = join(mkdtempSync(join(tmpdir(), "wrapper-test-")), "credentials-sidecar");
+  mkdirSync(runtimeDir, { mode: 0o700 });
+});
+afterEach(() => rmSync(dirname(runtimeDir), { recursive: true, force: true }));
+
+function writeRuntimeFiles(files: { token?: string; rolesUrl?: string; defaultRole?: string }): void {
+  if (files.token !== undefined) writeFileSync(join(runtimeDir, "token"), files.token, { mode: 0o600 });
+  if (files.rolesUrl !== undefined) writeFileSync(join(runtimeDir, "roles-url"), files.rolesUrl);
+  if (files.defaultRole !== undefined) writeFileSync(join(runtimeDir, "default-role"), files.defaultRole);
+}
+
+function run(shell: string, env: Record<string, string>, command: string[] = PRINT_ENV) {
+  const [program = shell, ...shellArgs] = shell.split(" ");
+  const result = spawnSync(program, [...shellArgs, wrapper, ...command], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir, ...env },
+  });
+  return { ...result, output: `${result.stdout}${result.stderr}` };
+}
+
+function runEnv(shell: string, env: Record<string, string>): Record<string, string> {
+  const result = run(shell, env);
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout).env;
+}
+
+describe.each(shells)("exec wrapper under %s", (shell) => {
+  it("moves the execution role's keys aside and makes the default role the SDKs' default", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const env = runEnv(shell, {
+      ...EXECUTION_KEYS,
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x",
+    });
+
+    expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(env.AWS_SESSION_TOKEN).toBeUndefined();
+    expect(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI).toBeUndefined();
+    expect(env.CREDENTIALS_SIDECAR_EXECUTION_ROLE_ACCESS_KEY_ID).toBe(EXECUTION_KEYS.AWS_ACCESS_KEY_ID);
+    expect(env.CREDENTIALS_SIDECAR_EXECUTION_ROLE_SECRET_ACCESS_KEY).toBe(
+      EXECUTION_KEYS.AWS_SECRET_ACCESS_KEY,
+    );
+    expect(env.CREDENTIALS_SIDECAR_EXECUTION_ROLE_SESSION_TOKEN).toBe(EXECUTION_KEYS.AWS_SESSION_TOKEN);
+    expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toBe(`${ROLES_URL}reader`);
+    expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(TOKEN); // byte for byte, odd characters included
+    expect(env.CREDENTIALS_SIDECAR_ROLES_URL).toBe(ROLES_URL);
+  });
+
+  it("copies only the keys that were set", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const env = runEnv(shell, {
+      AWS_ACCESS_KEY_ID: EXECUTION_KEYS.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: EXECUTION_KEYS.AWS_SECRET_ACCESS_KEY,
+    });
+    expect(env.CREDENTIALS_SIDECAR_EXECUTION_ROLE_ACCESS_KEY_ID).toBe(EXECUTION_KEYS.AWS_ACCESS_KEY_ID);
+    expect(env).not.toHaveProperty("CREDENTIALS_SIDECAR_EXECUTION_ROLE_SESSION_TOKEN");
+    expect(env).not.toHaveProperty("AWS_SESSION_TOKEN");
+  });
+
+  it("hands the runtime the extension's token, which is the user's own when they set one", () => {
+    // The extension adopts a user-set token and writes it to the token file, so both agree.
+    writeRuntimeFiles({ token: "users-own-token-0123", rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const env = runEnv(shell, {
+      ...EXECUTION_KEYS,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "users-own-token-0123",
+    });
+    expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe("users-own-token-0123");
+  });
+
+  it("replaces Lambda's SnapStart endpoint and its token together when a default role is set", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const env = runEnv(shell, {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.100.1:9001/2021-04-23/credentials",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "lambda-snapstart-token",
+    });
+    expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toBe(`${ROLES_URL}reader`);
+    expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(TOKEN);
+  });
+
+  it("leaves Lambda's SnapStart endpoint and token alone when the execution role stays the default", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL });
+    const snapStart = {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.100.1:9001/2021-04-23/credentials",
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "lambda-snapstart-token",
+    };
+    const env = runEnv(shell, snapStart);
+    expect(env).toMatchObject(snapStart);
+  });
+
+  it("treats an empty preset token as unset", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL });
+    const env = runEnv(shell, { AWS_CONTAINER_AUTHORIZATION_TOKEN: "" });
+    expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(TOKEN);
+  });
+
+  it.each([
+    [
+      "CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE=true",
+      { defaultRole: "reader" },
+      { CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE: "true" },
+    ],
+    ["no default-role file", {}, {}],
+  ])("leaves the execution role as the default with %s", (_name, files, extraEnv) => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, ...files });
+    const env = runEnv(shell, { ...EXECUTION_KEYS, ...extraEnv });
+    expect(env).toMatchObject(EXECUTION_KEYS);
+    expect(env).not.toHaveProperty("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    expect(env).not.toHaveProperty("CREDENTIALS_SIDECAR_EXECUTION_ROLE_ACCESS_KEY_ID");
+    expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(TOKEN);
+    expect(env.CREDENTIALS_SIDECAR_ROLES_URL).toBe(ROLES_URL);
+  });
+
+  it.each([
+    ["token", { rolesUrl: ROLES_URL, defaultRole: "reader" }],
+    ["token", { token: "", rolesUrl: ROLES_URL }],
+    ["roles-url", { token: TOKEN, defaultRole: "reader" }],
+    ["default-role", { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "../admin" }],
+    ["default-role", { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "" }],
+  ])("fails closed without running the function when %s is missing or bad (%j)", (file, files) => {
+    writeRuntimeFiles(files);
+    const marker = join(runtimeDir, "function-ran");
+    const result = run(shell, EXECUTION_KEYS, [
+      process.execPath,
+      "-e",
+      `require("fs").writeFileSync(${JSON.stringify(marker)}, "")`,
+    ]);
+
+    expect(result.status).toBe(1);
+    expect(existsSync(marker)).toBe(false);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain(join(runtimeDir, file));
+    expect(result.stderr).toContain(
+      "the credentials-sidecar extension did not start (check its log lines above)",
+    );
+    expect(result.output).not.toContain(TOKEN);
+  });
+
+  it("fails closed when the runtime folder does not exist", () => {
+    const result = run(shell, { CREDENTIALS_SIDECAR_RUNTIME_DIR: join(runtimeDir, "nope") });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(join(runtimeDir, "nope", "token"));
+  });
+
+  it("passes arguments through intact and becomes the function's process", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const args = ["a b", "", "'single'", '"double"', "$HOME", "*", "back\\slash", "new\nline", "-e", "--"];
+    const result = run(shell, EXECUTION_KEYS, [
+      process.execPath,
+      "-e",
+      "console.log(JSON.stringify({ args: process.argv.slice(1), pid: process.pid }))",
+      ...args,
+    ]);
+    expect(result.status).toBe(0);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.args).toEqual(args);
+    expect(printed.pid).toBe(result.pid); // exec, not a child: signals reach the runtime directly
+  });
+
+  it("returns the function's exit status and prints nothing of its own", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const result = run(shell, EXECUTION_KEYS, [process.execPath, "-e", "process.exit(7)"]);
+    expect(result.status).toBe(7);
+    expect(result.output).toBe("");
+  });
+});
+
+it("is executable on its own (shebang and mode)", () => {
+  writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+  const result = spawnSync(wrapper, PRINT_ENV, {
+    encoding: "utf8",
+    env: { PATH: "/usr/bin:/bin", CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir, ...EXECUTION_KEYS },
+  });
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout).env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toBe(`${ROLES_URL}reader`);
+});
