@@ -20,7 +20,8 @@ export function parseLogLevel(value: string | undefined): LogLevel | undefined {
   const level = value?.trim().toLowerCase();
   if (level === "trace") return "debug";
   if (level === "fatal") return "error";
-  return level !== undefined && level in ORDER ? (level as LogLevel) : undefined;
+  // Own keys only: `in` would accept inherited names such as "constructor".
+  return level !== undefined && Object.hasOwn(ORDER, level) ? (level as LogLevel) : undefined;
 }
 
 export function createLogger(

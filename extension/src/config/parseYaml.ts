@@ -1,4 +1,4 @@
-import { parseDocument, visit } from "yaml";
+import { LineCounter, parseDocument, visit } from "yaml";
 import type { ConfigProblem } from "./types.js";
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -19,13 +19,15 @@ export function parseConfigBytes(bytes: Uint8Array): ParseResult {
     return fail("is not valid UTF-8");
   }
   if (text.trim() === "") return fail("is empty; it needs a roles: mapping");
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  // Without prettyErrors the library sets no linePos; a line counter gives the position instead.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, lineCounter });
   const errors = [...document.errors, ...document.warnings];
   if (errors.length > 0) {
     return {
       ok: false,
       problems: errors.map((error) => {
-        const position = error.linePos?.[0];
+        const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
         const where = position ? `line ${position.line}, column ${position.col}` : "";
         return {
           path: where,

@@ -1,0 +1,226 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
+
+const FILE_ARN = "arn:aws:iam::123456789012:role/from-file";
+const DEFAULT_PATH_ARN = "arn:aws:iam::123456789012:role/from-default-path";
+const ENV_ARN = "arn:aws:iam::123456789012:role/from-env";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "load-config-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeConfig(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function roleArnOf(result: LoadResult, role: string): string | undefined {
+  if (!result.ok) throw new Error(`expected a config, got ${formatProblems(result.source, result.problems)}`);
+  return result.config.roles.get(role)?.parameters.RoleArn;
+}
+
+function problemsOf(result: LoadResult) {
+  if (result.ok) throw new Error("expected problems, got a valid config");
+  return result.problems;
+}
+
+describe("loadConfig: where the config comes from", () => {
+  it("prefers CREDENTIALS_SIDECAR_CONFIG over the default paths and the role variables", () => {
+    // Prepare
+    const explicit = writeConfig("explicit.yaml", `roles:\n  explicit:\n    RoleArn: ${FILE_ARN}\n`);
+    const fallback = writeConfig("default.yaml", `roles:\n  fallback:\n    RoleArn: ${DEFAULT_PATH_ARN}\n`);
+    const env = { CREDENTIALS_SIDECAR_CONFIG: explicit, CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN };
+
+    // Act
+    const result = loadConfig(env, [fallback]);
+
+    // Assess
+    expect(result.source).toBe(explicit);
+    expect(roleArnOf(result, "explicit")).toBe(FILE_ARN);
+    expect(result.ok && result.notes).toEqual([
+      `CREDENTIALS_SIDECAR_ROLE_ARN is ignored because the config file ${explicit} is used`,
+    ]);
+  });
+
+  it("uses the first default path that exists, skipping missing ones and folders", () => {
+    const folder = join(dir, "folder.yaml");
+    mkdirSync(folder);
+    const second = writeConfig("second.yaml", `roles:\n  second:\n    RoleArn: ${DEFAULT_PATH_ARN}\n`);
+    const third = writeConfig("third.yaml", `roles:\n  third:\n    RoleArn: ${FILE_ARN}\n`);
+
+    const result = loadConfig({ CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN }, [
+      join(dir, "missing.yaml"),
+      folder,
+      second,
+      third,
+    ]);
+
+    expect(result.source).toBe(second);
+    expect(roleArnOf(result, "second")).toBe(DEFAULT_PATH_ARN);
+  });
+
+  it("falls back to the role variables when no file exists", () => {
+    const env = {
+      CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN,
+      CREDENTIALS_SIDECAR_ROLE_SESSION_NAME: "env-session",
+      CREDENTIALS_SIDECAR_EXTERNAL_ID: "ext-1",
+      CREDENTIALS_SIDECAR_SOURCE_IDENTITY: "alice",
+      CREDENTIALS_SIDECAR_DURATION_SECONDS: " 1800 ",
+      CREDENTIALS_SIDECAR_REGION: "eu-west-1",
+    };
+
+    const result = loadConfig(env, [join(dir, "missing.yaml")]);
+
+    expect(result.source).toBe("environment variables");
+    if (!result.ok) throw new Error("expected a config");
+    expect(result.config.defaultRole).toBe("default");
+    expect(result.config.roles.get("default")).toEqual({
+      name: "default",
+      parameters: {
+        RoleArn: ENV_ARN,
+        RoleSessionName: "env-session",
+        ExternalId: "ext-1",
+        SourceIdentity: "alice",
+        DurationSeconds: 1800,
+      },
+      region: "eu-west-1",
+      refreshBeforeExpirySeconds: 1200,
+    });
+  });
+
+  it("treats an empty CREDENTIALS_SIDECAR_CONFIG as unset", () => {
+    const fallback = writeConfig("default.yaml", `roles:\n  fallback:\n    RoleArn: ${DEFAULT_PATH_ARN}\n`);
+
+    const result = loadConfig({ CREDENTIALS_SIDECAR_CONFIG: "  " }, [fallback]);
+
+    expect(roleArnOf(result, "fallback")).toBe(DEFAULT_PATH_ARN);
+  });
+
+  it("says what to do when there is no config at all", () => {
+    const missing = join(dir, "missing.yaml");
+
+    const problems = problemsOf(loadConfig({}, [missing]));
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain("no config found: set CREDENTIALS_SIDECAR_ROLE_ARN");
+    expect(problems[0]?.message).toContain(missing);
+  });
+
+  it("says an explicit file that is missing does not exist, without falling back", () => {
+    const missing = join(dir, "nope.yaml");
+
+    const result = loadConfig(
+      { CREDENTIALS_SIDECAR_CONFIG: missing, CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN },
+      [],
+    );
+
+    expect(result.source).toBe(missing);
+    expect(problemsOf(result)).toEqual([{ path: "", message: "does not exist" }]);
+  });
+});
+
+describe("loadConfig: problems in the role variables", () => {
+  it("reports a short duration under the variable's name", () => {
+    const env = { CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN, CREDENTIALS_SIDECAR_DURATION_SECONDS: "600" };
+
+    const result = loadConfig(env, []);
+
+    expect(result.source).toBe("environment variables");
+    expect(problemsOf(result)).toEqual([
+      { path: "CREDENTIALS_SIDECAR_DURATION_SECONDS", message: "must be at least 900" },
+    ]);
+  });
+
+  it("reports a non-numeric duration once, with the value given", () => {
+    const env = { CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN, CREDENTIALS_SIDECAR_DURATION_SECONDS: "1h" };
+
+    expect(problemsOf(loadConfig(env, []))).toEqual([
+      {
+        path: "CREDENTIALS_SIDECAR_DURATION_SECONDS",
+        message: 'must be a whole number of seconds, got "1h"',
+      },
+    ]);
+  });
+
+  it("reports every bad variable under its own name", () => {
+    const env = {
+      CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123:role/x",
+      CREDENTIALS_SIDECAR_SOURCE_IDENTITY: "aws:me",
+      CREDENTIALS_SIDECAR_REGION: "Ireland",
+    };
+
+    const paths = problemsOf(loadConfig(env, [])).map((p) => p.path);
+
+    expect(paths.sort()).toEqual([
+      "CREDENTIALS_SIDECAR_REGION",
+      "CREDENTIALS_SIDECAR_ROLE_ARN",
+      "CREDENTIALS_SIDECAR_SOURCE_IDENTITY",
+    ]);
+  });
+});
+
+describe("loadConfigFile", () => {
+  it("passes YAML problems through with their line", () => {
+    const path = writeConfig("bad.yaml", "roles:\n  a: [\n");
+
+    const problems = problemsOf(loadConfigFile(path));
+
+    expect(problems[0]?.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it("passes validation problems through with their path", () => {
+    const path = writeConfig(
+      "bad.yaml",
+      `roles:\n  reader:\n    RoleArn: ${FILE_ARN}\n    DurationSeconds: 50000\n`,
+    );
+
+    expect(problemsOf(loadConfigFile(path))).toEqual([
+      { path: "roles.reader.DurationSeconds", message: "must be at most 43200" },
+    ]);
+  });
+
+  it("refuses a file over 1 MiB before reading it", () => {
+    const path = writeConfig("huge.yaml", `roles: {}\n${"#".repeat(1024 * 1024)}`);
+
+    expect(problemsOf(loadConfigFile(path))).toEqual([{ path: "", message: "is larger than 1048576 bytes" }]);
+  });
+
+  it("says when the path is a folder", () => {
+    const problems = problemsOf(loadConfigFile(dir));
+
+    expect(problems).toEqual([{ path: "", message: "cannot be read (EISDIR)" }]);
+  });
+});
+
+describe("formatProblems", () => {
+  it("puts one problem on each line, after a count", () => {
+    const text = formatProblems("/var/task/credentials-sidecar.yaml", [
+      { path: "roles.reader.DurationSeconds", message: "must be at most 43200" },
+      { path: "", message: "is empty; it needs a roles: mapping" },
+    ]);
+
+    expect(text).toBe(
+      "Invalid config (/var/task/credentials-sidecar.yaml), 2 problems:\n" +
+        "  roles.reader.DurationSeconds: must be at most 43200\n" +
+        "  is empty; it needs a roles: mapping",
+    );
+  });
+
+  it("says problem, not problems, for one", () => {
+    const text = formatProblems("environment variables", [
+      { path: "CREDENTIALS_SIDECAR_DURATION_SECONDS", message: "must be at least 900" },
+    ]);
+
+    expect(text).toBe(
+      "Invalid config (environment variables), 1 problem:\n  CREDENTIALS_SIDECAR_DURATION_SECONDS: must be at least 900",
+    );
+  });
+});

@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import type { RoleConfig, SidecarConfig } from "../config/types.js";
+import { createLogger } from "../log.js";
+import { deferred, FakeClock } from "../testing/fakeClock.js";
+import type { RoleCredentials } from "./credentials.js";
+import { type AssumeFunction, RoleRegistry } from "./roleRegistry.js";
+
+const HOUR = 3_600_000;
+const ACCESS_DENIED = Object.assign(new Error("not authorized"), {
+  name: "AccessDenied",
+  $metadata: { httpStatusCode: 403 },
+});
+
+function role(name: string, extra: Partial<RoleConfig> & { RoleSessionName?: string } = {}): RoleConfig {
+  const { RoleSessionName, ...rest } = extra;
+  return {
+    name,
+    parameters: {
+      RoleArn: `arn:aws:iam::123456789012:role/${name}`,
+      DurationSeconds: 3600,
+      ...(RoleSessionName !== undefined ? { RoleSessionName } : {}),
+    },
+    refreshBeforeExpirySeconds: 1200,
+    ...rest,
+  };
+}
+
+function configOf(...roles: RoleConfig[]): SidecarConfig {
+  return { roles: new Map(roles.map((r) => [r.name, r])) };
+}
+
+interface Call {
+  readonly role: string;
+  readonly sessionName: string;
+  readonly sourceCredentials: RoleCredentials | undefined;
+}
+
+/** An AssumeFunction that reads its source (as the STS client would) and fails for the named roles. */
+function fakeAssume(clock: FakeClock, failing: ReadonlySet<string> = new Set()) {
+  const calls: Call[] = [];
+  const assume: AssumeFunction = async (config, sessionName, source) => {
+    const sourceCredentials = source === undefined ? undefined : await source();
+    calls.push({ role: config.name, sessionName, sourceCredentials });
+    if (failing.has(config.name)) throw ACCESS_DENIED;
+    return {
+      accessKeyId: `ASIA-${config.name}`,
+      secretAccessKey: `secret-${config.name}`,
+      sessionToken: `token-${config.name}`,
+      expiresAtMs: clock.now() + HOUR,
+      roleArn: config.parameters.RoleArn,
+      assumedRoleArn: "",
+      sessionName,
+    };
+  };
+  return { calls, assume };
+}
+
+function registryOf(config: SidecarConfig, assume: AssumeFunction, clock: FakeClock) {
+  let loads = 0;
+  const registry = new RoleRegistry({
+    config,
+    generatedSessionName: "fn.instance",
+    loadAssume: async () => {
+      loads++;
+      return assume;
+    },
+    clock,
+    random: () => 0,
+    log: createLogger("error", () => {}),
+  });
+  return { registry, loads: () => loads };
+}
+
+function session(registry: RoleRegistry, name: string) {
+  const found = registry.get(name);
+  if (found === undefined) throw new Error(`no session ${name}`);
+  return found;
+}
+
+describe("RoleRegistry", () => {
+  it("has a session for every configured role", () => {
+    const clock = new FakeClock();
+    const { registry } = registryOf(configOf(role("a"), role("b")), fakeAssume(clock).assume, clock);
+
+    expect(registry.names()).toEqual(["a", "b"]);
+    expect(registry.get("c")).toBeUndefined();
+  });
+
+  it("assumes a chained role with its source role's credentials", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    const { registry } = registryOf(
+      configOf(role("base"), role("chained", { source: "base" })),
+      fake.assume,
+      clock,
+    );
+
+    // Act
+    const chained = await session(registry, "chained").acquire(750);
+    const base = await session(registry, "base").acquire(750);
+
+    // Assess
+    expect(chained.ok && chained.credentials.accessKeyId).toBe("ASIA-chained");
+    expect(base.ok).toBe(true);
+    const chainedCall = fake.calls.find((c) => c.role === "chained");
+    expect(chainedCall?.sourceCredentials).toBe(base.ok ? base.credentials : undefined);
+    expect(fake.calls.find((c) => c.role === "base")?.sourceCredentials).toBeUndefined();
+    expect(fake.calls.filter((c) => c.role === "base")).toHaveLength(1);
+  });
+
+  it("reports a chained role whose source is refused as SourceRole.<code>", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock, new Set(["base"]));
+    const { registry } = registryOf(
+      configOf(role("base"), role("chained", { source: "base" })),
+      fake.assume,
+      clock,
+    );
+
+    // Act
+    const result = await session(registry, "chained").acquire(750);
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(result.ok ? undefined : result.failure).toMatchObject({
+      kind: "permanent",
+      code: "SourceRole.AccessDenied",
+      httpStatus: 403,
+    });
+    expect(fake.calls.map((c) => c.role)).toEqual(["base"]);
+  });
+
+  it("keeps one role's failure away from the others", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock, new Set(["broken"]));
+    const { registry } = registryOf(configOf(role("broken"), role("fine")), fake.assume, clock);
+
+    // Act
+    await registry.refreshDue();
+
+    // Assess
+    expect(session(registry, "broken").state()).toBe("failed");
+    expect(session(registry, "fine").state()).toBe("ready");
+    const fine = await session(registry, "fine").acquire(0);
+    expect(fine.ok && fine.credentials.accessKeyId).toBe("ASIA-fine");
+  });
+
+  it("names sessions by RoleSessionName, else the generated name", async () => {
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    const { registry } = registryOf(
+      configOf(role("named", { RoleSessionName: "custom" }), role("plain")),
+      fake.assume,
+      clock,
+    );
+
+    await registry.refreshDue();
+
+    expect(Object.fromEntries(fake.calls.map((c) => [c.role, c.sessionName]))).toEqual({
+      named: "custom",
+      plain: "fn.instance",
+    });
+  });
+
+  it("loads the STS side once, on first use", async () => {
+    const clock = new FakeClock();
+    const { registry, loads } = registryOf(configOf(role("a"), role("b")), fakeAssume(clock).assume, clock);
+    expect(loads()).toBe(0);
+
+    await registry.refreshDue();
+
+    expect(loads()).toBe(1);
+  });
+
+  it("stops waiting after refreshDueWithin's limit while AssumeRole hangs", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const hanging = deferred<RoleCredentials>();
+    const { registry } = registryOf(configOf(role("slow")), () => hanging.promise, clock);
+
+    // Act
+    const settled = registry.refreshDueWithin(5000);
+    await Promise.resolve();
+    clock.advance(5000);
+
+    // Assess
+    expect(await settled).toBe(false);
+  });
+
+  it("says refreshDueWithin settled when every role answered in time", async () => {
+    const clock = new FakeClock();
+    const { registry } = registryOf(configOf(role("a")), fakeAssume(clock).assume, clock);
+
+    expect(await registry.refreshDueWithin(5000)).toBe(true);
+  });
+
+  it("stops every session's timers", async () => {
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    const { registry } = registryOf(configOf(role("a"), role("b")), fake.assume, clock);
+    await registry.refreshDue();
+    expect(clock.pendingTimers()).toBe(2);
+
+    registry.stop();
+    clock.advance(2 * HOUR);
+
+    expect(clock.pendingTimers()).toBe(0);
+    expect(fake.calls).toHaveLength(2);
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "./stsErrors.js";
+
+/** An error shaped like the SDK's service exceptions. */
+function sdkError(name: string, httpStatusCode: number | undefined, message = `${name} happened`) {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
+}
+
+describe("classifyStsError", () => {
+  it.each([
+    ["Throttling", 400],
+    ["RequestLimitExceeded", 400],
+    ["InternalFailure", 500],
+    ["ServiceUnavailable", 503],
+  ])("retries %s (%i) and answers 503 with its code", (name, status) => {
+    expect(classifyStsError(sdkError(name, status))).toEqual({
+      kind: "retryable",
+      code: name,
+      message: `${name} happened`,
+      httpStatus: 503,
+    });
+  });
+
+  it("retries any 5xx, even with a code it does not know", () => {
+    expect(classifyStsError(sdkError("BadGateway", 502))).toMatchObject({
+      kind: "retryable",
+      code: "BadGateway",
+    });
+  });
+
+  it.each([
+    ["AccessDenied", 403, 403],
+    ["RegionDisabledException", 403, 403],
+    ["ExpiredToken", 400, 403],
+    ["InvalidClientTokenId", 403, 403],
+    ["MalformedPolicyDocument", 400, 400],
+    ["PackedPolicyTooLarge", 400, 400],
+  ])("does not retry %s (%i) and answers %i", (name, status, httpStatus) => {
+    expect(classifyStsError(sdkError(name, status))).toEqual({
+      kind: "permanent",
+      code: name,
+      message: `${name} happened`,
+      httpStatus,
+    });
+  });
+
+  it.each([
+    ["a TimeoutError", Object.assign(new Error("timed out"), { name: "TimeoutError" })],
+    ["an AbortError", Object.assign(new Error("aborted"), { name: "AbortError" })],
+    ["ECONNREFUSED", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })],
+    ["ENOTFOUND", Object.assign(new Error("getaddrinfo ENOTFOUND sts"), { code: "ENOTFOUND" })],
+  ])("calls %s StsUnreachable and retries it", (_title, error) => {
+    const failure = classifyStsError(error);
+
+    expect(failure).toMatchObject({ kind: "retryable", code: "StsUnreachable", httpStatus: 503 });
+    expect(failure.message).toBe(`STS did not answer: ${error.message}`);
+  });
+
+  it("calls a missing base credential NoBaseCredentials and does not retry it", () => {
+    const error = Object.assign(new Error("Could not load credentials from any providers"), {
+      name: "CredentialsProviderError",
+    });
+
+    expect(classifyStsError(error)).toEqual({
+      kind: "permanent",
+      code: "NoBaseCredentials",
+      message: "no base credentials: Could not load credentials from any providers",
+      httpStatus: 403,
+    });
+  });
+
+  it("retries an error it cannot place", () => {
+    expect(classifyStsError(new Error("Unexpected token < in JSON"))).toMatchObject({
+      kind: "retryable",
+      code: "StsError",
+      httpStatus: 503,
+    });
+    expect(classifyStsError(undefined)).toMatchObject({ kind: "retryable", code: "StsError" });
+  });
+
+  it("keeps messages to one line of at most 500 characters", () => {
+    const failure = classifyStsError(
+      sdkError("AccessDenied", 403, `line one\n  line two\r\n${"x".repeat(600)}`),
+    );
+
+    expect(failure.message).not.toMatch(/[\r\n]/);
+    expect(failure.message.startsWith("line one line two x")).toBe(true);
+    expect(failure.message).toHaveLength(500);
+  });
+
+  it.each([
+    { kind: "permanent", code: "AccessDenied", message: "not allowed", httpStatus: 403 },
+    { kind: "retryable", code: "Throttling", message: "slow down", httpStatus: 503 },
+  ] satisfies ClassifiedFailure[])("keeps a source role's $kind failure as SourceRole.$code", (failure) => {
+    const classified = classifyStsError(new SourceRoleError("base", failure));
+
+    expect(classified).toEqual({
+      kind: failure.kind,
+      code: `SourceRole.${failure.code}`,
+      message: `source role base has no credentials: ${failure.code}: ${failure.message}`,
+      httpStatus: failure.httpStatus,
+    });
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { readSettings, type Settings } from "./settings.js";
+
+function settingsOf(env: NodeJS.ProcessEnv): Settings {
+  const result = readSettings(env);
+  if (!result.ok) throw new Error(result.problems.join("; "));
+  return result.settings;
+}
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  const result = readSettings(env);
+  if (result.ok) throw new Error("expected problems");
+  return result.problems;
+}
+
+describe("readSettings", () => {
+  it("uses the defaults when nothing is set", () => {
+    expect(settingsOf({})).toEqual({
+      port: 9770,
+      runtimeDir: "/tmp/credentials-sidecar",
+      logLevel: "info",
+      runtimeApi: undefined,
+      functionName: undefined,
+      functionVersion: undefined,
+      region: undefined,
+    });
+  });
+
+  it("reads what Lambda and the user set", () => {
+    const settings = settingsOf({
+      CREDENTIALS_SIDECAR_PORT: "8123",
+      CREDENTIALS_SIDECAR_RUNTIME_DIR: "/tmp/other",
+      CREDENTIALS_SIDECAR_LOG_LEVEL: "WARN",
+      AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001",
+      AWS_LAMBDA_FUNCTION_NAME: "orders",
+      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      AWS_REGION: "eu-west-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+    });
+
+    expect(settings).toEqual({
+      port: 8123,
+      runtimeDir: "/tmp/other",
+      logLevel: "warn",
+      runtimeApi: "127.0.0.1:9001",
+      functionName: "orders",
+      functionVersion: "$LATEST",
+      region: "eu-west-1",
+    });
+  });
+
+  it("falls back to AWS_LAMBDA_LOG_LEVEL and AWS_DEFAULT_REGION", () => {
+    const settings = settingsOf({ AWS_LAMBDA_LOG_LEVEL: "DEBUG", AWS_DEFAULT_REGION: "us-east-1" });
+
+    expect(settings.logLevel).toBe("debug");
+    expect(settings.region).toBe("us-east-1");
+  });
+
+  it("prefers CREDENTIALS_SIDECAR_LOG_LEVEL over AWS_LAMBDA_LOG_LEVEL", () => {
+    expect(
+      settingsOf({ CREDENTIALS_SIDECAR_LOG_LEVEL: "error", AWS_LAMBDA_LOG_LEVEL: "DEBUG" }).logLevel,
+    ).toBe("error");
+  });
+
+  it.each(["0", "65536", "http", "80.5", "-1"])("refuses port %j", (port) => {
+    expect(problemsOf({ CREDENTIALS_SIDECAR_PORT: port })).toEqual([
+      `CREDENTIALS_SIDECAR_PORT must be a port number from 1 to 65535, got ${JSON.stringify(port)}`,
+    ]);
+  });
+
+  it("refuses an unknown log level", () => {
+    expect(problemsOf({ CREDENTIALS_SIDECAR_LOG_LEVEL: "verbose" })).toEqual([
+      'CREDENTIALS_SIDECAR_LOG_LEVEL must be debug, info, warn or error, got "verbose"',
+    ]);
+  });
+
+  it("refuses a relative runtime folder", () => {
+    expect(problemsOf({ CREDENTIALS_SIDECAR_RUNTIME_DIR: "tmp/credentials-sidecar" })).toEqual([
+      'CREDENTIALS_SIDECAR_RUNTIME_DIR must be an absolute path, got "tmp/credentials-sidecar"',
+    ]);
+  });
+
+  it("reports every bad setting at once", () => {
+    const problems = problemsOf({
+      CREDENTIALS_SIDECAR_PORT: "99999",
+      CREDENTIALS_SIDECAR_LOG_LEVEL: "loud",
+      CREDENTIALS_SIDECAR_RUNTIME_DIR: "./rt",
+    });
+
+    expect(problems).toHaveLength(3);
+  });
+});
