@@ -5,8 +5,10 @@ NPM ?= npm
 
 .PHONY: install build layer test unit lint format demo bench clean
 
+# `npm install` against the lock file, not `npm ci`: this registry lacks some of Biome's optional
+# platform packages, which `npm ci` insists on and `npm install` skips.
 node_modules/.installed: package.json package-lock.json
-	$(NPM) ci --no-audit --no-fund
+	$(NPM) install --no-audit --no-fund --no-save
 	@touch $@
 
 install: node_modules/.installed
