@@ -18,7 +18,8 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
   const problems: string[] = [];
   const portText = readEnv(env, ENV.port);
   // Digits only: Number() would also take "0x50" or "1e3".
-  const port = portText === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(portText.trim()) ? Number(portText) : Number.NaN;
+  const port =
+    portText === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(portText.trim()) ? Number(portText) : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     problems.push(`${ENV.port} must be a port number from 1 to 65535, got ${JSON.stringify(portText)}`);
   }
