@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: "unit",
           root,
+          // Projects with different worker limits must run in separate groups: unit tests first.
+          sequence: { groupOrder: 0 },
           include: ["extension/src/**/*.test.ts"],
         },
       },
@@ -18,6 +20,7 @@ export default defineConfig({
         test: {
           name: "integration",
           root,
+          sequence: { groupOrder: 1 },
           include: ["extension/test/**/*.test.ts", "layer/test/**/*.test.ts", "examples/**/*.test.ts"],
           // Each file starts its own moto_server and extension processes; two cores, so keep it modest.
           maxWorkers: 2,

@@ -3,6 +3,7 @@
  * the runtime starts as soon as every extension registered) → register → roles → event loop.
  */
 import { randomBytes } from "node:crypto";
+import { startupSnapshot } from "node:v8";
 import { detachFromOwnEndpoint, isSidecarUrl } from "./baseCredentials.js";
 import { systemClock } from "./clock.js";
 import { formatProblems, loadConfig } from "./config/loadConfig.js";
@@ -25,28 +26,46 @@ const INVOKE_WAIT_MS = 3000;
 /** Shutdown has 2 s in all, shared with the runtime. */
 const SHUTDOWN_BUDGET_MS = 1000;
 
-const env = process.env;
-const settingsResult = readSettings(env);
-const log = createLogger(settingsResult.ok ? settingsResult.settings.logLevel : "info");
-const runtimeApi = readEnv(env, ENV.runtimeApi);
-const api = runtimeApi === undefined ? undefined : new ExtensionsApi(runtimeApi);
-
-/** Reports an init failure where Lambda shows it, prints it, and exits non-zero. */
-async function failInit(errorType: string, message: string): Promise<never> {
-  log.error(message, { event: "init-error", errorType });
-  console.error(`credentials-sidecar: ${message}`);
-  if (api !== undefined) {
-    try {
-      if (!api.registered) await api.register();
-      await api.initError(errorType, message);
-    } catch (error) {
-      log.error("could not report the init error to the Runtime API", { error: (error as Error).message });
-    }
-  }
-  process.exit(1);
+/** What start-up reads from the process: nothing of it may be captured in a startup snapshot. */
+interface StartUp {
+  readonly env: NodeJS.ProcessEnv;
+  readonly settingsResult: ReturnType<typeof readSettings>;
+  readonly log: Logger;
+  readonly api: ExtensionsApi | undefined;
+  readonly failInit: (errorType: string, message: string) => Promise<never>;
 }
 
-async function main(log: Logger): Promise<void> {
+/** Reports an init failure where Lambda shows it, prints it, and exits non-zero. */
+function initFailure(log: Logger, api: ExtensionsApi | undefined) {
+  return async (errorType: string, message: string): Promise<never> => {
+    log.error(message, { event: "init-error", errorType });
+    console.error(`credentials-sidecar: ${message}`);
+    if (api !== undefined) {
+      try {
+        if (!api.registered) await api.register();
+        await api.initError(errorType, message);
+      } catch (error) {
+        log.error("could not report the init error to the Runtime API", { error: (error as Error).message });
+      }
+    }
+    process.exit(1);
+  };
+}
+
+/** Runs the extension in this process: at start-up, or when a startup snapshot is deserialized. */
+function start(): void {
+  const env = process.env;
+  const settingsResult = readSettings(env);
+  const log = createLogger(settingsResult.ok ? settingsResult.settings.logLevel : "info");
+  const runtimeApi = readEnv(env, ENV.runtimeApi);
+  const api = runtimeApi === undefined ? undefined : new ExtensionsApi(runtimeApi);
+  const failInit = initFailure(log, api);
+  main({ env, settingsResult, log, api, failInit }).catch((error: unknown) =>
+    failInit("Extension.Crashed", (error as Error).stack ?? String(error)),
+  );
+}
+
+async function main({ env, settingsResult, log, api, failInit }: StartUp): Promise<void> {
   if (!settingsResult.ok) return failInit("Extension.ConfigInvalid", settingsResult.problems.join("; "));
   const settings = settingsResult.settings;
   const instanceId = randomBytes(8).toString("hex");
@@ -146,7 +165,7 @@ async function main(log: Logger): Promise<void> {
       roles: roles.names().join(","),
       defaultRole: config.defaultRole,
       rolesUrl,
-      tokenSource: token.adopted ? ENV.containerAuthorizationToken : "generated",
+      authSource: token.adopted ? ENV.containerAuthorizationToken : "generated",
       functionName: registration.functionName,
     });
   } else {
@@ -179,4 +198,7 @@ async function main(log: Logger): Promise<void> {
   );
 }
 
-main(log).catch((error: unknown) => failInit("Extension.Crashed", (error as Error).stack ?? String(error)));
+// The layer's build may run this file once to make a startup snapshot (modules loaded and
+// initialised, nothing read from the environment); the snapshot then calls start() on each boot.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(start);
+else start();

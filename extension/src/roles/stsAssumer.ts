@@ -27,7 +27,13 @@ export function createStsAssumer(options: StsAssumerOptions) {
         credentials,
         // Retries are ours (backoff with jitter, last good credentials served meanwhile).
         maxAttempts: 1,
-        requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+        requestHandler: {
+          connectionTimeout: CONNECTION_TIMEOUT_MS,
+          requestTimeout: REQUEST_TIMEOUT_MS,
+          // Without it, smithy only logs a warning when requestTimeout passes and a hung STS call
+          // stays in flight for ever, blocking every retry (faults.test.ts, "hang" at the refresh boundary).
+          throwOnRequestTimeout: true,
+        },
       });
       clients.set(role.name, client);
     }
