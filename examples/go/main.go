@@ -25,7 +25,10 @@ import (
 // chain does for container credentials (the sidecar always serves more than that).
 func sidecarRole(name string) aws.CredentialsProvider {
 	provider := endpointcreds.New(os.Getenv("CREDENTIALS_SIDECAR_ROLES_URL")+name, func(o *endpointcreds.Options) {
-		o.AuthorizationToken = os.Getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+		o.AuthorizationToken = os.Getenv("CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN")
+		if o.AuthorizationToken == "" { // no wrapper: the variable you set yourself
+			o.AuthorizationToken = os.Getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+		}
 	})
 	return aws.NewCredentialsCache(provider, func(o *aws.CredentialsCacheOptions) {
 		o.ExpiryWindow = 5 * time.Minute

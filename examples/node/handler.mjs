@@ -21,7 +21,8 @@ export function sidecarRole(name) {
   }
   return fromHttp({
     awsContainerCredentialsFullUri: `${rolesUrl}${name}`,
-    awsContainerAuthorizationToken: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+    awsContainerAuthorizationToken:
+      process.env.CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN ?? process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN,
   });
 }
 

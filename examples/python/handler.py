@@ -30,7 +30,7 @@ def session_for_role(name: str) -> boto3.Session:
         )
     environ = {
         ContainerProvider.ENV_VAR_FULL: roles_url + name,
-        ContainerProvider.ENV_VAR_AUTH_TOKEN: os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"],
+        ContainerProvider.ENV_VAR_AUTH_TOKEN: os.environ.get("CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN") or os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"],
     }
     botocore_session = botocore.session.get_session()
     # Replace the whole chain: if the sidecar cannot give this role, fail loudly rather than fall

@@ -24,9 +24,12 @@ export const ENV = {
   logLevel: "CREDENTIALS_SIDECAR_LOG_LEVEL",
   keepExecutionRole: "CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE",
   rolesUrl: "CREDENTIALS_SIDECAR_ROLES_URL",
+  sidecarToken: "CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN",
   executionRoleAccessKeyId: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_ACCESS_KEY_ID",
   executionRoleSecretAccessKey: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_SECRET_ACCESS_KEY",
   executionRoleSessionToken: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_SESSION_TOKEN",
+  executionRoleFullUri: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_CREDENTIALS_FULL_URI",
+  executionRoleAuthorizationToken: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_AUTHORIZATION_TOKEN",
   node: "CREDENTIALS_SIDECAR_NODE",
   // Set by Lambda or by the user for the SDKs; read here, never defined by us.
   runtimeApi: "AWS_LAMBDA_RUNTIME_API",
@@ -100,6 +103,12 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     description: "`http://127.0.0.1:<port>/roles/`: append a role name for its container-credentials URL.",
   },
   {
+    name: ENV.sidecarToken,
+    readBy: "set by wrapper",
+    description:
+      "The sidecar's token, always (under SnapStart `AWS_CONTAINER_AUTHORIZATION_TOKEN` can be Lambda's): send it with a role URL.",
+  },
+  {
     name: ENV.executionRoleAccessKeyId,
     readBy: "set by wrapper",
     description: "The execution role's `AWS_ACCESS_KEY_ID`, kept for code that still needs it.",
@@ -113,6 +122,17 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     name: ENV.executionRoleSessionToken,
     readBy: "set by wrapper",
     description: "The execution role's `AWS_SESSION_TOKEN`.",
+  },
+  {
+    name: ENV.executionRoleFullUri,
+    readBy: "set by wrapper",
+    description:
+      "Under SnapStart: Lambda's own container-credentials URL for the execution role, kept when the default role replaces it.",
+  },
+  {
+    name: ENV.executionRoleAuthorizationToken,
+    readBy: "set by wrapper",
+    description: "Under SnapStart: the token that goes with that URL.",
   },
   {
     name: ENV.containerCredentialsFullUri,

@@ -110,6 +110,10 @@ describe.each(shells)("exec wrapper under %s", (shell) => {
     });
     expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toBe(`${ROLES_URL}reader`);
     expect(env.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe(TOKEN);
+    expect(env.CREDENTIALS_SIDECAR_EXECUTION_ROLE_CREDENTIALS_FULL_URI).toBe(
+      "http://169.254.100.1:9001/2021-04-23/credentials",
+    );
+    expect(env.CREDENTIALS_SIDECAR_EXECUTION_ROLE_AUTHORIZATION_TOKEN).toBe("lambda-snapstart-token");
   });
 
   it("leaves Lambda's SnapStart endpoint and token alone when the execution role stays the default", () => {
@@ -120,6 +124,7 @@ describe.each(shells)("exec wrapper under %s", (shell) => {
     };
     const env = runEnv(shell, snapStart);
     expect(env).toMatchObject(snapStart);
+    expect(env.CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN).toBe(TOKEN);
   });
 
   it("treats an empty preset token as unset", () => {

@@ -53,7 +53,7 @@ const sts = new STSClient({});
 const audit = new STSClient({
   credentials: fromHttp({
     awsContainerCredentialsFullUri: \`\${env.CREDENTIALS_SIDECAR_ROLES_URL}audit\`,
-    awsContainerAuthorizationToken: env.AWS_CONTAINER_AUTHORIZATION_TOKEN,
+    awsContainerAuthorizationToken: env.CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN,
   }),
 });
 // The execution role, which the wrapper moved out of the SDKs' way.

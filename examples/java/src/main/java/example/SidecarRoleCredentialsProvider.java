@@ -38,7 +38,7 @@ public final class SidecarRoleCredentialsProvider implements AwsCredentialsProvi
     private Instant expiration = Instant.MIN;
 
     public SidecarRoleCredentialsProvider(String role) {
-        this(System.getenv("CREDENTIALS_SIDECAR_ROLES_URL") + role, System.getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+        this(System.getenv("CREDENTIALS_SIDECAR_ROLES_URL") + role, System.getenv("CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN"));
     }
 
     public SidecarRoleCredentialsProvider(String url, String token) {

@@ -1,0 +1,111 @@
+/**
+ * The built layer as Lambda sees it: the zip for this machine's architecture, unzipped into a folder
+ * that plays /opt (modes kept), and function code started through the layer's exec wrapper.
+ */
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "../../../extension/test/support/extensionProcess.js";
+import { readZip, type ZipEntry } from "../../zip.mjs";
+
+export const LAYER_ARCH = process.arch === "arm64" ? "arm64" : "x86_64";
+const BUNDLE = join(REPO_ROOT, "dist", "extension.mjs");
+const DIST_ZIP = join(REPO_ROOT, "dist", `layer-${LAYER_ARCH}.zip`);
+const BUILD_SCRIPT = join(REPO_ROOT, "layer", "build.mjs");
+/** Layer entries that come from the working tree, so a zip holding other bytes is stale. */
+const SOURCES: Readonly<Record<string, string>> = {
+  "credentials-sidecar/extension.mjs": BUNDLE,
+  "credentials-sidecar/wrapper": join(REPO_ROOT, "layer", "credentials-sidecar", "wrapper"),
+  "extensions/credentials-sidecar": join(REPO_ROOT, "layer", "extensions", "credentials-sidecar"),
+};
+
+const execFileAsync = promisify(execFile);
+
+function isCurrent(entries: ZipEntry[]): boolean {
+  return Object.entries(SOURCES).every(([name, path]) => {
+    const entry = entries.find((candidate) => candidate.name === name);
+    return entry?.data.equals(readFileSync(path)) === true;
+  });
+}
+
+/**
+ * The entries of this architecture's layer zip: dist/'s when it holds the current bundle, wrapper and
+ * launcher byte for byte (right after `make layer`), else a fresh build into `workDir` (~10 s with the
+ * node tarball cached in dist/.cache).
+ */
+export async function layerEntries(workDir: string): Promise<{ entries: ZipEntry[]; zip: string }> {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make layer\` first`);
+  if (existsSync(DIST_ZIP)) {
+    const entries = readZip(readFileSync(DIST_ZIP));
+    if (isCurrent(entries)) return { entries, zip: DIST_ZIP };
+  }
+  const out = join(workDir, "layer-build");
+  await execFileAsync(process.execPath, [BUILD_SCRIPT, "--out", out, "--arch", LAYER_ARCH], {
+    maxBuffer: 1024 * 1024,
+  });
+  const zip = join(out, `layer-${LAYER_ARCH}.zip`);
+  return { entries: readZip(readFileSync(zip)), zip };
+}
+
+/** Unzips the entries into `dir` the way Lambda unzips layers into /opt: files with their modes. */
+export function extractLayer(entries: ZipEntry[], dir: string): string {
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) {
+      mkdirSync(path, { recursive: true });
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, entry.data);
+      chmodSync(path, entry.mode & 0o7777);
+    }
+  }
+  return realpathSync(dir);
+}
+
+export interface FunctionRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command with exactly `env` (build it with clientEnv()), optionally through the layer's exec
+ * wrapper as Lambda does with AWS_LAMBDA_EXEC_WRAPPER: `<opt>/credentials-sidecar/wrapper <command...>`.
+ */
+export function runFunction(
+  command: readonly string[],
+  env: Record<string, string>,
+  wrapper?: string,
+): Promise<FunctionRun> {
+  const argv = wrapper === undefined ? [...command] : [wrapper, ...command];
+  const [program, ...args] = argv;
+  if (program === undefined) throw new Error("runFunction: empty command");
+  return new Promise((resolve) => {
+    execFile(
+      program,
+      args,
+      { env, cwd: "/", timeout: 30_000, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+        resolve({
+          exitCode,
+          stdout,
+          stderr: error !== null && exitCode === null ? `${stderr}${error}` : stderr,
+        });
+      },
+    );
+  });
+}
+
+/** The last line a function run printed, parsed; throws with its output when it failed. */
+export function lastJsonLine<T>(run: FunctionRun): T {
+  const last = run.stdout.trim().split("\n").pop() ?? "";
+  if (run.exitCode !== 0)
+    throw new Error(`function code exited ${run.exitCode}:\n${run.stderr}${run.stdout}`);
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`function code printed no JSON line:\n${run.stdout}\n${run.stderr}`);
+  }
+}
