@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../src/cli/freePort.js";
+
+export { freePort };
 
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export const BUNDLE = join(REPO_ROOT, "dist", "extension.mjs");
@@ -32,22 +34,6 @@ export interface ExtensionProcess {
   kill(): void;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 export interface StartOptions {
   /** Environment of the extension process, on top of PATH/HOME and the test defaults. */
   readonly env: Record<string, string | undefined>;
@@ -59,10 +45,12 @@ export interface StartOptions {
 /** Spawns the extension with a clean environment (no AWS_* from the machine leaks in). */
 export async function startExtension(options: StartOptions): Promise<ExtensionProcess> {
   const port = options.port ?? (await freePort());
-  const runtimeDir = join(mkdtempSync(join(tmpdir(), "sidecar-rt-")), "run");
+  const tempRoot = mkdtempSync(join(tmpdir(), "sidecar-process-"));
+  const runtimeDir = join(tempRoot, "run");
+  mkdirSync(join(tempRoot, "home"));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: mkdtempSync(join(tmpdir(), "sidecar-home-")),
+    HOME: join(tempRoot, "home"),
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_CONFIG_FILE: "/nonexistent/config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
@@ -104,6 +92,8 @@ export async function startExtension(options: StartOptions): Promise<ExtensionPr
   let exit: { code: number | null; signal: NodeJS.Signals | null; afterMs: number } | undefined;
   child.on("exit", (code, signal) => {
     exit = { code, signal, afterMs: Date.now() - startedAt };
+    // Only HOME: tests inspect the runtime dir after exit (the extension must have cleaned it).
+    rmSync(join(tempRoot, "home"), { recursive: true, force: true });
     notify();
   });
 

@@ -38,7 +38,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
+import { freePort } from "../../src/cli/freePort.js";
 
 export interface BaseCredentials {
   userName: string;
@@ -155,15 +155,7 @@ interface SeedOutput {
 }
 
 /** A port that was free a moment ago (the caller retries if someone else takes it first). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("could not determine a free port");
-  return address.port;
-}
+export { freePort };
 
 /** Environment for helper processes: no AWS_* from the parent, no shared config/credentials files. */
 function isolatedEnv(): NodeJS.ProcessEnv {
