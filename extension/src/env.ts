@@ -22,6 +22,7 @@ export const ENV = {
   port: "CREDENTIALS_SIDECAR_PORT",
   runtimeDir: "CREDENTIALS_SIDECAR_RUNTIME_DIR",
   logLevel: "CREDENTIALS_SIDECAR_LOG_LEVEL",
+  metrics: "CREDENTIALS_SIDECAR_METRICS",
   keepExecutionRole: "CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE",
   rolesUrl: "CREDENTIALS_SIDECAR_ROLES_URL",
   sidecarToken: "CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN",
@@ -83,6 +84,13 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     readBy: "extension",
     default: "`AWS_LAMBDA_LOG_LEVEL`, else `info`",
     description: "`debug`, `info`, `warn` or `error`.",
+  },
+  {
+    name: ENV.metrics,
+    readBy: "extension",
+    default: "off",
+    description:
+      "`emf`: CloudWatch Embedded Metric Format lines (namespace `CredentialsSidecar`) for assumptions, failures and requests served.",
   },
   {
     name: ENV.keepExecutionRole,

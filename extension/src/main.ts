@@ -12,6 +12,7 @@ import { buildServer } from "./http/server.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { createLogger, type Logger } from "./log.js";
+import { createEmfMetrics, noMetrics } from "./metrics.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
 import { generateSessionName } from "./roles/sessionName.js";
 import { writeRuntimeFiles } from "./runtimeFiles.js";
@@ -100,8 +101,10 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     ...(settings.functionVersion !== undefined ? { functionVersion: settings.functionVersion } : {}),
     instanceId,
   });
+  const metrics = settings.metrics === "emf" ? createEmfMetrics() : noMetrics;
   const roles = new RoleRegistry({
     config,
+    metrics,
     generatedSessionName: sessionName,
     clock: systemClock,
     log,
@@ -114,7 +117,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     },
   });
 
-  const app = buildServer({ token: token.token, roles, log });
+  const app = buildServer({ token: token.token, roles, log, metrics });
   try {
     await app.listen({ host: "127.0.0.1", port: settings.port });
   } catch (error) {
@@ -146,6 +149,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     stopping = true;
     log.info("credentials-sidecar stopping", { event: "stop", reason: why });
     roles.stop();
+    metrics.flush();
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
     forced.unref();
@@ -186,6 +190,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   const end = await runEventLoop(
     api,
     async (event) => {
+      metrics.flush();
       await roles.refreshDueWithin(
         Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - Date.now() - 100)),
       );

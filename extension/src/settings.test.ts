@@ -19,6 +19,7 @@ describe("readSettings", () => {
       port: 9770,
       runtimeDir: "/tmp/credentials-sidecar",
       logLevel: "info",
+      metrics: "off",
       runtimeApi: undefined,
       functionName: undefined,
       functionVersion: undefined,
@@ -42,6 +43,7 @@ describe("readSettings", () => {
       port: 8123,
       runtimeDir: "/tmp/other",
       logLevel: "warn",
+      metrics: "off",
       runtimeApi: "127.0.0.1:9001",
       functionName: "orders",
       functionVersion: "$LATEST",
@@ -88,5 +90,13 @@ describe("readSettings", () => {
     });
 
     expect(problems).toHaveLength(3);
+  });
+
+  it("turns EMF metrics on with emf, in any case, and refuses other values", () => {
+    expect(settingsOf({ CREDENTIALS_SIDECAR_METRICS: "EMF" }).metrics).toBe("emf");
+    expect(settingsOf({ CREDENTIALS_SIDECAR_METRICS: "off" }).metrics).toBe("off");
+    expect(problemsOf({ CREDENTIALS_SIDECAR_METRICS: "prometheus" })).toEqual([
+      'CREDENTIALS_SIDECAR_METRICS must be emf or off, got "prometheus"',
+    ]);
   });
 });

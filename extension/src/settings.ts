@@ -6,6 +6,7 @@ export interface Settings {
   readonly port: number;
   readonly runtimeDir: string;
   readonly logLevel: LogLevel;
+  readonly metrics: "emf" | "off";
   readonly runtimeApi: string | undefined;
   readonly functionName: string | undefined;
   readonly functionVersion: string | undefined;
@@ -28,6 +29,10 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
   if (levelText !== undefined && level === undefined) {
     problems.push(`${ENV.logLevel} must be debug, info, warn or error, got ${JSON.stringify(levelText)}`);
   }
+  const metricsText = readEnv(env, ENV.metrics)?.trim().toLowerCase() ?? "off";
+  if (metricsText !== "emf" && metricsText !== "off") {
+    problems.push(`${ENV.metrics} must be emf or off, got ${JSON.stringify(readEnv(env, ENV.metrics))}`);
+  }
   const runtimeDir = readEnv(env, ENV.runtimeDir) ?? DEFAULT_RUNTIME_DIR;
   if (!runtimeDir.startsWith("/"))
     problems.push(`${ENV.runtimeDir} must be an absolute path, got ${JSON.stringify(runtimeDir)}`);
@@ -38,6 +43,7 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
       port,
       runtimeDir,
       logLevel: level ?? "info",
+      metrics: metricsText === "emf" ? "emf" : "off",
       runtimeApi: readEnv(env, ENV.runtimeApi),
       functionName: readEnv(env, ENV.functionName),
       functionVersion: readEnv(env, ENV.functionVersion),

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
+import { answerClientError } from "./clientErrors.js";
 import { checkToken, type Refusal, refuseUnexpectedOrigin, tokenDigest } from "./requestGuards.js";
 import { type ErrorBody, toContainerCredentials } from "./wireFormat.js";
 
@@ -18,6 +20,7 @@ export interface ServerOptions {
    * 1 s timeout of the JS and Java SDKs, so they retry instead of failing.
    */
   readonly waitForCredentialsMs?: number;
+  readonly metrics?: Metrics;
 }
 
 export const DEFAULT_WAIT_FOR_CREDENTIALS_MS = 750;
@@ -35,6 +38,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     requestTimeout: 10_000,
     // No route has a schema: plain builders keep Ajv and fast-json-stringify out of start-up.
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
+    // Parser and router refusals skip hooks and the error handler; shape them like every other error.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => {
+      const refused = refuseUnexpectedOrigin(request.headers);
+      if (refused !== undefined) return void sendRefusal(reply, refused);
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      void sendError(reply, tooLong ? 414 : 400, {
+        Code: tooLong ? "UriTooLong" : "BadUrl",
+        Message: tooLong ? "a path segment is longer than 100 characters" : "the URL is not valid",
+      });
+    },
   });
 
   app.addHook("onRequest", async (request, reply) => {
@@ -54,6 +68,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       });
     }
     const acquired = await role.acquire(waitMs);
+    options.metrics?.served(request.params.name, acquired.ok);
     if (acquired.ok) {
       return reply
         .code(200)

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { RoleConfig, SidecarConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
@@ -19,6 +20,7 @@ export interface RoleRegistryOptions {
   readonly clock: Clock;
   readonly random?: () => number;
   readonly log: Logger;
+  readonly metrics?: Metrics;
 }
 
 /** Every configured role's session, chained roles wired to their sources. */
@@ -37,6 +39,7 @@ export class RoleRegistry {
           clock: options.clock,
           random: options.random ?? Math.random,
           log: options.log,
+          ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
           assume: async () => (await this.resolveAssume())(role, sessionName, this.sourceOf(role)),
         }),
       );

@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
 import type { RoleCredentials } from "./credentials.js";
 import {
   backoffDelayMs,
@@ -33,6 +34,7 @@ export interface RoleSessionOptions {
   readonly clock: Clock;
   readonly random: () => number;
   readonly log: Logger;
+  readonly metrics?: Metrics;
 }
 
 const PENDING: ClassifiedFailure = {
@@ -149,6 +151,7 @@ export class RoleSession {
         refreshAt: new Date(refreshAt).toISOString(),
         durationMs: issuedAtMs - startedAtMs,
       });
+      this.options.metrics?.assumed(name, issuedAtMs - startedAtMs);
       this.scheduleAt(refreshAt);
     } catch (error) {
       const failure = classifyStsError(error);
@@ -171,6 +174,7 @@ export class RoleSession {
           : {}),
         durationMs: clock.now() - startedAtMs,
       });
+      this.options.metrics?.assumeFailed(name, failure.code, failure.kind === "retryable");
       this.scheduleAt(this.nextAttemptAtMs);
     }
   }
