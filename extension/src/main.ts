@@ -143,6 +143,12 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     );
   }
 
+  // Past this point a failure must not leave the token behind for a wrapper to find.
+  const failWithFiles = (errorType: string, message: string) => {
+    files.remove();
+    return failInit(errorType, message);
+  };
+
   let stopping = false;
   const stop = async (why: string, exitCode: number) => {
     if (stopping) return;
@@ -162,7 +168,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   if (api !== undefined) {
     const registration = await api
       .register()
-      .catch((error: Error) => failInit("Extension.RegisterFailed", error.message));
+      .catch((error: Error) => failWithFiles("Extension.RegisterFailed", error.message));
     log.info("registered", {
       event: "registered",
       startupMs: Math.round(performance.now()),
@@ -184,7 +190,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     .names()
     .map((name) => roles.get(name)?.failure())
     .find((failure) => failure?.code === "NoBaseCredentials");
-  if (noBase !== undefined) return failInit("Extension.NoBaseCredentials", noBase.message);
+  if (noBase !== undefined) return failWithFiles("Extension.NoBaseCredentials", noBase.message);
   if (api === undefined) return;
 
   const end = await runEventLoop(

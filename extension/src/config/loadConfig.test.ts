@@ -196,7 +196,7 @@ describe("loadConfigFile", () => {
   it("says when the path is a folder", () => {
     const problems = problemsOf(loadConfigFile(dir));
 
-    expect(problems).toEqual([{ path: "", message: "cannot be read (EISDIR)" }]);
+    expect(problems).toEqual([{ path: "", message: "is not a regular file" }]);
   });
 });
 
@@ -222,5 +222,13 @@ describe("formatProblems", () => {
     expect(text).toBe(
       "Invalid config (environment variables), 1 problem:\n  CREDENTIALS_SIDECAR_DURATION_SECONDS: must be at least 900",
     );
+  });
+});
+
+describe("loadConfigFile on paths that are not regular files", () => {
+  it("refuses a device without reading it (reading /dev/zero would never end)", () => {
+    const result = loadConfigFile("/dev/zero");
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems).toEqual([{ path: "", message: "is not a regular file" }]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../env.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
 import { MAX_CONFIG_BYTES, parseConfigBytes } from "./parseYaml.js";
@@ -54,14 +54,18 @@ export function loadConfig(
 export function loadConfigFile(path: string): LoadResult {
   let bytes: Buffer;
   try {
-    if (statSync(path).size > MAX_CONFIG_BYTES) {
+    const stat = statSync(path);
+    // /dev/zero or a FIFO would never end: only regular files, and never more than the limit.
+    if (!stat.isFile())
+      return { ok: false, source: path, problems: [{ path: "", message: "is not a regular file" }] };
+    if (stat.size > MAX_CONFIG_BYTES) {
       return {
         ok: false,
         source: path,
         problems: [{ path: "", message: `is larger than ${MAX_CONFIG_BYTES} bytes` }],
       };
     }
-    bytes = readFileSync(path);
+    bytes = readBounded(path, MAX_CONFIG_BYTES + 1);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -84,6 +88,22 @@ export function loadConfigFile(path: string): LoadResult {
 export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => `  ${p.path === "" ? "" : `${p.path}: `}${p.message}`);
   return `Invalid config (${source}), ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${lines.join("\n")}`;
+}
+
+/** Reads at most `limit` bytes, however large the file has grown since it was checked. */
+function readBounded(path: string, limit: number): Buffer {
+  const buffer = Buffer.alloc(limit);
+  const fd = openSync(path, "r");
+  try {
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, limit - length, null);
+      length += read;
+      if (read === 0 || length >= limit) return buffer.subarray(0, length);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function isFile(path: string): boolean {

@@ -120,10 +120,10 @@ describe("GET /roles/:name", () => {
     expect(JSON.parse(response.body).Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
-  it("waits for credentials for 750 ms by default", async () => {
+  it("waits for credentials for 500 ms by default", async () => {
     await get("/roles/reader");
 
-    expect(roles.waits).toEqual([750]);
+    expect(roles.waits).toEqual([500]);
   });
 
   it("answers 401 MissingToken without an Authorization header", async () => {

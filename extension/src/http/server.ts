@@ -23,7 +23,7 @@ export interface ServerOptions {
   readonly metrics?: Metrics;
 }
 
-export const DEFAULT_WAIT_FOR_CREDENTIALS_MS = 750;
+export const DEFAULT_WAIT_FOR_CREDENTIALS_MS = 500;
 const OTHER_METHODS = ["DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
 
 /** The HTTP face: validates, fetches, marshals. Build with this, test with `app.inject()`. */
