@@ -1,5 +1,6 @@
-// Bundles the extension (dist/extension.mjs) and the CLI (dist/cli.mjs) with esbuild.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// Bundles the extension (dist/extension.mjs + dist/chunks/) and the CLI (dist/cli.mjs) with esbuild.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
@@ -29,6 +30,29 @@ const stubUnused = {
   },
 };
 
+/**
+ * `import { request } from "node:http"` in ESM output makes Node build an ES module facade of the
+ * built-in, which reads every export, and node:http's lazy getters then load Node's internal
+ * undici (~10 ms at start-up). A require() of the built-in reads only what is used.
+ */
+const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
+const builtinsViaRequire = {
+  name: "builtins-via-require",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_]/ }, (args) => {
+      const name = args.path.replace(/^node:/, "");
+      if (args.kind !== "import-statement" || !BUILTINS.has(name.split("/")[0] ?? "")) return undefined;
+      return args.namespace === "builtin"
+        ? { path: `node:${name}`, external: true }
+        : { path: `node:${name}`, namespace: "builtin" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -43,21 +67,49 @@ const common = {
   plugins: [stubUnused],
 };
 
+/**
+ * The extension is split into chunks: what runs before `register` (config, credentials server,
+ * Extensions API) is extension.mjs; the STS client and the credential chain, loaded by dynamic
+ * import after `register`, are in chunks/ and are not even read before then. The AWS SDK's ES
+ * module builds ("module" field) tree-shake better than its CommonJS ones, and dynamic imports of
+ * them keep their named exports (a split CommonJS package only has `default`).
+ */
+const extension = {
+  ...common,
+  entryPoints: { extension: `${root}extension/src/main.ts` },
+  outdir: dist,
+  splitting: true,
+  entryNames: "[name]",
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+  mainFields: ["module", "main"],
+  plugins: [...common.plugins, builtinsViaRequire],
+};
+
 export async function build() {
   mkdirSync(dist, { recursive: true });
+  // Chunk names carry content hashes: old ones would otherwise pile up and ship in the layer.
+  rmSync(`${dist}/chunks`, { recursive: true, force: true });
   const targets = [
-    { entry: "extension/src/main.ts", out: "extension.mjs" },
-    ...(existsSync(`${root}extension/src/cli.ts`) ? [{ entry: "extension/src/cli.ts", out: "cli.mjs" }] : []),
+    { options: extension, out: "extension.mjs" },
+    ...(existsSync(`${root}extension/src/cli.ts`)
+      ? [
+          {
+            options: { ...common, entryPoints: [`${root}extension/src/cli.ts`], outfile: `${dist}/cli.mjs` },
+            out: "cli.mjs",
+          },
+        ]
+      : []),
   ];
-  for (const { entry, out } of targets) {
-    const result = await esbuild.build({
-      ...common,
-      entryPoints: [`${root}${entry}`],
-      outfile: `${dist}/${out}`,
-    });
+  for (const { options, out } of targets) {
+    const result = await esbuild.build(options);
     writeFileSync(`${dist}/${out}.meta.json`, JSON.stringify(result.metafile));
-    const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
-    console.log(`dist/${out}: ${(bytes / 1024).toFixed(1)} KiB`);
+    const outputs = Object.entries(result.metafile.outputs);
+    const entry = outputs.find(([path]) => path.endsWith(`/${out}`))?.[1].bytes ?? 0;
+    const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
+    const chunks =
+      outputs.length > 1 ? ` (+ ${outputs.length - 1} chunks, ${(total / 1024).toFixed(1)} KiB in all)` : "";
+    console.log(`dist/${out}: ${(entry / 1024).toFixed(1)} KiB${chunks}`);
   }
 }
 

@@ -1,16 +1,29 @@
 // Builds the Lambda layer zips from the bundled extension:
 //   layer-x86_64.zip, layer-arm64.zip  launcher + wrapper + extension + that architecture's node
 //   layer-nodejs.zip                   the same without node, for nodejs* runtimes (either architecture)
+// A zip whose node can run on this machine also gets a compile cache (V8 code for the bundle, made by
+// running it once with that node), so the extension starts without parsing its JavaScript.
 // Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64]
 //   --in     folder holding the built extension files (default dist/)
 //   --out    where the zips go (default: the --in folder)
 //   --cache  where the downloaded node tarballs stay between builds (default dist/.cache/)
 //   --arch   build only these architectures (default both); the nodejs zip is always built
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { listZip, writeZip } from "./zip.mjs";
@@ -33,8 +46,12 @@ const NODE_PACKAGES = {
   },
 };
 
-// Built extension files copied into credentials-sidecar/ (from --in). Add a file here to ship it.
+// Built extension files copied into credentials-sidecar/ (from --in). Add a file here to ship it;
+// every file under BUNDLE_DIRS ships too (the bundle's chunks, loaded after `register`).
 const BUNDLE_FILES = ["extension.mjs"];
+const BUNDLE_DIRS = ["chunks"];
+// Where the launcher looks for the compile cache, relative to the layer's root.
+const COMPILE_CACHE = "credentials-sidecar/compile-cache";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..");
@@ -64,7 +81,7 @@ function commonFiles() {
       mode: 0o755,
     },
     { name: "credentials-sidecar/wrapper", path: join(here, "credentials-sidecar", "wrapper"), mode: 0o755 },
-    ...BUNDLE_FILES.map((file) => ({
+    ...[...BUNDLE_FILES, ...BUNDLE_DIRS.flatMap((dir) => filesUnder(inDir, dir))].map((file) => ({
       name: `credentials-sidecar/${file}`,
       path: join(inDir, file),
       mode: 0o644,
@@ -75,6 +92,15 @@ function commonFiles() {
       throw new Error(`${path} is missing: run \`make build\` (node extension/build.mjs) first`);
     return { name, data: readFileSync(path), mode };
   });
+}
+
+/** Files under `base/dir`, as paths relative to `base`, sorted; none if the folder does not exist. */
+function filesUnder(base, dir) {
+  if (!existsSync(join(base, dir))) return [];
+  return readdirSync(join(base, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(base, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 function run(command, args, options = {}) {
@@ -140,6 +166,78 @@ function nodeFiles(arch) {
   }
 }
 
+/** Can this machine run that architecture's node? */
+function runsHere(arch) {
+  return (
+    process.platform === "linux" && (arch === "x86_64" ? process.arch === "x64" : process.arch === "arm64")
+  );
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Runs the layer's launcher once in a scratch copy of the layer, with a configured role but no base
+ * credentials: the extension loads everything it loads in Lambda (its chunks too, for the first
+ * AssumeRole), reports Extension.NoBaseCredentials and exits. Node writes the V8 code cache of every
+ * module it compiled into the launcher's cache folder, keyed by paths relative to that folder, so
+ * it is valid under /opt. Only node of the same version, architecture and V8 flags accepts it; any
+ * other compiles as usual.
+ */
+async function compileCacheFiles(arch, files) {
+  if (!runsHere(arch)) {
+    log(`layer-${arch}.zip: no compile cache (this machine cannot run its node)`);
+    return [];
+  }
+  const stage = mkdtempSync(join(tmpdir(), "credentials-sidecar-cache-"));
+  try {
+    for (const { name, data, mode } of files) {
+      mkdirSync(dirname(join(stage, name)), { recursive: true });
+      writeFileSync(join(stage, name), data);
+      chmodSync(join(stage, name), mode);
+    }
+    const cacheDir = join(stage, COMPILE_CACHE);
+    mkdirSync(cacheDir, { recursive: true });
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: stage,
+      AWS_REGION: "us-east-1",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: join(stage, "none"),
+      AWS_SHARED_CREDENTIALS_FILE: join(stage, "none"),
+      CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123456789012:role/compile-cache",
+      CREDENTIALS_SIDECAR_PORT: String(await freePort()),
+      CREDENTIALS_SIDECAR_RUNTIME_DIR: join(stage, "run"),
+      CREDENTIALS_SIDECAR_LOG_LEVEL: "error",
+    };
+    const child = spawn(join(stage, "extensions", "credentials-sidecar"), [], { env, stdio: "ignore" });
+    const timer = setTimeout(() => child.kill("SIGTERM"), 30_000);
+    await new Promise((done) => {
+      child.on("exit", done);
+      child.on("error", done);
+    });
+    clearTimeout(timer);
+    const cached = filesUnder(stage, COMPILE_CACHE).map((name) => ({
+      name,
+      data: readFileSync(join(stage, name)),
+      mode: 0o644,
+    }));
+    const bytes = cached.reduce((sum, file) => sum + file.data.length, 0);
+    log(`layer-${arch}.zip: compile cache of ${cached.length} modules, ${size(bytes)}`);
+    return cached;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
 async function writeLayer(fileName, files) {
   const zip = await writeZip(files);
   const path = join(outDir, fileName);
@@ -162,7 +260,11 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const common = commonFiles();
   // Downloads run one after the other (npm output stays readable); compression runs in parallel.
-  const withNode = values.arch.map((arch) => ({ arch, files: [...common, ...nodeFiles(arch)] }));
+  const withNode = [];
+  for (const arch of values.arch) {
+    const files = [...common, ...nodeFiles(arch)];
+    withNode.push({ arch, files: [...files, ...(await compileCacheFiles(arch, files))] });
+  }
   await Promise.all([
     writeLayer("layer-nodejs.zip", common),
     ...withNode.map(({ arch, files }) => writeLayer(`layer-${arch}.zip`, files)),

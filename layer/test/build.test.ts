@@ -46,6 +46,7 @@ const WITH_NODE = [
   ["credentials-sidecar/licenses/node/", 0o40755],
   ["credentials-sidecar/licenses/node/LICENSE", 0o100644],
 ];
+const COMPILE_CACHE = "credentials-sidecar/compile-cache/";
 const sortedByName = (rows: (string | number)[][]) =>
   [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 
@@ -92,8 +93,23 @@ describe("layer/build.mjs", () => {
     ["layer-arm64.zip", WITH_NODE],
     ["layer-nodejs.zip", COMMON],
   ])("%s holds exactly the layer's files with their modes", (zipName, expected) => {
-    const entries = listZip(readFileSync(join(out, zipName)));
+    // The compile cache is V8 output, made only for the zip whose node runs here: checked below.
+    const entries = listZip(readFileSync(join(out, zipName))).filter(
+      (e) => !e.name.startsWith(COMPILE_CACHE),
+    );
     expect(entries.map((e) => [e.name, e.mode])).toEqual(sortedByName(expected));
+  });
+
+  it("ships a compile cache only in the zip whose node can run on this machine", () => {
+    const cacheBytes = (zipName: string) =>
+      readZip(readFileSync(join(out, zipName)))
+        .filter((e) => e.name.startsWith(COMPILE_CACHE) && !e.isDirectory)
+        .reduce((total, e) => total + e.data.length, 0);
+    const here = process.arch === "x64" ? "layer-x86_64.zip" : "layer-arm64.zip";
+    const other = process.arch === "x64" ? "layer-arm64.zip" : "layer-x86_64.zip";
+    expect(cacheBytes(here)).toBeGreaterThan(0);
+    expect(cacheBytes(other)).toBe(0);
+    expect(cacheBytes("layer-nodejs.zip")).toBe(0);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import type { RoleCredentials } from "../roles/credentials.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
 import { answerClientError } from "./clientErrors.js";
 import { checkToken, type Refusal, refuseUnexpectedOrigin, tokenDigest } from "./requestGuards.js";
@@ -74,7 +75,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         .code(200)
         .header("cache-control", "no-store")
         .type("application/json")
-        .send(JSON.stringify(toContainerCredentials(acquired.credentials)));
+        .send(serialised(acquired.credentials));
     }
     const { failure, retryAfterMs } = acquired;
     const body = { Code: failure.code, Message: `role ${request.params.name}: ${failure.message}` };
@@ -133,6 +134,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/** Credentials change once per refresh, requests come by the thousand: serialise once per credentials. */
+const bodies = new WeakMap<RoleCredentials, string>();
+function serialised(credentials: RoleCredentials): string {
+  let body = bodies.get(credentials);
+  if (body === undefined) {
+    body = JSON.stringify(toContainerCredentials(credentials));
+    bodies.set(credentials, body);
+  }
+  return body;
 }
 
 function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {

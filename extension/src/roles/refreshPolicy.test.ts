@@ -45,20 +45,21 @@ describe("refreshAtMs", () => {
     expect(refreshAtMs(session(3600), DEFAULTS, 0)).toBe(ISSUED + 40 * MINUTE);
   });
 
-  it("moves at most 10% of the margin earlier with random near 1", () => {
+  it("moves at most 10% of the margin later with random near 1, never earlier than the margin", () => {
     const s = session(3600);
 
     const at = refreshAtMs(s, DEFAULTS, 0.999);
 
-    expect(at).toBe(s.expiresAtMs - 1_200_000 - 119_880);
-    expect(at).toBeGreaterThan(s.expiresAtMs - 1.1 * 1_200_000);
+    expect(at).toBe(s.expiresAtMs - 1_200_000 + 119_880);
+    // Still more than 15 minutes (the botocore/.NET threshold) before expiry.
+    expect(s.expiresAtMs - at).toBeGreaterThan(15 * MINUTE);
   });
 
   it("refreshes a 900 s session at half its lifetime, not on every request", () => {
     const s = session(900);
 
     expect(refreshAtMs(s, DEFAULTS, 0)).toBe(ISSUED + 450_000);
-    expect(refreshAtMs(s, DEFAULTS, 0.999)).toBe(ISSUED + 450_000 - 44_955);
+    expect(refreshAtMs(s, DEFAULTS, 0.999)).toBe(ISSUED + 450_000 + 44_955);
   });
 });
 

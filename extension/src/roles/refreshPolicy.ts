@@ -7,7 +7,9 @@
  *   refresh and below which Java v1 refuses them, with 5 minutes to spare for retries.
  *   Capping at half the lifetime means a short session (900 s, the STS minimum) is refreshed at most
  *   twice per lifetime, not on every request.
- * - Jitter moves each refresh up to 10% of the margin earlier, spreading a fleet started together.
+ * - Jitter moves each refresh up to 10% of the margin later (never earlier, so the margin is the
+ *   most any session loses), spreading a fleet started together: with the default, a refresh comes
+ *   18 to 20 minutes before expiry.
  * - Credentials are served until `min(60 s, lifetime / 10)` before expiry, never later: an SDK must
  *   have time to sign and send with them.
  */
@@ -34,7 +36,7 @@ export function refreshMarginMs(session: Session, settings: RefreshSettings): nu
 /** The moment to refresh; `random` in [0, 1) picks the jitter. */
 export function refreshAtMs(session: Session, settings: RefreshSettings, random: number): number {
   const margin = refreshMarginMs(session, settings);
-  return Math.round(session.expiresAtMs - margin - random * JITTER_FRACTION * margin);
+  return Math.round(session.expiresAtMs - margin + random * JITTER_FRACTION * margin);
 }
 
 /** The last moment these credentials may be handed out. */

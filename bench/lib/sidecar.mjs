@@ -1,0 +1,180 @@
+// Spawns the layer's launcher as Lambda would (clean environment, stdout drained like the
+// platform's log pipe) against a Runtime API and an STS stand-in, and talks to it.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const ROLE_ARN = "arn:aws:iam::123456789012:role/bench";
+export const ROLE = "default";
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @param {{ launcher: string, runtimeApi?: string, sts: { endpoint: string, base: { accessKeyId: string, secretAccessKey: string } },
+ *   env?: Record<string, string> }} options
+ */
+export async function spawnSidecar(options) {
+  const port = await freePort();
+  const scratch = mkdtempSync(join(tmpdir(), "sidecar-bench-run-"));
+  const runtimeDir = join(scratch, "run");
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: scratch,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: "/nonexistent/config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: options.sts.base.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: options.sts.base.secretAccessKey,
+    AWS_ENDPOINT_URL_STS: options.sts.endpoint,
+    AWS_LAMBDA_FUNCTION_NAME: "bench",
+    AWS_LAMBDA_FUNCTION_VERSION: "1",
+    CREDENTIALS_SIDECAR_ROLE_ARN: ROLE_ARN,
+    CREDENTIALS_SIDECAR_PORT: String(port),
+    CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
+    ...(options.runtimeApi !== undefined ? { AWS_LAMBDA_RUNTIME_API: options.runtimeApi } : {}),
+    ...options.env,
+  };
+  const spawnedAt = performance.now();
+  const child = spawn(options.launcher, [], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (chunk) => {
+    if (output.length < 200_000) output += chunk;
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const tokenPath = join(runtimeDir, "token");
+  return {
+    child,
+    port,
+    spawnedAt,
+    runtimeDir,
+    exited,
+    output: () => output,
+    /** Resolves once the token file exists (checked every millisecond): the wrapper's readiness signal. */
+    filesReady(timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const check = () => {
+          if (existsSync(tokenPath)) return resolve(performance.now());
+          if (performance.now() - started > timeoutMs || child.exitCode !== null)
+            return reject(new Error(`sidecar wrote no runtime files within ${timeoutMs} ms:\n${output}`));
+          setTimeout(check, 1);
+        };
+        check();
+      });
+    },
+    token: () => readFileSync(tokenPath, "utf8"),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One GET, no keep-alive: resolves with status, body and the time the answer was complete. */
+export function getOnce(port, path, token) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        headers: token === undefined ? {} : { authorization: token },
+        agent: false,
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(), at: performance.now() }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Asks for the role's credentials until they come (a 503 means the first AssumeRole is still in flight). */
+export async function firstCredentials(sidecar, role = ROLE, timeoutMs = 10_000) {
+  const token = sidecar.token();
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const response = await getOnce(sidecar.port, `/roles/${role}`, token);
+    if (response.status === 200) return response;
+    if (performance.now() > deadline || response.status !== 503)
+      throw new Error(`credentials answered ${response.status}: ${response.body}`);
+  }
+}
+
+/**
+ * CPU time (ms) a process has used so far, from /proc (nanoseconds): `main` is its main thread,
+ * `all` adds V8's and libuv's helper threads.
+ */
+export function cpuMsOf(pid) {
+  const read = (task) =>
+    Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+  try {
+    let all = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) all += read(task);
+    return { main: read(String(pid)), all };
+  } catch {
+    return { main: Number.NaN, all: Number.NaN };
+  }
+}
+
+/**
+ * A sidecar that registered and served its first credentials, waiting for events like an idle
+ * Lambda environment. `stop()` sends SHUTDOWN and waits for a clean exit.
+ */
+export async function startRegisteredSidecar({ launcher, sts, env, startTimingRuntime }) {
+  const runtime = await startTimingRuntime();
+  const sidecar = await spawnSidecar({ launcher, sts, runtimeApi: runtime.address, env });
+  await runtime.registered;
+  await sidecar.filesReady();
+  const first = await firstCredentials(sidecar);
+  return {
+    sidecar,
+    runtime,
+    token: sidecar.token(),
+    body: first.body,
+    async stop() {
+      runtime.shutdown();
+      const timer = setTimeout(() => sidecar.child.kill("SIGKILL"), 5000);
+      const exit = await sidecar.exited;
+      clearTimeout(timer);
+      await sidecar.stop();
+      await runtime.close();
+      return exit;
+    },
+  };
+}
+
+/** Peak and current resident memory (kB → MiB) of a process, from /proc/<pid>/status. */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) / 1024;
+  return {
+    peakMiB: field("VmHWM"),
+    rssMiB: field("VmRSS"),
+    anonMiB: field("RssAnon"),
+    fileMiB: field("RssFile"),
+  };
+}

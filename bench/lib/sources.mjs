@@ -1,0 +1,42 @@
+// Bench scripts are plain .mjs run by the machine's node; the few TypeScript parts they drive
+// directly (the STS stand-in, RoleSession for the simulated clock) are bundled here on the fly.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+
+const src = fileURLToPath(new URL("../../extension/src/", import.meta.url));
+let built;
+
+async function buildAll() {
+  const out = mkdtempSync(join(tmpdir(), "sidecar-bench-src-"));
+  // Loaded once per process; the files are not needed after that.
+  process.once("exit", () => rmSync(out, { recursive: true, force: true }));
+  await esbuild.build({
+    entryPoints: {
+      stsStandIn: join(src, "local", "stsStandIn.ts"),
+      roleSession: join(src, "roles", "roleSession.ts"),
+    },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outdir: out,
+    outExtension: { ".js": ".mjs" },
+    logLevel: "warning",
+  });
+  return out;
+}
+
+/** @returns {Promise<typeof import("../../extension/src/local/stsStandIn.ts")>} */
+export async function stsStandInModule() {
+  built ??= buildAll();
+  return import(pathToFileURL(join(await built, "stsStandIn.mjs")).href);
+}
+
+/** @returns {Promise<typeof import("../../extension/src/roles/roleSession.ts")>} */
+export async function roleSessionModule() {
+  built ??= buildAll();
+  return import(pathToFileURL(join(await built, "roleSession.mjs")).href);
+}

@@ -1,0 +1,108 @@
+// Runs every benchmark against the built artefacts (dist/layer-x86_64.zip unpacked like /opt, its
+// own node as the baseline) and writes bench/RESULTS.md. `make bench` builds the layer first.
+// Usage: node bench/run.mjs [--quick] [--only cold,memory,serving,sts,sizes,fleet] [--out FILE]
+import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { measureColdStart } from "./coldStart.mjs";
+import { runFleet } from "./fleet.mjs";
+import { unpackLayer } from "./lib/layer.mjs";
+import { stsStandInModule } from "./lib/sources.mjs";
+import { measureMemory } from "./memory.mjs";
+import { renderResults } from "./report.mjs";
+import { measureServing } from "./serving.mjs";
+import { measureSizes } from "./sizes.mjs";
+import { measureStsBursts, simulateTwelveHours } from "./stsEconomy.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = dirname(here);
+const dist = join(repo, "dist");
+const ALL = ["cold", "memory", "serving", "sts", "sizes", "fleet"];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string", default: ALL.join(",") },
+    out: { type: "string", default: join(here, "RESULTS.md") },
+  },
+});
+const only = new Set(values.only.split(","));
+const quick = values.quick;
+const plan = {
+  coldRuns: quick ? 10 : 30,
+  servingRounds: quick ? 2 : 4,
+  servingRoundMs: quick ? 1500 : 3000,
+  pacedRate: 2000,
+  memoryRequests: quick ? 200_000 : 1_000_000,
+  fleetHours: 3,
+  fleetQuota: 500,
+};
+const log = (line) => process.stderr.write(`${line}\n`);
+
+function git(...args) {
+  try {
+    return execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+const started = Date.now();
+const layer = unpackLayer(join(dist, "layer-x86_64.zip"));
+if (!layer.node) throw new Error("dist/layer-x86_64.zip holds no node");
+const layerNodeVersion = execFileSync(layer.node, ["--version"], { encoding: "utf8" }).trim();
+const { startStsStandIn } = await stsStandInModule();
+const sts = await startStsStandIn();
+const results = {};
+const loadBefore = os.loadavg();
+try {
+  const common = { launcher: layer.launcher, node: layer.node, sts, progress: log };
+  if (only.has("sizes")) results.sizes = measureSizes(dist);
+  if (only.has("cold")) {
+    log("cold start…");
+    results.cold = await measureColdStart({ ...common, runs: plan.coldRuns });
+  }
+  if (only.has("sts")) {
+    log("STS economy…");
+    results.sts = { bursts: await measureStsBursts(common), twelveHours: await simulateTwelveHours() };
+  }
+  if (only.has("serving")) {
+    log("serving…");
+    results.serving = await measureServing({
+      ...common,
+      rounds: plan.servingRounds,
+      roundMs: plan.servingRoundMs,
+      pacedRate: plan.pacedRate,
+    });
+  }
+  if (only.has("memory")) {
+    log("memory…");
+    results.memory = await measureMemory({ ...common, totalRequests: plan.memoryRequests });
+  }
+  if (only.has("fleet"))
+    results.fleet = runFleet({ quotaPerSecond: plan.fleetQuota, hours: plan.fleetHours });
+} finally {
+  await sts.close();
+  rmSync(layer.root, { recursive: true, force: true });
+}
+
+const cpus = os.cpus();
+const context = {
+  date: new Date().toISOString(),
+  quick,
+  plan,
+  machine: `${cpus[0]?.model ?? "unknown CPU"} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}`,
+  load: `${loadBefore.map((n) => n.toFixed(2)).join(" ")} before, ${os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")} after`,
+  layerNode: layerNodeVersion,
+  harnessNode: process.version,
+  commit: `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain").length > 0 ? " + uncommitted changes" : ""}`,
+  seconds: (Date.now() - started) / 1000,
+};
+writeFileSync(values.out, renderResults(context, results));
+log(`wrote ${values.out} in ${context.seconds.toFixed(0)} s`);
