@@ -25,11 +25,21 @@ function slope(xs, ys) {
   return den === 0 ? 0 : num / den;
 }
 
+/**
+ * Also the soak of issue 6: sessions of SOAK_SESSION_SECONDS make the sidecar refresh in the middle
+ * of the run (margin = lifetime / 2), while every response must stay a 200 and the AssumeRole count
+ * must match the refreshes the policy allows, no more.
+ */
+const SOAK_SESSION_SECONDS = 90;
+
 export async function measureMemory({ launcher, node, sts, totalRequests, progress = () => {} }) {
   const idle = await startIdleNode(node);
   const idleMemory = memoryOf(idle.child.pid);
   await idle.stop();
 
+  await sts.setSessionLifetimeSeconds(SOAK_SESSION_SECONDS);
+  const issuedBefore = sts.issued();
+  const soakStarted = Date.now();
   const subject = await startRegisteredSidecar({ launcher, sts, startTimingRuntime });
   const pid = subject.sidecar.child.pid;
   const target = {
@@ -59,7 +69,12 @@ export async function measureMemory({ launcher, node, sts, totalRequests, progre
     }
   } finally {
     await subject.stop();
+    await sts.setSessionLifetimeSeconds(undefined);
   }
+  const soakSeconds = (Date.now() - soakStarted) / 1000;
+  const assumeRoleCalls = sts.issued() - issuedBefore;
+  // One at start, then one per (lifetime − margin) at the earliest: margin = lifetime / 2 here.
+  const allowedCalls = 1 + Math.floor(soakSeconds / (SOAK_SESSION_SECONDS / 2));
 
   const bare = await startBareServer(node, subject.body);
   const bareRun = await runLoad({
@@ -88,5 +103,12 @@ export async function measureMemory({ launcher, node, sts, totalRequests, progre
     rssSlopeMiBPerMillion: slope(xs, rss),
     rssScatterMiB: Math.max(...rss) - Math.min(...rss),
     requestsPerSecond: served / seconds,
+    soak: {
+      sessionSeconds: SOAK_SESSION_SECONDS,
+      seconds: soakSeconds,
+      assumeRoleCalls,
+      allowedCalls,
+      allOk: true,
+    },
   };
 }

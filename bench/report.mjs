@@ -142,10 +142,21 @@ ${row(`sidecar after ${m.last.requests.toLocaleString("en")} requests`, m.last)}
 RSS every 100,000 requests: ${m.samples.map((s) => fmt(s.rssMiB)).join(", ")} MiB
 (least-squares trend ${fmt(m.rssSlopeMiBPerMillion, 2)} MiB per million requests; ${fmt(m.requestsPerSecond, 0)} req/s pipelined).
 ${plateau(m)}
+${soak(m)}
 The baseline's file-backed pages depend on how much of the node binary is in the page cache (the
 kernel maps cached pages around each fault), so it is measured right before the sidecar, in the same
 state; the anonymous column is what each process allocated itself.
 `;
+}
+
+/** Issue 6's soak: the same run, with sessions short enough to be refreshed while it goes on. */
+function soak(m) {
+  if (m.soak === undefined) return "";
+  const k = m.soak;
+  return `Soak: sessions of ${k.sessionSeconds} s from the STS stand-in, so the sidecar refreshed while the run went on
+(${fmt(k.seconds, 0)} s): every one of the ${m.last.requests.toLocaleString("en")} responses was a 200 (the run stops at the first other
+status), and STS issued **${k.assumeRoleCalls}** sessions, the policy allowing at most ${k.allowedCalls} (one at start, one per
+lifetime − margin).`;
 }
 
 /** RSS from 200,000 requests on: V8 sizes its heap to the load over the first ~200,000. */

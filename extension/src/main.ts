@@ -4,11 +4,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { startupSnapshot } from "node:v8";
+import type { FastifyInstance } from "fastify";
 import { detachFromOwnEndpoint, isSidecarUrl } from "./baseCredentials.js";
 import { systemClock } from "./clock.js";
 import { formatProblems, loadConfig } from "./config/loadConfig.js";
 import { ENV, readEnv } from "./env.js";
-import { buildServer } from "./http/server.js";
+import { listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { createLogger, type Logger } from "./log.js";
@@ -117,9 +118,9 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     },
   });
 
-  const app = buildServer({ token: token.token, roles, log, metrics });
+  let listener: Awaited<ReturnType<typeof listenEarly>>;
   try {
-    await app.listen({ host: "127.0.0.1", port: settings.port });
+    listener = await listenEarly(settings.port);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -149,6 +150,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     return failInit(errorType, message);
   };
 
+  let app: FastifyInstance | undefined;
   let stopping = false;
   const stop = async (why: string, exitCode: number) => {
     if (stopping) return;
@@ -159,7 +161,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
     forced.unref();
-    await app.close().catch(() => undefined);
+    await Promise.all([app?.close().catch(() => undefined), listener.close()]);
     process.exit(exitCode);
   };
   process.once("SIGTERM", () => void stop("SIGTERM", 0));
@@ -185,7 +187,21 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     });
   }
 
-  await roles.refreshDueWithin(INIT_WAIT_MS);
+  // Assume every role now; fastify loads meanwhile, onto the server already listening.
+  const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
+  // fastify is half of start-up: loaded only after `register`.
+  const { buildServer } = await import("./http/server.js");
+  app = buildServer({
+    token: token.token,
+    roles,
+    log,
+    metrics,
+    serverFactory: (handler) => listener.factory(handler),
+  });
+  await app.ready();
+  listener.start();
+
+  await initialAssumptions;
   const noBase = roles
     .names()
     .map((name) => roles.get(name)?.failure())

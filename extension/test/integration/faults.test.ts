@@ -243,9 +243,9 @@ describe.concurrent("refresh boundary while STS fails", () => {
     "%s: keeps serving the previous credentials, backs off, recovers, never serves expired ones",
     async (kind) => {
       // Prepare: one stand-in each (the fault is global to it). A hung call takes the STS client's 5 s
-      // timeout, so that case gets a 30 s lifetime to fit two failed attempts before the old
-      // credentials stop being served.
-      const lifetimeS = kind === "hang" ? 30 : SHORT_LIFETIME_S;
+      // timeout, so that case gets a 40 s lifetime (refresh 18-20 s before expiry) to fit two failed
+      // attempts, with room for a loaded machine, before the old credentials stop being served.
+      const lifetimeS = kind === "hang" ? 40 : SHORT_LIFETIME_S;
       const wantedFailures = kind === "hang" ? 2 : 4;
       const sts = await startStsStandIn({ sessionLifetimeSeconds: lifetimeS });
       const run = await startSidecar(sts, undefined, {
