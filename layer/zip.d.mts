@@ -26,3 +26,6 @@ export interface ZipEntry extends ZipListing {
 export function writeZip(files: ZipInput[], options?: { level?: number }): Promise<Buffer>;
 export function listZip(zip: Buffer): ZipListing[];
 export function readZip(zip: Buffer): ZipEntry[];
+/** Unzips into `dir` keeping permission bits; refuses entries that leave it. Returns the real path. */
+export function extractZip(zip: Buffer, dir: string): string;
+export function extractEntries(entries: ZipEntry[], dir: string): string;

@@ -1,6 +1,8 @@
 // A minimal zip writer and reader (no zip64, no encryption): enough for a Lambda layer, with Unix
 // permissions kept so the launcher, wrapper and node stay executable after Lambda unzips the layer
 // into /opt. No dependency on the `zip`/`unzip` CLIs, which fresh machines often lack.
+import { chmodSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 
@@ -170,4 +172,29 @@ export function readZip(zip) {
       throw new Error(`corrupt zip entry ${name}`);
     return { ...entry, data };
   });
+}
+
+/**
+ * Unzips into `dir` the way Lambda unzips a layer into /opt: files keep their permission bits
+ * (0644 when the archive recorded none). An entry that would land outside `dir` is refused.
+ */
+export function extractZip(zip, dir) {
+  return extractEntries(readZip(zip), dir);
+}
+
+/** `extractZip` for entries already read with `readZip`. */
+export function extractEntries(entries, dir) {
+  const root = resolve(dir);
+  for (const entry of entries) {
+    const path = resolve(root, entry.name);
+    if (!path.startsWith(`${root}/`)) throw new Error(`zip entry ${entry.name} leaves ${root}`);
+    if (entry.isDirectory) {
+      mkdirSync(path, { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, entry.data);
+    chmodSync(path, entry.mode & 0o7777 || 0o644);
+  }
+  return realpathSync(root);
 }

@@ -2,21 +2,12 @@
 // are cached in dist/.cache, so only the very first run downloads them), then checks the zips and runs
 // the extracted launcher for real.
 import { execFileSync, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listZip, readZip } from "../zip.mjs";
+import { extractZip, listZip, readZip } from "../zip.mjs";
 
 const NODE_VERSION = "v24.21.0";
 const buildScript = fileURLToPath(new URL("../build.mjs", import.meta.url));
@@ -55,18 +46,7 @@ let out: string;
 
 /** Extracts a zip the way Lambda does into /opt: files with their modes. */
 function extract(zipName: string): string {
-  const dir = mkdtempSync(join(work, `${zipName}-`));
-  for (const entry of readZip(readFileSync(join(out, zipName)))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) {
-      mkdirSync(path, { recursive: true });
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, entry.data);
-      chmodSync(path, entry.mode & 0o7777);
-    }
-  }
-  return realpathSync(dir);
+  return extractZip(readFileSync(join(out, zipName)), mkdtempSync(join(work, `${zipName}-`)));
 }
 
 function launch(command: string, options: { cwd: string; env?: Record<string, string>; shell?: string }) {

@@ -2,9 +2,9 @@
  * The built layer, unzipped into a temp folder as Lambda unzips it into /opt. On Linux the zip with
  * this architecture's node; elsewhere the node-less zip, its launcher pointed at this machine's node.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { readZip } from "../../../layer/zip.mjs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { extractZip } from "../../../layer/zip.mjs";
 import { CliError } from "./io.js";
 import { builtFile } from "./paths.js";
 
@@ -35,17 +35,10 @@ export function chooseLayerZip(platform: NodeJS.Platform, arch: string): LayerCh
 /** Unzips the layer into `into` (like /opt), keeping file modes; returns the launcher and wrapper. */
 export function unpackLayer(zipPath: string, into: string): { launcher: string; wrapper: string } {
   if (!existsSync(zipPath)) throw new CliError(`${zipPath} is missing: run \`make layer\` first`);
-  for (const entry of readZip(readFileSync(zipPath))) {
-    const path = join(into, entry.name);
-    if (!path.startsWith(`${into}/`))
-      throw new CliError(`${zipPath}: entry ${entry.name} leaves the layer folder`);
-    if (entry.isDirectory) {
-      mkdirSync(path, { recursive: true });
-      continue;
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, entry.data);
-    chmodSync(path, entry.mode & 0o777 || 0o644);
+  try {
+    extractZip(readFileSync(zipPath), into);
+  } catch (error) {
+    throw new CliError(`${zipPath}: ${(error as Error).message}`);
   }
   const launcher = join(into, "extensions", "credentials-sidecar");
   const wrapper = join(into, "credentials-sidecar", "wrapper");

@@ -3,11 +3,11 @@
  * that plays /opt (modes kept), and function code started through the layer's exec wrapper.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../../../extension/test/support/extensionProcess.js";
-import { readZip, type ZipEntry } from "../../zip.mjs";
+import { extractEntries, readZip, type ZipEntry } from "../../zip.mjs";
 
 export const LAYER_ARCH = process.arch === "arm64" ? "arm64" : "x86_64";
 const BUNDLE = join(REPO_ROOT, "dist", "extension.mjs");
@@ -50,17 +50,7 @@ export async function layerEntries(workDir: string): Promise<{ entries: ZipEntry
 
 /** Unzips the entries into `dir` the way Lambda unzips layers into /opt: files with their modes. */
 export function extractLayer(entries: ZipEntry[], dir: string): string {
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) {
-      mkdirSync(path, { recursive: true });
-    } else {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, entry.data);
-      chmodSync(path, entry.mode & 0o7777);
-    }
-  }
-  return realpathSync(dir);
+  return extractEntries(entries, dir);
 }
 
 export interface FunctionRun {
