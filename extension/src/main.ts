@@ -12,6 +12,7 @@ import { ENV, readEnv } from "./env.js";
 import { listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
+import { type FailInit, initFailure } from "./lambda/initFailure.js";
 import { createLogger, type Logger } from "./log.js";
 import { createEmfMetrics, noMetrics } from "./metrics.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
@@ -34,24 +35,7 @@ interface StartUp {
   readonly settingsResult: ReturnType<typeof readSettings>;
   readonly log: Logger;
   readonly api: ExtensionsApi | undefined;
-  readonly failInit: (errorType: string, message: string) => Promise<never>;
-}
-
-/** Reports an init failure where Lambda shows it, prints it, and exits non-zero. */
-function initFailure(log: Logger, api: ExtensionsApi | undefined) {
-  return async (errorType: string, message: string): Promise<never> => {
-    log.error(message, { event: "init-error", errorType });
-    console.error(`credentials-sidecar: ${message}`);
-    if (api !== undefined) {
-      try {
-        if (!api.registered) await api.register();
-        await api.initError(errorType, message);
-      } catch (error) {
-        log.error("could not report the init error to the Runtime API", { error: (error as Error).message });
-      }
-    }
-    process.exit(1);
-  };
+  readonly failInit: FailInit;
 }
 
 /** Runs the extension in this process: at start-up, or when a startup snapshot is deserialized. */
