@@ -5,6 +5,7 @@
 // Run alone: node bench/fleet.mjs [--quota 500] [--hours 3]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { seededRandom } from "../extension/test/support/seededRandom.mjs";
 
 const RETRY_BASE_MS = 500;
 const RETRY_CAP_MS = 60_000;
@@ -47,23 +48,12 @@ class Queue {
   }
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * @param {{ environments: number, roles: number, burstSeconds: number, lifetimeSeconds?: number,
  *   refreshBeforeExpirySeconds?: number, quotaPerSecond: number, hours: number, jitter?: boolean, seed?: number }} o
  */
 export function simulateFleet(o) {
-  const random = mulberry32(o.seed ?? 1);
+  const random = seededRandom(o.seed ?? 1);
   const lifetimeMs = (o.lifetimeSeconds ?? 3600) * 1000;
   const marginMs = Math.min((o.refreshBeforeExpirySeconds ?? 1200) * 1000, lifetimeMs / 2);
   const jitter = o.jitter ?? true;

@@ -5,6 +5,7 @@
 // With RoleSession on a simulated clock: a 12-hour environment life with an invocation every few
 // seconds, counting AssumeRole calls per role against ⌈life / (lifetime − margin)⌉ + 1.
 import { Agent, request } from "node:http";
+import { seededRandom } from "../extension/test/support/seededRandom.mjs";
 import { startTimingRuntime } from "./lib/mockRuntime.mjs";
 import { firstCredentials, ROLE, spawnSidecar } from "./lib/sidecar.mjs";
 import { roleSessionModule } from "./lib/sources.mjs";
@@ -175,18 +176,6 @@ async function simulateLife({
   return calls;
 }
 
-/** A small deterministic PRNG, so the simulation gives the same figures every run. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function simulateTwelveHours({ environments = 20 } = {}) {
   const { RoleSession } = await roleSessionModule();
   const lifeMs = 12 * 3600 * 1000;
@@ -206,7 +195,7 @@ export async function simulateTwelveHours({ environments = 20 } = {}) {
           refreshBeforeExpirySeconds,
           lifeMs,
           everyMs: 3000,
-          random: mulberry32(lifetimeSeconds * 1000 + env),
+          random: seededRandom(lifetimeSeconds * 1000 + env),
         }),
       );
     }

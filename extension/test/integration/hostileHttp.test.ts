@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkToken, tokenDigest } from "../../src/http/requestGuards.js";
 import { type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
+import { seededRandom } from "../support/seededRandom.mjs";
 
 const SEED = 0x5eed_c0de;
 const GENERATED_CASES = 300;
@@ -138,20 +139,6 @@ function parseResponse(raw: string): RawResponse {
     headers,
     body: chunked ? unchunk(body) : body,
     raw,
-  };
-}
-
-// ---- the seeded generator --------------------------------------------------------------------------
-
-/** mulberry32: a tiny seeded PRNG, so every run sends the same 300 requests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -410,7 +397,7 @@ function unsafety(response: RawResponse, authorisedFor: string | undefined): str
 describe(`~${GENERATED_CASES} seeded random requests (seed ${SEED.toString(16)})`, () => {
   it("each gets its status, never carries credentials it should not, and the process lives on", async () => {
     // Prepare
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const tokenCases = tokens(random);
     const cases = Array.from({ length: GENERATED_CASES }, () => buildCase(random, tokenCases));
 

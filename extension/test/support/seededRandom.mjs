@@ -1,0 +1,12 @@
+// mulberry32: a tiny seeded PRNG, so fuzz tests and simulations give the same figures every run.
+// Plain JavaScript so the benchmarks (plain .mjs) and the TypeScript tests share it.
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
