@@ -291,14 +291,7 @@ roles:
     // After a failure, whatever the extension said last is the best clue.
     if (this.pendingLines.length > 0) this.io.err(this.takeLines());
     await stopChild(this.runtime);
-    if (
-      this.sidecar !== undefined &&
-      this.sidecar.child.exitCode === null &&
-      this.sidecar.child.signalCode === null
-    ) {
-      this.sidecar.child.kill("SIGKILL");
-      await this.sidecar.exited;
-    }
+    await this.sidecar?.kill();
     await this.mock?.close();
     await this.sts?.close();
     await this.moto?.stop();

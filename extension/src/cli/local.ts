@@ -233,14 +233,7 @@ class LocalSession {
 
   async cleanUp(): Promise<void> {
     if (this.ticker !== undefined) clearInterval(this.ticker);
-    if (
-      this.sidecar !== undefined &&
-      this.sidecar.child.exitCode === null &&
-      this.sidecar.child.signalCode === null
-    ) {
-      this.sidecar.child.kill("SIGKILL");
-      await this.sidecar.exited;
-    }
+    await this.sidecar?.kill();
     await this.mock?.close();
     await this.sts?.close();
     if (this.wroteExportFile && this.options.exportFile !== undefined)

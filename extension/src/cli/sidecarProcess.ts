@@ -24,6 +24,8 @@ export interface SidecarProcess {
   invoke(payload?: unknown): Promise<{ requestId: string; runtimeResponse: Promise<unknown> | undefined }>;
   /** SHUTDOWN through the mock; SIGKILL if it has not exited within `timeoutMs`. */
   shutdown(timeoutMs?: number): Promise<ExitStatus & { afterMs: number }>;
+  /** SIGKILL unless it already exited; resolves once it has (clean-up after a failure). */
+  kill(): Promise<void>;
 }
 
 export interface SidecarOptions {
@@ -103,6 +105,10 @@ export function startSidecar(options: SidecarOptions): SidecarProcess {
       const status = await exited;
       clearTimeout(timer);
       return { ...status, afterMs: Math.round(performance.now() - startedAt) };
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
     },
   };
 }
