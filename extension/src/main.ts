@@ -3,7 +3,6 @@
  * the runtime starts as soon as every extension registered) → register → roles → event loop.
  */
 import { randomBytes } from "node:crypto";
-import { startupSnapshot } from "node:v8";
 import type { FastifyInstance } from "fastify";
 import { detachFromOwnEndpoint, isSidecarUrl } from "./baseCredentials.js";
 import { systemClock } from "./clock.js";
@@ -29,7 +28,7 @@ const INVOKE_WAIT_MS = 3000;
 /** Shutdown has 2 s in all, shared with the runtime. */
 const SHUTDOWN_BUDGET_MS = 1000;
 
-/** What start-up reads from the process: nothing of it may be captured in a startup snapshot. */
+/** What start-up reads from the process, and how it reports a failure. */
 interface StartUp {
   readonly env: NodeJS.ProcessEnv;
   readonly settingsResult: ReturnType<typeof readSettings>;
@@ -38,7 +37,7 @@ interface StartUp {
   readonly failInit: FailInit;
 }
 
-/** Runs the extension in this process: at start-up, or when a startup snapshot is deserialized. */
+/** Runs the extension in this process. */
 function start(): void {
   const env = process.env;
   const settingsResult = readSettings(env);
@@ -209,7 +208,4 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   );
 }
 
-// The layer's build may run this file once to make a startup snapshot (modules loaded and
-// initialised, nothing read from the environment); the snapshot then calls start() on each boot.
-if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(start);
-else start();
+start();
