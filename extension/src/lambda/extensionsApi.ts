@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { exchange, type PlainResponse } from "./plainHttp.js";
 
 /** The Lambda Extensions API client: register, next, init/error, exit/error. */
 export const EXTENSION_NAME = "credentials-sidecar";
@@ -23,12 +23,6 @@ export class ExtensionsApiError extends Error {
   override readonly name = "ExtensionsApiError";
 }
 
-interface Response {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
 export class ExtensionsApi {
   private identifier: string | undefined;
 
@@ -42,8 +36,12 @@ export class ExtensionsApi {
       JSON.stringify({ events: ["INVOKE", "SHUTDOWN"] }),
     );
     const identifier = response.headers[HEADER_IDENTIFIER.toLowerCase()];
-    if (response.status !== 200 || typeof identifier !== "string") {
+    if (response.status !== 200) {
       throw new ExtensionsApiError(`register answered ${response.status}: ${response.body.slice(0, 200)}`);
+    }
+    // Sent back as a header on every later call.
+    if (identifier === undefined || !/^[\x21-\x7e]{1,256}$/.test(identifier)) {
+      throw new ExtensionsApiError(`register answered without a usable ${HEADER_IDENTIFIER} header`);
     }
     this.identifier = identifier;
     const body = parseObject(response.body);
@@ -99,36 +97,18 @@ export class ExtensionsApi {
   }
 
   private call(
-    method: string,
+    method: "GET" | "POST",
     path: string,
     headers: Record<string, string>,
     body?: string,
     timeoutMs?: number,
-  ): Promise<Response> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `http://${this.runtimeApi}/2020-01-01${path}`,
-        {
-          method,
-          headers: { ...headers, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString("utf8"),
-            }),
-          );
-          res.on("error", reject);
-        },
-      );
-      if (timeoutMs !== undefined)
-        req.setTimeout(timeoutMs, () => req.destroy(new ExtensionsApiError(`${path} timed out`)));
-      req.on("error", reject);
-      req.end(body);
+  ): Promise<PlainResponse> {
+    return exchange(this.runtimeApi, {
+      method,
+      path: `/2020-01-01${path}`,
+      headers: { ...headers, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+      ...(body !== undefined ? { body } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
   }
 }

@@ -1,0 +1,188 @@
+import { connect } from "node:net";
+
+/**
+ * HTTP/1.1 over node:net for the Lambda Runtime API, a local endpoint on the same host: one
+ * request per connection (`Connection: close`), bodies framed by Content-Length, chunked encoding
+ * or the end of the connection. `register` is on the cold-start path and node:http alone takes
+ * about 5 ms to load; this is what the Extensions API needs and nothing more.
+ */
+export interface PlainRequest {
+  readonly method: "GET" | "POST";
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** No limit when absent: event/next waits as long as the environment is idle. */
+  readonly timeoutMs?: number;
+}
+
+export interface PlainResponse {
+  readonly status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export class PlainHttpError extends Error {
+  override readonly name = "PlainHttpError";
+}
+
+/** Far above any Runtime API answer; a bound so that a broken peer cannot fill the memory. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+const HEAD_END = Buffer.from("\r\n\r\n");
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Visible ASCII and spaces: no line break can smuggle a header in.
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
+
+/** Splits AWS_LAMBDA_RUNTIME_API ("127.0.0.1:9001", "localhost:9001", "[::1]:9001"). */
+export function parseAddress(address: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]/\s]+)):(\d{1,5})$/.exec(address);
+  const port = Number(match?.[3]);
+  if (match === null || port < 1 || port > 65535) {
+    throw new PlainHttpError(`the Runtime API address ${JSON.stringify(address)} is not host:port`);
+  }
+  return { host: match[1] ?? match[2] ?? "", port };
+}
+
+export function exchange(address: string, request: PlainRequest): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    let head: string;
+    try {
+      head = requestHead(address, request);
+    } catch (error) {
+      return reject(error);
+    }
+    const { host, port } = parseAddress(address);
+    const socket = connect({ host, port });
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const finish = (error: Error | undefined, response?: PlainResponse) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      if (error !== undefined) reject(error);
+      else if (response !== undefined) resolve(response);
+    };
+    if (request.timeoutMs !== undefined) {
+      socket.setTimeout(request.timeoutMs, () =>
+        finish(new PlainHttpError(`${request.path} timed out after ${request.timeoutMs} ms`)),
+      );
+    }
+    // No half-close after the request: HTTP servers take it as the client leaving, and the Runtime
+    // API would drop a waiting event/next.
+    socket.on("connect", () => socket.write(head + (request.body ?? "")));
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_RESPONSE_BYTES) {
+        return finish(new PlainHttpError(`${request.path} answered more than ${MAX_RESPONSE_BYTES} bytes`));
+      }
+      chunks.push(chunk);
+      try {
+        const response = parseResponse(Buffer.concat(chunks), false);
+        if (response !== undefined) finish(undefined, response);
+      } catch (error) {
+        finish(error as Error);
+      }
+    });
+    socket.on("end", () => {
+      try {
+        const response = parseResponse(Buffer.concat(chunks), true);
+        finish(
+          response === undefined
+            ? new PlainHttpError(`${request.path}: the connection closed before a complete answer`)
+            : undefined,
+          response,
+        );
+      } catch (error) {
+        finish(error as Error);
+      }
+    });
+    socket.on("error", (error) => finish(error));
+    socket.on("close", () =>
+      finish(new PlainHttpError(`${request.path}: the connection closed before a complete answer`)),
+    );
+  });
+}
+
+function requestHead(address: string, request: PlainRequest): string {
+  if (!/^\/[\x21-\x7e]*$/.test(request.path)) {
+    throw new PlainHttpError(`not a request path: ${JSON.stringify(request.path)}`);
+  }
+  const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${address}`, "Connection: close"];
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!TOKEN.test(name) || !HEADER_VALUE.test(value)) {
+      throw new PlainHttpError(`the ${JSON.stringify(name)} header cannot be sent as it is`);
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  if (request.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(request.body)}`);
+  return `${lines.join("\r\n")}\r\n\r\n`;
+}
+
+/**
+ * The response in `bytes`, or undefined while more is to come. `ended`: the peer closed, so a body
+ * framed by the end of the connection is complete.
+ */
+export function parseResponse(bytes: Buffer, ended: boolean): PlainResponse | undefined {
+  const headEnd = bytes.indexOf(HEAD_END);
+  if (headEnd < 0) {
+    if (bytes.length > 64 * 1024) throw new PlainHttpError("the response headers are larger than 64 KB");
+    return undefined;
+  }
+  const [statusLine = "", ...headerLines] = bytes.subarray(0, headEnd).toString("latin1").split("\r\n");
+  const status = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
+  if (status === null) {
+    throw new PlainHttpError(`not an HTTP/1.1 status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new PlainHttpError(`not a response header: ${JSON.stringify(line.slice(0, 80))}`);
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const rest = bytes.subarray(headEnd + HEAD_END.length);
+  const body = framedBody(rest, headers, ended);
+  return body === undefined ? undefined : { status: Number(status[1]), headers, body: body.toString("utf8") };
+}
+
+function framedBody(rest: Buffer, headers: Record<string, string>, ended: boolean): Buffer | undefined {
+  if (/(?:^|,)\s*chunked\s*$/i.test(headers["transfer-encoding"] ?? "")) return dechunk(rest);
+  const declared = headers["content-length"];
+  if (declared !== undefined) {
+    if (!/^\d+$/.test(declared)) throw new PlainHttpError(`a Content-Length of ${JSON.stringify(declared)}`);
+    const length = Number(declared);
+    if (rest.length >= length) return rest.subarray(0, length);
+    return undefined;
+  }
+  return ended ? rest : undefined;
+}
+
+/** The body of a chunked message, or undefined while the last chunk has not arrived. */
+function dechunk(bytes: Buffer): Buffer | undefined {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = bytes.indexOf("\r\n", at);
+    if (lineEnd < 0) return undefined;
+    const sizeText = bytes.subarray(at, lineEnd).toString("latin1").split(";")[0]?.trim() ?? "";
+    if (!/^[0-9A-Fa-f]{1,8}$/.test(sizeText)) {
+      throw new PlainHttpError(`a chunk size of ${JSON.stringify(sizeText.slice(0, 20))}`);
+    }
+    const size = Number.parseInt(sizeText, 16);
+    const dataStart = lineEnd + 2;
+    if (size === 0) {
+      // Trailers, if any, end with an empty line; none are used.
+      return bytes.indexOf(HEAD_END, lineEnd) >= 0 ? Buffer.concat(parts) : undefined;
+    }
+    if (bytes.length < dataStart + size + 2) return undefined;
+    if (!bytes.subarray(dataStart + size, dataStart + size + 2).equals(CRLF)) {
+      throw new PlainHttpError("a chunk does not end where its size says");
+    }
+    parts.push(bytes.subarray(dataStart, dataStart + size));
+    at = dataStart + size + 2;
+  }
+}
+
+const CRLF = Buffer.from("\r\n");
