@@ -2,7 +2,6 @@
  * The extension's entry: wires config → credentials server (listening before `register`, because
  * the runtime starts as soon as every extension registered) → register → roles → event loop.
  */
-import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { detachFromOwnEndpoint, isSidecarUrl } from "./baseCredentials.js";
 import { systemClock } from "./clock.js";
@@ -14,6 +13,7 @@ import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { type FailInit, initFailure } from "./lambda/initFailure.js";
 import { createLogger, type Logger } from "./log.js";
 import { createEmfMetrics, noMetrics } from "./metrics.js";
+import { secureRandomBytes } from "./random.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
 import { generateSessionName } from "./roles/sessionName.js";
 import { writeRuntimeFiles } from "./runtimeFiles.js";
@@ -53,7 +53,7 @@ function start(): void {
 async function main({ env, settingsResult, log, api, failInit }: StartUp): Promise<void> {
   if (!settingsResult.ok) return failInit("Extension.ConfigInvalid", settingsResult.problems.join("; "));
   const settings = settingsResult.settings;
-  const instanceId = randomBytes(8).toString("hex");
+  const instanceId = secureRandomBytes(8).toString("hex");
   // First line: it lands in the function's log stream and ties CloudTrail session names to it.
   log.info("credentials-sidecar starting", {
     event: "start",
@@ -62,7 +62,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     node: process.version,
   });
 
-  const loaded = loadConfig(env);
+  const loaded = await loadConfig(env);
   if (!loaded.ok) return failInit("Extension.ConfigInvalid", formatProblems(loaded.source, loaded.problems));
   for (const note of loaded.notes) log.warn(note, { event: "config" });
   const config = loaded.config;
@@ -112,7 +112,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
         : (error as Error).message;
     return failInit(code === "EADDRINUSE" ? "Extension.PortInUse" : "Extension.ListenFailed", reason);
   }
-  const rolesUrl = `http://127.0.0.1:${settings.port}/roles/`;
+  const rolesUrl = `http://127.0.0.1:${listener.port}/roles/`;
   let files: ReturnType<typeof writeRuntimeFiles>;
   try {
     files = writeRuntimeFiles(settings.runtimeDir, {
@@ -170,19 +170,20 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     });
   }
 
-  // Assume every role now; fastify loads meanwhile, onto the server already listening.
+  // Assume every role now; fastify loads meanwhile and takes over the port already listening.
   const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
-  // fastify is half of start-up: loaded only after `register`.
+  // node:http and fastify are most of start-up: loaded only after `register`.
   const { buildServer } = await import("./http/server.js");
-  app = buildServer({
-    token: token.token,
-    roles,
-    log,
-    metrics,
-    serverFactory: (handler) => listener.factory(handler),
-  });
+  app = buildServer({ token: token.token, roles, log, metrics });
   await app.ready();
-  listener.start();
+  try {
+    await listener.handOver(app.server);
+  } catch (error) {
+    return failWithFiles(
+      "Extension.ListenFailed",
+      `cannot serve on port ${listener.port}: ${(error as Error).message}`,
+    );
+  }
 
   await initialAssumptions;
   const noBase = roles

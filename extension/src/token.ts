@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { ENV, readEnv } from "./env.js";
+import { secureRandomBytes } from "./random.js";
 
 export type TokenChoice = { ok: true; token: string; adopted: boolean } | { ok: false; problem: string };
 
@@ -23,5 +23,5 @@ export function chooseToken(env: NodeJS.ProcessEnv, pointsAtSidecar: boolean): T
     }
     return { ok: true, token: given, adopted: true };
   }
-  return { ok: true, token: randomBytes(32).toString("base64url"), adopted: false };
+  return { ok: true, token: secureRandomBytes(32).toString("base64url"), adopted: false };
 }

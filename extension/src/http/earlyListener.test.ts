@@ -1,5 +1,7 @@
+import { createServer, type RequestListener, type Server } from "node:http";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { answerClientError } from "./clientErrors.js";
 import { type EarlyListener, listenEarly } from "./earlyListener.js";
 
 let listener: EarlyListener | undefined;
@@ -8,66 +10,123 @@ afterEach(async () => {
   listener = undefined;
 });
 
-function portOf(l: EarlyListener): number {
-  const address = l.server.address();
-  if (address === null || typeof address === "string") throw new Error("not listening");
-  return address.port;
+/** A raw HTTP/1.1 exchange: resolves with everything the server sent once it closes. */
+function rawExchange(
+  port: number,
+  request: string,
+): { connected: Promise<void>; answered: Promise<void>; reply: Promise<string> } {
+  let connected!: () => void;
+  const connectedPromise = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
+  let answered!: () => void;
+  const answeredPromise = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  const reply = new Promise<string>((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(request);
+      connected();
+    });
+    let text = "";
+    socket.on("data", (chunk) => {
+      text += chunk.toString();
+      answered();
+    });
+    socket.on("error", reject);
+    socket.on("close", () => resolve(text));
+  });
+  return { connected: connectedPromise, answered: answeredPromise, reply };
+}
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`;
+
+function echoServer(seen: string[] = []): Server {
+  const echo: RequestListener = (request, response) => {
+    seen.push(request.url ?? "");
+    response.end(request.url);
+  };
+  const server = createServer(echo);
+  server.on("clientError", answerClientError);
+  return server;
 }
 
 describe("listenEarly", () => {
-  it("accepts connections at once and answers requests that came before the handler, in order", async () => {
+  it("accepts connections at once and hands the waiting ones, in order, to the HTTP server", async () => {
     // Prepare
     listener = await listenEarly(0);
-    const url = `http://127.0.0.1:${portOf(listener)}`;
     const seen: string[] = [];
-    listener.factory((request, response) => {
-      seen.push(request.url ?? "");
-      response.end(request.url);
-    });
 
-    // Act: two requests arrive (counted by a second listener) while nothing handles them, then start
-    let arrived = 0;
-    const bothArrived = new Promise<void>((resolve) =>
-      listener?.server.on("request", () => {
-        arrived++;
-        if (arrived === 2) resolve();
-      }),
-    );
-    const first = fetch(`${url}/one`).then((r) => r.text());
-    const second = fetch(`${url}/two`).then((r) => r.text());
-    await bothArrived;
-    expect(seen).toEqual([]);
-    listener.start();
+    // Act: two requests are sent while no HTTP server exists, then the port is handed over
+    const first = rawExchange(listener.port, get("/one"));
+    await first.connected;
+    const second = rawExchange(listener.port, get("/two"));
+    await second.connected;
+    await listener.handOver(echoServer(seen));
 
-    // Assess
-    expect(await Promise.all([first, second])).toEqual(["/one", "/two"]);
-    expect(await (await fetch(`${url}/three`)).text()).toBe("/three");
+    // Assess: both answered, in arrival order; later connections go straight to the server
+    expect(await first.reply).toMatch(/^HTTP\/1\.1 200 [\s\S]*\r\n\r\n\/one$/);
+    expect(await second.reply).toMatch(/\r\n\r\n\/two$/);
+    expect(seen).toEqual(["/one", "/two"]);
+    expect(await (await fetch(`http://127.0.0.1:${listener.port}/three`)).text()).toBe("/three");
   });
 
-  it("refuses to start before fastify took the server", async () => {
+  it("answers a malformed request that came early with {Code, Message} once handed over", async () => {
     listener = await listenEarly(0);
-    expect(() => listener?.start()).toThrow(/before fastify/);
-  });
-
-  it("answers malformed requests with {Code, Message} even before fastify is loaded", async () => {
-    listener = await listenEarly(0);
-    const port = portOf(listener);
-    const reply = await new Promise<string>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () =>
-        socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n"),
-      );
-      let text = "";
-      socket.on("data", (chunk) => {
-        text += chunk.toString();
-      });
-      socket.on("close", () => resolve(text));
-    });
+    const bad = rawExchange(listener.port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n");
+    await bad.connected;
+    await listener.handOver(echoServer());
+    const reply = await bad.reply;
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toMatch(/"Code":"[A-Za-z]+","Message":/);
   });
 
+  it("survives a client that leaves while waiting", async () => {
+    listener = await listenEarly(0);
+    const port = listener.port;
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => socket.resetAndDestroy());
+      socket.on("close", () => resolve());
+    });
+    await listener.handOver(echoServer());
+    expect(await (await fetch(`http://127.0.0.1:${port}/after`)).text()).toBe("/after");
+  });
+
+  it("hands over once only", async () => {
+    listener = await listenEarly(0);
+    await listener.handOver(echoServer());
+    await expect(listener.handOver(echoServer())).rejects.toThrow(/already handed over/);
+  });
+
+  it("closes before a handover, ending waiting connections and freeing the port", async () => {
+    listener = await listenEarly(0);
+    const port = listener.port;
+    const waiting = rawExchange(port, get("/never"));
+    await waiting.connected;
+    await listener.close();
+    listener = undefined;
+    // Ended unanswered: closed, or reset since its request was never read.
+    expect(await waiting.reply.catch((error: NodeJS.ErrnoException) => error.code)).toMatch(
+      /^(|ECONNRESET)$/,
+    );
+    listener = await listenEarly(port);
+    expect(listener.port).toBe(port);
+  });
+
+  it("closes after a handover, keep-alive connections included", async () => {
+    listener = await listenEarly(0);
+    const port = listener.port;
+    await listener.handOver(echoServer());
+    const idle = rawExchange(port, "GET /kept HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    await idle.answered;
+    await listener.close();
+    listener = undefined;
+    expect(await idle.reply).toMatch(/\/kept$/);
+    await expect(fetch(`http://127.0.0.1:${port}/gone`)).rejects.toThrow();
+  });
+
   it("fails like a port in use when it is", async () => {
     listener = await listenEarly(0);
-    await expect(listenEarly(portOf(listener))).rejects.toMatchObject({ code: "EADDRINUSE" });
+    await expect(listenEarly(listener.port)).rejects.toMatchObject({ code: "EADDRINUSE" });
   });
 });

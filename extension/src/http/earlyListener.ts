@@ -1,58 +1,69 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
-import { answerClientError } from "./clientErrors.js";
-
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+import type { Server as HttpServer } from "node:http";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 
 /**
- * The credentials port, listening on bare node:http before `register` (the runtime may ask for
- * credentials as soon as it starts), while fastify — about half of the extension's start-up — is
- * loaded after `register` and handed this server through `serverFactory`. Requests that arrive in
- * between wait in a queue and are answered once the routes are ready.
+ * The credentials port, bound before `register` (the runtime may ask for credentials as soon as it
+ * starts) with node:net alone: node:http and fastify are loaded after `register`, which keeps them
+ * out of the function's cold start. Connections that arrive in between are accepted paused, so not
+ * a byte of them is read, and are handed to the HTTP server together with the listening socket.
  */
 export interface EarlyListener {
-  readonly server: Server;
-  /** For fastify's `serverFactory`: keeps fastify's handler until `start()`. */
-  factory(handler: Handler): Server;
-  /** Routes queued and future requests to the handler given to `factory`. */
-  start(): void;
+  readonly port: number;
+  /**
+   * Makes `server` (created, not listening) listen on this socket, through `listen(handle)`, and
+   * gives it the connections that were waiting, in the order they came.
+   */
+  handOver(server: HttpServer): Promise<void>;
+  /** Stops accepting and ends every connection, waiting or handed over. */
   close(): Promise<void>;
 }
 
 export async function listenEarly(port: number, host = "127.0.0.1"): Promise<EarlyListener> {
-  // The timeouts fastify would set on a server it created itself (slow clients, idle keep-alive).
-  const server = createServer({ requestTimeout: 10_000, keepAliveTimeout: 72_000 });
-  const queued: [IncomingMessage, ServerResponse][] = [];
-  let handler: Handler | undefined;
-  let ready: Handler | undefined;
-  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    if (ready !== undefined) ready(request, response);
-    else queued.push([request, response]);
+  const waiting = new Set<Socket>();
+  // A client that gives up while waiting must not crash the process or stay in the queue.
+  const dropOnError = function (this: Socket) {
+    waiting.delete(this);
+    this.destroy();
+  };
+  const early = createServer({ pauseOnConnect: true }, (socket) => {
+    waiting.add(socket);
+    socket.on("error", dropOnError);
   });
-  const earlyClientError = (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket);
-  server.on("clientError", earlyClientError);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
+    early.once("error", reject);
+    early.listen(port, host, () => {
+      early.off("error", reject);
       resolve();
     });
   });
+
+  let handedTo: HttpServer | undefined;
   return {
-    server,
-    factory(fastifyHandler) {
-      handler = fastifyHandler;
-      // fastify adds its own clientError listener next; two would both answer.
-      server.off("clientError", earlyClientError);
-      return server;
-    },
-    start() {
-      if (handler === undefined) throw new Error("start() before fastify took the server");
-      ready = handler;
-      for (const [request, response] of queued.splice(0)) ready(request, response);
+    port: (early.address() as AddressInfo).port,
+    async handOver(server) {
+      if (handedTo !== undefined) throw new Error("the credentials port was already handed over");
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        // `listen(handle)` takes over the bound socket: new connections go to `server` from now on.
+        server.listen(early, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      handedTo = server;
+      for (const socket of waiting) {
+        socket.off("error", dropOnError);
+        server.emit("connection", socket);
+        socket.resume();
+      }
+      waiting.clear();
     },
     close: () =>
       new Promise((resolve) => {
+        for (const socket of waiting) socket.destroy();
+        waiting.clear();
+        if (handedTo === undefined) return void early.close(() => resolve());
+        const server = handedTo;
         server.closeIdleConnections();
         server.close(() => resolve());
         // Keep-alive clients in the middle of nothing must not hold the shutdown.

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerFactory } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { RoleCredentials } from "../roles/credentials.js";
@@ -22,8 +22,6 @@ export interface ServerOptions {
    */
   readonly waitForCredentialsMs?: number;
   readonly metrics?: Metrics;
-  /** A server already listening (see earlyListener.ts); without it fastify makes its own. */
-  readonly serverFactory?: FastifyServerFactory;
 }
 
 export const DEFAULT_WAIT_FOR_CREDENTIALS_MS = 500;
@@ -34,7 +32,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const expectedDigest = tokenDigest(options.token);
   const waitMs = options.waitForCredentialsMs ?? DEFAULT_WAIT_FOR_CREDENTIALS_MS;
   const app = Fastify({
-    ...(options.serverFactory !== undefined ? { serverFactory: options.serverFactory } : {}),
     logger: false,
     exposeHeadRoutes: false,
     return503OnClosing: true,
