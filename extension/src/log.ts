@@ -3,6 +3,8 @@
  * timestamp, level, message, then role, event and details. Keys that could carry a secret are
  * redacted however they got here: the last line of defence, not the first.
  */
+
+import { writeStdout } from "./stdout.js";
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -26,7 +28,7 @@ export function parseLogLevel(value: string | undefined): LogLevel | undefined {
 
 export function createLogger(
   minimum: LogLevel,
-  write: (line: string) => void = (line) => process.stdout.write(line),
+  write: (line: string) => void = writeStdout,
   now: () => Date = () => new Date(),
 ): Logger {
   const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {

@@ -3,6 +3,8 @@
  * them into metrics without an API call. Assumptions are rare and written at once; requests are
  * counted and written on flush (every INVOKE and at shutdown), so the hot path only adds to a number.
  */
+
+import { writeStdout } from "./stdout.js";
 export interface Metrics {
   assumed(role: string, durationMs: number): void;
   assumeFailed(role: string, code: string, retryable: boolean): void;
@@ -22,7 +24,7 @@ export const noMetrics: Metrics = {
 type Unit = "Count" | "Milliseconds";
 
 export function createEmfMetrics(
-  write: (line: string) => void = (line) => process.stdout.write(line),
+  write: (line: string) => void = writeStdout,
   now: () => number = Date.now,
 ): Metrics {
   const counts = new Map<string, { served: number; failed: number }>();
