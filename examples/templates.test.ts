@@ -128,8 +128,8 @@ describe("sidecar configs under examples/", () => {
     ]);
   });
 
-  it.each(SIDECAR_CONFIGS)("%s passes the extension's config validator", (path) => {
-    const result = loadConfigFile(join(EXAMPLES, path));
+  it.each(SIDECAR_CONFIGS)("%s passes the extension's config validator", async (path) => {
+    const result = await loadConfigFile(join(EXAMPLES, path));
     expect(result.ok ? "" : formatProblems(path, result.problems)).toBe("");
   });
 

@@ -98,7 +98,7 @@ export async function localCommand(args: readonly string[], io: CliIo): Promise<
     io.out(LOCAL_HELP);
     return EXIT.ok;
   }
-  const loaded = loadConfigFile(options.config);
+  const loaded = await loadConfigFile(options.config);
   if (!loaded.ok) {
     io.err(`${formatProblems(loaded.source, loaded.problems)}\n`);
     return EXIT.failed;

@@ -24,7 +24,7 @@ export async function validateCommand(args: readonly string[], io: CliIo): Promi
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError("validate needs the config file to check");
   if (extra.length > 0) throw new UsageError(`validate takes one file, got ${positionals.length}`);
-  const result = loadConfigFile(file);
+  const result = await loadConfigFile(file);
   if (values.json) io.out(`${JSON.stringify(validationJson(file, result))}\n`);
   else if (result.ok) io.out(`${summary(file, result.config)}\n`);
   else io.err(`${formatProblems(result.source, result.problems)}\n`);

@@ -33,14 +33,14 @@ function problemsOf(result: LoadResult) {
 }
 
 describe("loadConfig: where the config comes from", () => {
-  it("prefers CREDENTIALS_SIDECAR_CONFIG over the default paths and the role variables", () => {
+  it("prefers CREDENTIALS_SIDECAR_CONFIG over the default paths and the role variables", async () => {
     // Prepare
     const explicit = writeConfig("explicit.yaml", `roles:\n  explicit:\n    RoleArn: ${FILE_ARN}\n`);
     const fallback = writeConfig("default.yaml", `roles:\n  fallback:\n    RoleArn: ${DEFAULT_PATH_ARN}\n`);
     const env = { CREDENTIALS_SIDECAR_CONFIG: explicit, CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN };
 
     // Act
-    const result = loadConfig(env, [fallback]);
+    const result = await loadConfig(env, [fallback]);
 
     // Assess
     expect(result.source).toBe(explicit);
@@ -50,13 +50,13 @@ describe("loadConfig: where the config comes from", () => {
     ]);
   });
 
-  it("uses the first default path that exists, skipping missing ones and folders", () => {
+  it("uses the first default path that exists, skipping missing ones and folders", async () => {
     const folder = join(dir, "folder.yaml");
     mkdirSync(folder);
     const second = writeConfig("second.yaml", `roles:\n  second:\n    RoleArn: ${DEFAULT_PATH_ARN}\n`);
     const third = writeConfig("third.yaml", `roles:\n  third:\n    RoleArn: ${FILE_ARN}\n`);
 
-    const result = loadConfig({ CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN }, [
+    const result = await loadConfig({ CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN }, [
       join(dir, "missing.yaml"),
       folder,
       second,
@@ -67,7 +67,7 @@ describe("loadConfig: where the config comes from", () => {
     expect(roleArnOf(result, "second")).toBe(DEFAULT_PATH_ARN);
   });
 
-  it("falls back to the role variables when no file exists", () => {
+  it("falls back to the role variables when no file exists", async () => {
     const env = {
       CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN,
       CREDENTIALS_SIDECAR_ROLE_SESSION_NAME: "env-session",
@@ -77,7 +77,7 @@ describe("loadConfig: where the config comes from", () => {
       CREDENTIALS_SIDECAR_REGION: "eu-west-1",
     };
 
-    const result = loadConfig(env, [join(dir, "missing.yaml")]);
+    const result = await loadConfig(env, [join(dir, "missing.yaml")]);
 
     expect(result.source).toBe("environment variables");
     if (!result.ok) throw new Error("expected a config");
@@ -96,28 +96,28 @@ describe("loadConfig: where the config comes from", () => {
     });
   });
 
-  it("treats an empty CREDENTIALS_SIDECAR_CONFIG as unset", () => {
+  it("treats an empty CREDENTIALS_SIDECAR_CONFIG as unset", async () => {
     const fallback = writeConfig("default.yaml", `roles:\n  fallback:\n    RoleArn: ${DEFAULT_PATH_ARN}\n`);
 
-    const result = loadConfig({ CREDENTIALS_SIDECAR_CONFIG: "  " }, [fallback]);
+    const result = await loadConfig({ CREDENTIALS_SIDECAR_CONFIG: "  " }, [fallback]);
 
     expect(roleArnOf(result, "fallback")).toBe(DEFAULT_PATH_ARN);
   });
 
-  it("says what to do when there is no config at all", () => {
+  it("says what to do when there is no config at all", async () => {
     const missing = join(dir, "missing.yaml");
 
-    const problems = problemsOf(loadConfig({}, [missing]));
+    const problems = problemsOf(await loadConfig({}, [missing]));
 
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toContain("no config found: set CREDENTIALS_SIDECAR_ROLE_ARN");
     expect(problems[0]?.message).toContain(missing);
   });
 
-  it("says an explicit file that is missing does not exist, without falling back", () => {
+  it("says an explicit file that is missing does not exist, without falling back", async () => {
     const missing = join(dir, "nope.yaml");
 
-    const result = loadConfig(
+    const result = await loadConfig(
       { CREDENTIALS_SIDECAR_CONFIG: missing, CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN },
       [],
     );
@@ -128,10 +128,10 @@ describe("loadConfig: where the config comes from", () => {
 });
 
 describe("loadConfig: problems in the role variables", () => {
-  it("reports a short duration under the variable's name", () => {
+  it("reports a short duration under the variable's name", async () => {
     const env = { CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN, CREDENTIALS_SIDECAR_DURATION_SECONDS: "600" };
 
-    const result = loadConfig(env, []);
+    const result = await loadConfig(env, []);
 
     expect(result.source).toBe("environment variables");
     expect(problemsOf(result)).toEqual([
@@ -139,10 +139,10 @@ describe("loadConfig: problems in the role variables", () => {
     ]);
   });
 
-  it("reports a non-numeric duration once, with the value given", () => {
+  it("reports a non-numeric duration once, with the value given", async () => {
     const env = { CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN, CREDENTIALS_SIDECAR_DURATION_SECONDS: "1h" };
 
-    expect(problemsOf(loadConfig(env, []))).toEqual([
+    expect(problemsOf(await loadConfig(env, []))).toEqual([
       {
         path: "CREDENTIALS_SIDECAR_DURATION_SECONDS",
         message: 'must be a whole number of seconds, got "1h"',
@@ -150,14 +150,14 @@ describe("loadConfig: problems in the role variables", () => {
     ]);
   });
 
-  it("reports every bad variable under its own name", () => {
+  it("reports every bad variable under its own name", async () => {
     const env = {
       CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123:role/x",
       CREDENTIALS_SIDECAR_SOURCE_IDENTITY: "aws:me",
       CREDENTIALS_SIDECAR_REGION: "Ireland",
     };
 
-    const paths = problemsOf(loadConfig(env, [])).map((p) => p.path);
+    const paths = problemsOf(await loadConfig(env, [])).map((p) => p.path);
 
     expect(paths.sort()).toEqual([
       "CREDENTIALS_SIDECAR_REGION",
@@ -168,33 +168,35 @@ describe("loadConfig: problems in the role variables", () => {
 });
 
 describe("loadConfigFile", () => {
-  it("passes YAML problems through with their line", () => {
+  it("passes YAML problems through with their line", async () => {
     const path = writeConfig("bad.yaml", "roles:\n  a: [\n");
 
-    const problems = problemsOf(loadConfigFile(path));
+    const problems = problemsOf(await loadConfigFile(path));
 
     expect(problems[0]?.path).toMatch(/^line \d+, column \d+$/);
   });
 
-  it("passes validation problems through with their path", () => {
+  it("passes validation problems through with their path", async () => {
     const path = writeConfig(
       "bad.yaml",
       `roles:\n  reader:\n    RoleArn: ${FILE_ARN}\n    DurationSeconds: 50000\n`,
     );
 
-    expect(problemsOf(loadConfigFile(path))).toEqual([
+    expect(problemsOf(await loadConfigFile(path))).toEqual([
       { path: "roles.reader.DurationSeconds", message: "must be at most 43200" },
     ]);
   });
 
-  it("refuses a file over 1 MiB before reading it", () => {
+  it("refuses a file over 1 MiB before reading it", async () => {
     const path = writeConfig("huge.yaml", `roles: {}\n${"#".repeat(1024 * 1024)}`);
 
-    expect(problemsOf(loadConfigFile(path))).toEqual([{ path: "", message: "is larger than 1048576 bytes" }]);
+    expect(problemsOf(await loadConfigFile(path))).toEqual([
+      { path: "", message: "is larger than 1048576 bytes" },
+    ]);
   });
 
-  it("says when the path is a folder", () => {
-    const problems = problemsOf(loadConfigFile(dir));
+  it("says when the path is a folder", async () => {
+    const problems = problemsOf(await loadConfigFile(dir));
 
     expect(problems).toEqual([{ path: "", message: "is not a regular file" }]);
   });
@@ -226,8 +228,8 @@ describe("formatProblems", () => {
 });
 
 describe("loadConfigFile on paths that are not regular files", () => {
-  it("refuses a device without reading it (reading /dev/zero would never end)", () => {
-    const result = loadConfigFile("/dev/zero");
+  it("refuses a device without reading it (reading /dev/zero would never end)", async () => {
+    const result = await loadConfigFile("/dev/zero");
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.problems).toEqual([{ path: "", message: "is not a regular file" }]);
   });

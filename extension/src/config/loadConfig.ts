@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../env.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
-import { MAX_CONFIG_BYTES, parseConfigBytes } from "./parseYaml.js";
+import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigProblem, SidecarConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
 
@@ -13,15 +13,15 @@ export type LoadResult =
  * Finds and validates the config: $CREDENTIALS_SIDECAR_CONFIG, else the first default path that
  * exists, else the CREDENTIALS_SIDECAR_ROLE_ARN variables.
  */
-export function loadConfig(
+export async function loadConfig(
   env: NodeJS.ProcessEnv,
   defaultPaths: readonly string[] = DEFAULT_CONFIG_PATHS,
-): LoadResult {
+): Promise<LoadResult> {
   const explicit = readEnv(env, ENV.config);
   const path = explicit ?? defaultPaths.find(isFile);
   const fromEnv = configFromEnvironment(env);
   if (path !== undefined) {
-    const result = loadConfigFile(path);
+    const result = await loadConfigFile(path);
     if (result.ok && fromEnv !== undefined) {
       return { ...result, notes: [`${ENV.roleArn} is ignored because the config file ${path} is used`] };
     }
@@ -51,7 +51,8 @@ export function loadConfig(
   return { ok: true, config: result.config, source, notes: [] };
 }
 
-export function loadConfigFile(path: string): LoadResult {
+/** The YAML parser (about 5 ms to load before `register`) is loaded only when there is a file. */
+export async function loadConfigFile(path: string): Promise<LoadResult> {
   let bytes: Buffer;
   try {
     const stat = statSync(path);
@@ -76,6 +77,7 @@ export function loadConfigFile(path: string): LoadResult {
           : `cannot be read (${code ?? (error as Error).message})`;
     return { ok: false, source: path, problems: [{ path: "", message: reason }] };
   }
+  const { parseConfigBytes } = await import("./parseYaml.js");
   const parsed = parseConfigBytes(bytes);
   if (!parsed.ok) return { ok: false, source: path, problems: parsed.problems };
   const result = validateConfig(parsed.value);
