@@ -31,9 +31,45 @@ const stubUnused = {
 };
 
 /**
+ * Modules fastify requires as it loads, for features the sidecar never uses: HTTP/2 and HTTPS
+ * servers, version ranges of plugins, trusted proxies. Each becomes a stand-in that requires the
+ * real module on first use, so it costs nothing unless reached (node:http2 alone takes ~17 ms to
+ * load). The stand-in is callable, because some of these modules are functions.
+ */
+const DEFERRED = [
+  { module: "node:http2", importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/ },
+  { module: "node:https", importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/ },
+  { module: "semver", importer: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/ },
+  { module: "@fastify/proxy-addr", importer: /[\\/]fastify[\\/]lib[\\/]request\.js$/ },
+];
+const deferUnused = {
+  name: "defer-unused",
+  setup(build) {
+    const names = DEFERRED.map((entry) => entry.module.replace(/[/.]/g, "\\$&"));
+    build.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => {
+      if (args.namespace === "deferred") return undefined;
+      const deferred = DEFERRED.some((e) => e.module === args.path && e.importer.test(args.importer));
+      return deferred ? { path: args.path, namespace: "deferred", pluginData: args.resolveDir } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy(() => {}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+});`,
+      loader: "js",
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
+/**
  * `import { request } from "node:http"` in ESM output makes Node build an ES module facade of the
  * built-in, which reads every export, and node:http's lazy getters then load Node's internal
- * undici (~10 ms at start-up). A require() of the built-in reads only what is used.
+ * undici (~10 ms at start-up). A require() of the built-in reads only what is used. The same goes
+ * for `await import("node:http")`, which the SDK's HTTP handler does on its first request.
  */
 const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
 const builtinsViaRequire = {
@@ -41,7 +77,8 @@ const builtinsViaRequire = {
   setup(build) {
     build.onResolve({ filter: /^(node:)?[a-z_]/ }, (args) => {
       const name = args.path.replace(/^node:/, "");
-      if (args.kind !== "import-statement" || !BUILTINS.has(name.split("/")[0] ?? "")) return undefined;
+      const viaImport = args.kind === "import-statement" || args.kind === "dynamic-import";
+      if (!viaImport || !BUILTINS.has(name.split("/")[0] ?? "")) return undefined;
       return args.namespace === "builtin"
         ? { path: `node:${name}`, external: true }
         : { path: `node:${name}`, namespace: "builtin" };
@@ -83,7 +120,7 @@ const extension = {
   chunkNames: "chunks/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   mainFields: ["module", "main"],
-  plugins: [...common.plugins, builtinsViaRequire],
+  plugins: [...common.plugins, deferUnused, builtinsViaRequire],
 };
 
 export async function build() {

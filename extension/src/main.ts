@@ -170,9 +170,11 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     });
   }
 
-  // Assume every role now; fastify loads meanwhile and takes over the port already listening.
+  // Assume every role now. Loading fastify (node:http and fastify are most of start-up, so only after
+  // `register`) waits until the STS client is loaded and the calls are out: it then runs while they
+  // are on the network, instead of holding them back.
   const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
-  // node:http and fastify are most of start-up: loaded only after `register`.
+  await roles.assumerLoaded();
   const { buildServer } = await import("./http/server.js");
   app = buildServer({ token: token.token, roles, log, metrics });
   await app.ready();

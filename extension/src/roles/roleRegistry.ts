@@ -82,6 +82,17 @@ export class RoleRegistry {
     return source === undefined ? undefined : () => source.credentialsForChain();
   }
 
+  /**
+   * Resolves once the STS client is loaded (or failed to load), which is when the first AssumeRole
+   * calls go out: start-up loads fastify after this, while those calls are on the network.
+   */
+  assumerLoaded(): Promise<void> {
+    return this.resolveAssume().then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   private resolveAssume(): Promise<AssumeFunction> {
     this.assumeFunction ??= this.options.loadAssume();
     return this.assumeFunction;
