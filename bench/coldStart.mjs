@@ -58,9 +58,17 @@ export async function sidecarColdStartOnce({ launcher, sts, env }) {
 
 /**
  * @param {{ launcher: string, node: string, sts: object, runs: number, env?: Record<string, string>,
- *   progress?: (line: string) => void }} options
+ *   restoreCompileCache?: () => void, progress?: (line: string) => void }} options
  */
-export async function measureColdStart({ launcher, node, sts, runs, env, progress = () => {} }) {
+export async function measureColdStart({
+  launcher,
+  node,
+  sts,
+  runs,
+  env,
+  restoreCompileCache = () => {},
+  progress = () => {},
+}) {
   const baseline = [];
   const register = [];
   const credentials = [];
@@ -87,6 +95,7 @@ export async function measureColdStart({ launcher, node, sts, runs, env, progres
   }
   async function subject(keep) {
     const run = await sidecarColdStartOnce({ launcher, sts, env });
+    restoreCompileCache();
     if (keep) {
       register.push(run.register);
       credentials.push(run.credentials);

@@ -23,6 +23,20 @@ function summary(r) {
       cred <= 2 ? verdict(true) : `${verdict(false)} by ${fmt(cred - 2, 2)}×`,
     ]);
   }
+  if (r.coldYaml) {
+    const reg = r.coldYaml.registerRatio.median;
+    const cred = r.coldYaml.credentialsRatio.median;
+    rows.push([
+      "1. the same, with a YAML config file (2 roles): `register` ≤ 1.5×",
+      `${fmt(reg, 2)}× (${fmt(r.coldYaml.register.median)} ms vs ${fmt(r.coldYaml.baseline.median)} ms)`,
+      reg <= 1.5 ? verdict(true) : `${verdict(false)} by ${fmt(reg - 1.5, 2)}×`,
+    ]);
+    rows.push([
+      "1. the same, with a YAML config file: first credentials ≤ 2×",
+      `${fmt(cred, 2)}× (${fmt(r.coldYaml.credentials.median)} ms)`,
+      cred <= 2 ? verdict(true) : `${verdict(false)} by ${fmt(cred - 2, 2)}×`,
+    ]);
+  }
   if (r.memory) {
     const m = r.memory;
     const extraStart = m.afterStart.peakMiB - m.idle.peakMiB;
@@ -104,15 +118,7 @@ function summary(r) {
   ].join("\n");
 }
 
-function cold(c) {
-  return `## 1. Cold start
-
-Spawn of \`extensions/credentials-sidecar\` (the launcher, which execs the layer's node) → the
-\`POST /extension/register\` arriving at a timing Runtime API, and → the first \`200\` from
-\`GET /roles/default\` (asked as soon as the token file exists; STS stand-in answers at once).
-Baseline: spawn → exit of \`<layer node> -e 0\`, one baseline run beside each subject run, order alternated.
-
-| | ms |
+const coldTable = (c) => `| | ms |
 | --- | --- |
 | baseline \`node -e 0\` | ${spread(c.baseline)} |
 | spawn → register | ${spread(c.register)} |
@@ -121,6 +127,26 @@ Baseline: spawn → exit of \`<layer node> -e 0\`, one baseline run beside each 
 | credentials / baseline (per run pair) | ${spread(c.credentialsRatio, 2, "×")} |
 | main-thread CPU at register | ${spread(c.cpuMain)} |
 `;
+
+function cold(c, yaml) {
+  return `## 1. Cold start
+
+Spawn of \`extensions/credentials-sidecar\` (the launcher, which execs the layer's node) → the
+\`POST /extension/register\` arriving at a timing Runtime API, and → the first \`200\` from
+\`GET /roles/default\` (asked as soon as the token file exists; STS stand-in answers at once).
+Baseline: spawn → exit of \`<layer node> -e 0\`, one baseline run beside each subject run, order alternated.
+
+Configured by \`CREDENTIALS_SIDECAR_ROLE_ARN\` (one role, no YAML parser loaded):
+
+${coldTable(c)}
+${
+  yaml === undefined
+    ? ""
+    : `Configured by a YAML file of two roles (\`CREDENTIALS_SIDECAR_CONFIG\`; parsed and validated before
+\`register\`, both roles assumed at start):
+
+${coldTable(yaml)}`
+}`;
 }
 
 function memory(m) {
@@ -269,7 +295,7 @@ against its baseline measured in the same run.
 
 ${summary(r)}
 
-${r.cold ? cold(r.cold) : ""}
+${r.cold ? cold(r.cold, r.coldYaml) : ""}
 ${r.memory ? memory(r.memory) : ""}
 ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}

@@ -50,6 +50,29 @@ function git(...args) {
   }
 }
 
+/** Two roles, in the shape of examples/config/multi-role.yaml; `default` is the default role. */
+function writeYamlConfig() {
+  const path = join(layer.root, "bench-config.yaml");
+  writeFileSync(
+    path,
+    [
+      "default: default",
+      "roles:",
+      "  default:",
+      "    RoleArn: arn:aws:iam::123456789012:role/bench",
+      "    DurationSeconds: 3600",
+      "    SourceIdentity: bench",
+      "  audit:",
+      "    RoleArn: arn:aws:iam::123456789012:role/bench-audit",
+      "    Tags:",
+      "      - Key: team",
+      "        Value: bench",
+      "",
+    ].join("\n"),
+  );
+  return path;
+}
+
 const started = Date.now();
 const layer = unpackLayer(join(dist, "layer-x86_64.zip"));
 if (!layer.node) throw new Error("dist/layer-x86_64.zip holds no node");
@@ -59,11 +82,24 @@ const sts = await startStsStandIn();
 const results = {};
 const loadBefore = os.loadavg();
 try {
-  const common = { launcher: layer.launcher, node: layer.node, sts, progress: log };
+  const common = {
+    launcher: layer.launcher,
+    node: layer.node,
+    sts,
+    restoreCompileCache: layer.restoreCompileCache,
+    progress: log,
+  };
   if (only.has("sizes")) results.sizes = measureSizes(dist);
   if (only.has("cold")) {
     log("cold start…");
     results.cold = await measureColdStart({ ...common, runs: plan.coldRuns });
+    // The same with a YAML config file, as most set-ups have: the YAML parser loads and runs before register.
+    log("cold start, YAML config…");
+    results.coldYaml = await measureColdStart({
+      ...common,
+      runs: plan.coldRuns,
+      env: { CREDENTIALS_SIDECAR_CONFIG: writeYamlConfig(), CREDENTIALS_SIDECAR_ROLE_ARN: "" },
+    });
   }
   if (only.has("sts")) {
     log("STS economy…");

@@ -185,9 +185,9 @@ function freePort() {
 }
 
 /**
- * Runs the layer's launcher once in a scratch copy of the layer, with a configured role but no base
- * credentials: the extension loads everything it loads in Lambda (its chunks too, for the first
- * AssumeRole), reports Extension.NoBaseCredentials and exits. Node writes the V8 code cache of every
+ * Runs the layer's launcher in a scratch copy of the layer, with a configured role but no base
+ * credentials, once per kind of config: the extension loads everything it loads in Lambda (its
+ * chunks too, for the first AssumeRole), reports Extension.NoBaseCredentials and exits. Node writes the V8 code cache of every
  * module it compiled into the launcher's cache folder, keyed by paths relative to that folder, so
  * it is valid under /opt. Only node of the same version, architecture and V8 flags accepts it; any
  * other compiles as usual.
@@ -206,25 +206,36 @@ async function compileCacheFiles(arch, files) {
     }
     const cacheDir = join(stage, COMPILE_CACHE);
     mkdirSync(cacheDir, { recursive: true });
-    const env = {
+    const base = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: stage,
       AWS_REGION: "us-east-1",
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_CONFIG_FILE: join(stage, "none"),
       AWS_SHARED_CREDENTIALS_FILE: join(stage, "none"),
-      CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123456789012:role/compile-cache",
-      CREDENTIALS_SIDECAR_PORT: String(await freePort()),
       CREDENTIALS_SIDECAR_RUNTIME_DIR: join(stage, "run"),
       CREDENTIALS_SIDECAR_LOG_LEVEL: "error",
     };
-    const child = spawn(join(stage, "extensions", "credentials-sidecar"), [], { env, stdio: "ignore" });
-    const timer = setTimeout(() => child.kill("SIGTERM"), 30_000);
-    await new Promise((done) => {
-      child.on("exit", done);
-      child.on("error", done);
-    });
-    clearTimeout(timer);
+    // Once with a YAML config file, so that the YAML parser's chunk is cached too (Lambda's /opt is
+    // read-only: what is not cached here is compiled at every cold start), once with the variables.
+    const configFile = join(stage, "compile-cache.yaml");
+    writeFileSync(
+      configFile,
+      "roles:\n  default:\n    RoleArn: arn:aws:iam::123456789012:role/compile-cache\n",
+    );
+    for (const config of [
+      { CREDENTIALS_SIDECAR_CONFIG: configFile },
+      { CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123456789012:role/compile-cache" },
+    ]) {
+      const env = { ...base, ...config, CREDENTIALS_SIDECAR_PORT: String(await freePort()) };
+      const child = spawn(join(stage, "extensions", "credentials-sidecar"), [], { env, stdio: "ignore" });
+      const timer = setTimeout(() => child.kill("SIGTERM"), 30_000);
+      await new Promise((done) => {
+        child.on("exit", done);
+        child.on("error", done);
+      });
+      clearTimeout(timer);
+    }
     const cached = filesUnder(stage, COMPILE_CACHE).map((name) => ({
       name,
       data: readFileSync(join(stage, name)),
