@@ -295,6 +295,9 @@ against its baseline measured in the same run.
 
 ${summary(r)}
 
+Why the missed targets are missed, what was done about them and what is left: README.md,
+"Operations" (start-up: what still runs before \`register\`, and what first credentials wait for).
+
 ${r.cold ? cold(r.cold, r.coldYaml) : ""}
 ${r.memory ? memory(r.memory) : ""}
 ${r.serving ? serving(r.serving) : ""}
