@@ -1,16 +1,10 @@
 // Unpacks a built layer zip the way Lambda does into /opt, so every figure comes from the artefact.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { extractZip } from "../../layer/zip.mjs";
+import { join } from "node:path";
+import { extractEntries, readZip } from "../../layer/zip.mjs";
+
+const COMPILE_CACHE = "credentials-sidecar/compile-cache";
 
 /**
  * @param {string} zipPath e.g. dist/layer-x86_64.zip
@@ -19,10 +13,10 @@ import { extractZip } from "../../layer/zip.mjs";
 export function unpackLayer(zipPath) {
   if (!existsSync(zipPath)) throw new Error(`${zipPath} is missing: run \`make layer\` first`);
   const root = mkdtempSync(join(tmpdir(), "sidecar-bench-opt-"));
-  extractZip(readFileSync(zipPath), root);
+  const entries = readZip(readFileSync(zipPath));
+  extractEntries(entries, root);
   const node = join(root, "credentials-sidecar", "bin", "node");
-  const cacheDir = join(root, "credentials-sidecar", "compile-cache");
-  const shipped = snapshot(cacheDir);
+  const shippedCache = entries.filter((entry) => entry.name.startsWith(`${COMPILE_CACHE}/`));
   return {
     root,
     launcher: join(root, "extensions", "credentials-sidecar"),
@@ -33,26 +27,9 @@ export function unpackLayer(zipPath) {
      * benchmark from measuring a cache warmer than Lambda's.
      */
     restoreCompileCache() {
-      if (shipped === undefined) return;
-      rmSync(cacheDir, { recursive: true, force: true });
-      for (const [path, data] of shipped) {
-        const full = join(cacheDir, path);
-        mkdirSync(dirname(full), { recursive: true });
-        writeFileSync(full, data);
-      }
+      if (shippedCache.length === 0) return;
+      rmSync(join(root, COMPILE_CACHE), { recursive: true, force: true });
+      extractEntries(shippedCache, root);
     },
   };
-}
-
-/** Every file under `dir`: relative path → bytes. */
-function snapshot(dir) {
-  if (!existsSync(dir)) return undefined;
-  const files = new Map();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = join(entry.parentPath, entry.name);
-      files.set(full.slice(dir.length + 1), readFileSync(full));
-    }
-  }
-  return files;
 }
