@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { readBounded } from "./readBounded.js";
 
 /**
  * `length` cryptographically secure random bytes without loading node:crypto, which costs about
@@ -6,20 +6,11 @@ import { closeSync, openSync, readSync } from "node:fs";
  * seeded from. Where there is no /dev/urandom, Web Crypto.
  */
 export function secureRandomBytes(length: number, device = "/dev/urandom"): Buffer {
-  const bytes = Buffer.alloc(length);
   try {
-    const fd = openSync(device, "r");
-    try {
-      for (let filled = 0; filled < length; ) {
-        const read = readSync(fd, bytes, filled, length - filled, null);
-        if (read <= 0) throw new Error(`${device} gave no bytes`);
-        filled += read;
-      }
-    } finally {
-      closeSync(fd);
-    }
+    const bytes = readBounded(device, length);
+    if (bytes.length === length) return bytes;
   } catch {
-    globalThis.crypto.getRandomValues(bytes);
+    // No such device, or not readable: Web Crypto below.
   }
-  return bytes;
+  return globalThis.crypto.getRandomValues(Buffer.alloc(length));
 }

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../env.js";
+import { readBounded } from "../readBounded.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigProblem, SidecarConfig } from "./types.js";
@@ -90,22 +91,6 @@ export async function loadConfigFile(path: string): Promise<LoadResult> {
 export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => `  ${p.path === "" ? "" : `${p.path}: `}${p.message}`);
   return `Invalid config (${source}), ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${lines.join("\n")}`;
-}
-
-/** Reads at most `limit` bytes, however large the file has grown since it was checked. */
-function readBounded(path: string, limit: number): Buffer {
-  const buffer = Buffer.alloc(limit);
-  const fd = openSync(path, "r");
-  try {
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, length, limit - length, null);
-      length += read;
-      if (read === 0 || length >= limit) return buffer.subarray(0, length);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function isFile(path: string): boolean {
