@@ -44,24 +44,31 @@ export function parseAddress(address: string): { host: string; port: number } {
 }
 
 export function exchange(address: string, request: PlainRequest): Promise<PlainResponse> {
+  // A throw in here (a header that cannot be sent, an address that is not host:port) rejects.
   return new Promise((resolve, reject) => {
-    let head: string;
-    try {
-      head = requestHead(address, request);
-    } catch (error) {
-      return reject(error);
-    }
+    const head = requestHead(address, request);
     const { host, port } = parseAddress(address);
     const socket = connect({ host, port });
-    const chunks: Buffer[] = [];
-    let received = 0;
+    let bytes = Buffer.alloc(0);
     let settled = false;
-    const finish = (error: Error | undefined, response?: PlainResponse) => {
+    const finish = (outcome: Error | PlainResponse) => {
       if (settled) return;
       settled = true;
       socket.destroy();
-      if (error !== undefined) reject(error);
-      else if (response !== undefined) resolve(response);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const cutShort = () =>
+      new PlainHttpError(`${request.path}: the connection closed before a complete answer`);
+    /** Settles once `bytes` hold a whole response; `ended`: the peer closed, so nothing more comes. */
+    const settleIfComplete = (ended: boolean) => {
+      try {
+        const response = parseResponse(bytes, ended);
+        if (response !== undefined) finish(response);
+        else if (ended) finish(cutShort());
+      } catch (error) {
+        finish(error as Error);
+      }
     };
     if (request.timeoutMs !== undefined) {
       socket.setTimeout(request.timeoutMs, () =>
@@ -72,35 +79,15 @@ export function exchange(address: string, request: PlainRequest): Promise<PlainR
     // API would drop a waiting event/next.
     socket.on("connect", () => socket.write(head + (request.body ?? "")));
     socket.on("data", (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_RESPONSE_BYTES) {
+      if (bytes.length + chunk.length > MAX_RESPONSE_BYTES) {
         return finish(new PlainHttpError(`${request.path} answered more than ${MAX_RESPONSE_BYTES} bytes`));
       }
-      chunks.push(chunk);
-      try {
-        const response = parseResponse(Buffer.concat(chunks), false);
-        if (response !== undefined) finish(undefined, response);
-      } catch (error) {
-        finish(error as Error);
-      }
+      bytes = Buffer.concat([bytes, chunk]);
+      settleIfComplete(false);
     });
-    socket.on("end", () => {
-      try {
-        const response = parseResponse(Buffer.concat(chunks), true);
-        finish(
-          response === undefined
-            ? new PlainHttpError(`${request.path}: the connection closed before a complete answer`)
-            : undefined,
-          response,
-        );
-      } catch (error) {
-        finish(error as Error);
-      }
-    });
+    socket.on("end", () => settleIfComplete(true));
     socket.on("error", (error) => finish(error));
-    socket.on("close", () =>
-      finish(new PlainHttpError(`${request.path}: the connection closed before a complete answer`)),
-    );
+    socket.on("close", () => finish(cutShort()));
   });
 }
 
