@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CONFIG_BYTES, type ParseResult, parseConfigBytes } from "./parseYaml.js";
+import { MAX_CONFIG_BYTES } from "./limits.js";
+import { type ParseResult, parseConfigBytes } from "./parseYaml.js";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -3,8 +3,6 @@ import { MAX_CONFIG_BYTES } from "./limits.js";
 import { flowNestingBeyond } from "./nestingDepth.js";
 import type { ConfigProblem } from "./types.js";
 
-export { MAX_CONFIG_BYTES };
-
 /** Aliases are legitimate (shared Tags, say), but a few dozen cover any real config; more is a bomb. */
 const MAX_ALIASES = 200;
 const MAX_FLOW_NESTING = 64;
