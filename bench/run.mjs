@@ -82,22 +82,16 @@ const sts = await startStsStandIn();
 const results = {};
 const loadBefore = os.loadavg();
 try {
-  const common = {
-    launcher: layer.launcher,
-    node: layer.node,
-    sts,
-    restoreCompileCache: layer.restoreCompileCache,
-    progress: log,
-  };
+  const common = { launcher: layer.launcher, node: layer.node, sts, progress: log };
   if (only.has("sizes")) results.sizes = measureSizes(dist);
   if (only.has("cold")) {
     log("cold start…");
-    results.cold = await measureColdStart({ ...common, runs: plan.coldRuns });
+    const cold = { ...common, runs: plan.coldRuns, restoreCompileCache: layer.restoreCompileCache };
+    results.cold = await measureColdStart(cold);
     // The same with a YAML config file, as most set-ups have: the YAML parser loads and runs before register.
     log("cold start, YAML config…");
     results.coldYaml = await measureColdStart({
-      ...common,
-      runs: plan.coldRuns,
+      ...cold,
       env: { CREDENTIALS_SIDECAR_CONFIG: writeYamlConfig(), CREDENTIALS_SIDECAR_ROLE_ARN: "" },
     });
   }
