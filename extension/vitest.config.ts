@@ -21,7 +21,12 @@ export default defineConfig({
           name: "integration",
           root,
           sequence: { groupOrder: 1 },
-          include: ["extension/test/**/*.test.ts", "layer/test/**/*.test.ts", "examples/**/*.test.ts"],
+          include: [
+            "extension/test/**/*.test.ts",
+            "layer/test/**/*.test.ts",
+            "release/test/**/*.test.ts",
+            "examples/**/*.test.ts",
+          ],
           // Each file starts its own moto_server and extension processes; two cores, so keep it modest.
           maxWorkers: 2,
           testTimeout: 60_000,

@@ -306,8 +306,17 @@ async function enableAuth(endpoint: string): Promise<void> {
   if (!response.ok) throw new Error(`moto reset-auth answered ${response.status}: ${text}`);
 }
 
-/** Starts moto_server, seeds it, then switches on SigV4 + IAM enforcement. */
-export async function startMoto(): Promise<MotoEnvironment> {
+/** A bare moto_server: nothing seeded, any credentials accepted. */
+export interface MotoServer {
+  endpoint: string;
+  port: number;
+  pid: number;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts moto_server alone (no seed, no auth), for tests of services other than STS. */
+export async function startMotoServer(): Promise<MotoServer> {
   const { child, pid, port, endpoint, log } = await launch();
   const safetyNet = () => {
     try {
@@ -322,6 +331,12 @@ export async function startMoto(): Promise<MotoEnvironment> {
     stopped ??= killChild(child).finally(() => process.off("exit", safetyNet));
     return stopped;
   };
+  return { endpoint, port, pid, logs: () => log.toString(), stop };
+}
+
+/** Starts moto_server, seeds it, then switches on SigV4 + IAM enforcement. */
+export async function startMoto(): Promise<MotoEnvironment> {
+  const { endpoint, port, pid, logs, stop } = await startMotoServer();
   try {
     const seeded = await seed(endpoint);
     await enableAuth(endpoint);
@@ -344,7 +359,7 @@ export async function startMoto(): Promise<MotoEnvironment> {
       bucketName: BUCKET,
       objectKey: OBJECT_KEY,
       objectBody: OBJECT_BODY,
-      logs: () => log.toString(),
+      logs,
       stop,
     };
   } catch (error) {
