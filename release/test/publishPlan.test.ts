@@ -80,7 +80,10 @@ describe("publish plan", () => {
       "us-east-1 credentials-sidecar-nodejs",
     ]);
     const [x86, arm, nodejs] = jobs;
-    expect(x86).toMatchObject({ architectures: ["x86_64"], description: "credentials-sidecar 1.2.3 (x86_64)" });
+    expect(x86).toMatchObject({
+      architectures: ["x86_64"],
+      description: "credentials-sidecar 1.2.3 (x86_64)",
+    });
     expect(arm?.architectures).toEqual(["arm64"]);
     expect(nodejs?.architectures).toEqual(["x86_64", "arm64"]);
     expect(jobs.every((j) => j.license === "Apache-2.0" && j.upload === undefined)).toBe(true);
@@ -108,21 +111,26 @@ describe("publish plan", () => {
 });
 
 describe("published runtimes", () => {
-  it.each(Object.entries(PUBLISHED))("%s: at most 15 (the API's limit), all known to the Lambda API", (_, p) => {
-    expect(p.runtimes.length).toBeGreaterThan(0);
-    expect(p.runtimes.length).toBeLessThanOrEqual(15);
-    expect(new Set(p.runtimes).size).toBe(p.runtimes.length);
-    const known = new Set<string>(Object.values(Runtime));
-    expect(p.runtimes.filter((r) => !known.has(r))).toEqual([]);
-  });
+  it.each(Object.entries(PUBLISHED))(
+    "%s: at most 15 (the API's limit), all known to the Lambda API",
+    (_, p) => {
+      expect(p.runtimes.length).toBeGreaterThan(0);
+      expect(p.runtimes.length).toBeLessThanOrEqual(15);
+      expect(new Set(p.runtimes).size).toBe(p.runtimes.length);
+      const known = new Set<string>(Object.values(Runtime));
+      expect(p.runtimes.filter((r) => !known.has(r))).toEqual([]);
+    },
+  );
 
   it("the nodejs zip lists Node 22 and later only (it runs on the runtime's node)", () => {
     expect(PUBLISHED.nodejs.runtimes.every((r) => /^nodejs(2[2-9]|[3-9]\d)\.x$/.test(r))).toBe(true);
   });
 
   it("no variant lists a deprecated runtime the SDK still knows (nodejs20.x and older, python3.9…)", () => {
-    const old = /^(nodejs(1\d|20)\.x|python3\.[0-9]|python3\.10|java8.*|dotnet[67]|dotnetcore.*|ruby2.*|ruby3\.2|provided(\.al2)?|go1\.x)$/;
-    for (const { runtimes } of Object.values(PUBLISHED)) expect(runtimes.filter((r) => old.test(r))).toEqual([]);
+    const old =
+      /^(nodejs(1\d|20)\.x|python3\.[0-9]|python3\.10|java8.*|dotnet[67]|dotnetcore.*|ruby2.*|ruby3\.2|provided(\.al2)?|go1\.x)$/;
+    for (const { runtimes } of Object.values(PUBLISHED))
+      expect(runtimes.filter((r) => old.test(r))).toEqual([]);
   });
 });
 
