@@ -86,6 +86,23 @@ describe("sam/template.yaml", () => {
     expect(fn.Properties.Handler).toBe("app.lambda_handler");
     expect(fn.Properties.Layers).toHaveLength(1);
   });
+
+  it("sets a generated SourceIdentity, and allows it on both sides of the AssumeRole", () => {
+    type Statement = { Action: string | string[]; Principal?: unknown; Resource?: unknown };
+    const statements = (resource: string, at: (properties: Record<string, unknown>) => unknown) =>
+      (at(template.Resources[resource]?.Properties ?? {}) as { Statement: Statement[] }).Statement;
+    const fn = template.Resources.DemoFunction?.Properties ?? {};
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY).toBe("true");
+
+    const trust = statements("TargetRole", (p) => p.AssumeRolePolicyDocument);
+    const grant = statements("ExecutionRoleAssumeTarget", (p) => p.PolicyDocument);
+
+    expect(trust.map((s) => s.Action)).toEqual([["sts:AssumeRole", "sts:SetSourceIdentity"]]);
+    expect(grant.map((s) => [s.Action, s.Resource])).toEqual([
+      [["sts:AssumeRole", "sts:SetSourceIdentity"], "TargetRole.Arn"],
+    ]);
+  });
 });
 
 describe("serverless/serverless.yml", () => {
