@@ -113,7 +113,16 @@ describe("serverless/serverless.yml", () => {
       { handler: string; layers?: unknown[]; environment?: Record<string, string | undefined> }
     >;
     provider: { iam: { role: { statements: { Action: string; Resource: string }[] } } };
+    package: { patterns: string[] };
   };
+
+  it("packages the handler and the sidecar config only, not the target account's template", () => {
+    expect(service.package.patterns[0]).toBe("!**");
+    const included = service.package.patterns.slice(1);
+    expect(included.sort()).toEqual(["handler.py", "sidecar/credentials-sidecar.yaml"]);
+    for (const path of included)
+      expect(readFileSync(join(EXAMPLES, "serverless", path), "utf8")).not.toBe("");
+  });
 
   it("attaches the layer it publishes to the function and sets the exec wrapper", () => {
     const layerNames = Object.keys(service.layers);
@@ -154,5 +163,19 @@ describe("sidecar configs under examples/", () => {
     const depth = path.split("/").length - 1;
     const first = readFileSync(join(EXAMPLES, path), "utf8").split("\n")[0];
     expect(first).toBe(`# yaml-language-server: $schema=${"../".repeat(depth + 1)}config.schema.json`);
+  });
+});
+
+describe("examples/go/bootstrap", () => {
+  it("is what the README tells provided.al2023 users to write (comments aside)", () => {
+    const readme = readFileSync(join(EXAMPLES, "../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### `provided.al2023`"));
+    const snippet = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+    const bootstrap = readFileSync(join(EXAMPLES, "go/bootstrap"), "utf8")
+      .split("\n")
+      .filter((line) => !line.startsWith("# "))
+      .join("\n");
+
+    expect(snippet).toBe(bootstrap);
   });
 });
