@@ -11,11 +11,12 @@ import { listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { type FailInit, initFailure } from "./lambda/initFailure.js";
+import { LOG_STREAM_WAIT_MS, reportsLogStream, watchLogStreamReport } from "./lambda/logStreamReport.js";
 import { createLogger, type Logger } from "./log.js";
 import { createEmfMetrics, noMetrics } from "./metrics.js";
 import { secureRandomBytes } from "./random.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
-import { generateSessionName } from "./roles/sessionName.js";
+import { SessionNaming } from "./roles/sessionNaming.js";
 import { writeRuntimeFiles } from "./runtimeFiles.js";
 import { readSettings } from "./settings.js";
 import { chooseToken } from "./token.js";
@@ -80,7 +81,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   if (!token.ok) return failInit("Extension.ConfigInvalid", token.problem);
   detachFromOwnEndpoint(env, settings.port);
 
-  const sessionName = generateSessionName({
+  const naming = new SessionNaming({
     functionName: settings.functionName ?? "credentials-sidecar",
     ...(settings.functionVersion !== undefined ? { functionVersion: settings.functionVersion } : {}),
     instanceId,
@@ -89,7 +90,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   const roles = new RoleRegistry({
     config,
     metrics,
-    generatedSessionName: sessionName,
+    generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
     loadAssume: async () => {
@@ -134,12 +135,14 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   };
 
   let app: FastifyInstance | undefined;
+  let logStream: ReturnType<typeof watchLogStreamReport> | undefined;
   let stopping = false;
   const stop = async (why: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
     log.info("credentials-sidecar stopping", { event: "stop", reason: why });
     roles.stop();
+    logStream?.close();
     metrics.flush();
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
@@ -169,6 +172,18 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
       rolesUrl,
     });
   }
+
+  logStream = watchLogStreamReport(files.directory, (name) => {
+    if (!naming.adoptLogStream(name)) return;
+    log.info("session names carry the log stream's id", {
+      event: "log-stream",
+      logStream: name,
+      sessionName: naming.current(),
+    });
+  });
+  // The runtime starts right after `register`, through the wrapper, which reports the log stream name
+  // within a few milliseconds: the first AssumeRole waits for it a little, so it is named after it too.
+  if (api !== undefined && reportsLogStream(env)) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
 
   // Assume every role now. Loading fastify (node:http and fastify are most of start-up, so only after
   // `register`) waits until the STS client is loaded and the calls are out: it then runs while they

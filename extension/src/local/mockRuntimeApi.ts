@@ -26,6 +26,11 @@ export interface MockRuntimeApiOptions {
   region?: string;
   invokeTimeoutMs?: number /* for deadlineMs, default 3000 */;
   shutdownDeadlineMs?: number /* default 2000 */;
+  /**
+   * Registrations are recorded at once (waitForRegistered resolves) but answered only when this
+   * settles: a test can run the runtime's side, as Lambda may, before an extension hears back.
+   */
+  holdRegistrationReplies?: Promise<unknown>;
 }
 
 export interface MockRuntimeApi {
@@ -311,8 +316,11 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     const timeoutMs = Number(url.searchParams.get("timeoutMs")) || DEFAULT_WAIT_MS;
     const name = url.searchParams.get("name") ?? "";
     switch (route) {
-      case `POST ${EXT}/register`:
-        return this.register(req, body);
+      case `POST ${EXT}/register`: {
+        const reply = this.register(req, body);
+        await this.opts.holdRegistrationReplies;
+        return reply;
+      }
       case `GET ${EXT}/event/next`:
         if (!ext) return UNKNOWN_EXTENSION;
         if (ext.poll) return fail(403, "Extension.InvalidExtensionState", "already waiting in event/next");

@@ -33,14 +33,15 @@ interface Call {
   readonly role: string;
   readonly sessionName: string;
   readonly sourceCredentials: RoleCredentials | undefined;
+  readonly sourceIdentity: string | undefined;
 }
 
 /** An AssumeFunction that reads its source (as the STS client would) and fails for the named roles. */
 function fakeAssume(clock: FakeClock, failing: ReadonlySet<string> = new Set()) {
   const calls: Call[] = [];
-  const assume: AssumeFunction = async (config, sessionName, source) => {
+  const assume: AssumeFunction = async (config, sessionName, source, sourceIdentity) => {
     const sourceCredentials = source === undefined ? undefined : await source();
-    calls.push({ role: config.name, sessionName, sourceCredentials });
+    calls.push({ role: config.name, sessionName, sourceCredentials, sourceIdentity });
     if (failing.has(config.name)) throw ACCESS_DENIED;
     return {
       accessKeyId: `ASIA-${config.name}`,
@@ -55,11 +56,16 @@ function fakeAssume(clock: FakeClock, failing: ReadonlySet<string> = new Set()) 
   return { calls, assume };
 }
 
-function registryOf(config: SidecarConfig, assume: AssumeFunction, clock: FakeClock) {
+function registryOf(
+  config: SidecarConfig,
+  assume: AssumeFunction,
+  clock: FakeClock,
+  generatedSessionName: () => string = () => "fn.instance",
+) {
   let loads = 0;
   const registry = new RoleRegistry({
     config,
-    generatedSessionName: "fn.instance",
+    generatedSessionName,
     loadAssume: async () => {
       loads++;
       return assume;
@@ -162,6 +168,46 @@ describe("RoleRegistry", () => {
     expect(Object.fromEntries(fake.calls.map((c) => [c.role, c.sessionName]))).toEqual({
       named: "custom",
       plain: "fn.instance",
+    });
+  });
+
+  it("names each assumption when it starts, so a later one carries a better instance id", async () => {
+    // Prepare: the name changes between the first assumption and the refresh (the wrapper reported
+    // the log stream after the first AssumeRole went out).
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    let generated = "fn.sidecar-id";
+    const { registry } = registryOf(configOf(role("plain")), fake.assume, clock, () => generated);
+    await registry.refreshDue();
+
+    // Act
+    generated = "fn.log-stream-id";
+    clock.advance(HOUR - 1200_000);
+    await session(registry, "plain").refreshIfDue();
+
+    // Assess
+    expect(fake.calls.map((c) => c.sessionName)).toEqual(["fn.sidecar-id", "fn.log-stream-id"]);
+  });
+
+  it("sends the generated name as SourceIdentity only for roles that generate one", async () => {
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    const { registry } = registryOf(
+      configOf(
+        role("traced", { generateSourceIdentity: true }),
+        role("tracedNamed", { generateSourceIdentity: true, RoleSessionName: "custom" }),
+        role("plain"),
+      ),
+      fake.assume,
+      clock,
+    );
+
+    await registry.refreshDue();
+
+    expect(Object.fromEntries(fake.calls.map((c) => [c.role, [c.sessionName, c.sourceIdentity]]))).toEqual({
+      traced: ["fn.instance", "fn.instance"],
+      tracedNamed: ["custom", "fn.instance"],
+      plain: ["fn.instance", undefined],
     });
   });
 

@@ -10,11 +10,14 @@ export type AssumeFunction = (
   role: RoleConfig,
   sessionName: string,
   source: (() => Promise<RoleCredentials>) | undefined,
+  /** Sent as SourceIdentity when the role generates one; its own literal one is in `role.parameters`. */
+  generatedSourceIdentity?: string,
 ) => Promise<RoleCredentials>;
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;
-  readonly generatedSessionName: string;
+  /** The generated session name for an AssumeRole starting now (it may learn the log stream's id). */
+  readonly generatedSessionName: () => string;
   /** Loads the STS side on first use, keeping the SDK off the path to `register`. */
   readonly loadAssume: () => Promise<AssumeFunction>;
   readonly clock: Clock;
@@ -30,7 +33,6 @@ export class RoleRegistry {
 
   constructor(private readonly options: RoleRegistryOptions) {
     for (const role of options.config.roles.values()) {
-      const sessionName = sessionNameFor(role.parameters, options.generatedSessionName);
       this.sessions.set(
         role.name,
         new RoleSession({
@@ -40,7 +42,13 @@ export class RoleRegistry {
           random: options.random ?? Math.random,
           log: options.log,
           ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
-          assume: async () => (await this.resolveAssume())(role, sessionName, this.sourceOf(role)),
+          assume: async () => {
+            // Named when the call starts: every assumption carries the best instance id known by then.
+            const generated = options.generatedSessionName();
+            const sessionName = sessionNameFor(role.parameters, generated);
+            const sourceIdentity = role.generateSourceIdentity === true ? generated : undefined;
+            return (await this.resolveAssume())(role, sessionName, this.sourceOf(role), sourceIdentity);
+          },
         }),
       );
     }
