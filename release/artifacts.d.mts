@@ -11,3 +11,4 @@ export function imageName(version: string, arch: string): string;
 export function sha256(data: Uint8Array): string;
 export function formatSums(files: Record<string, Uint8Array>): string;
 export function parseSums(text: string, where?: string): Map<string, string>;
+export function changelogSection(changelog: string, version: string): string | undefined;

@@ -66,3 +66,16 @@ export function parseSums(text, where = "SHA256SUMS") {
   });
   return sums;
 }
+
+/** The text under `## [version]` in a Keep a Changelog file, trimmed; undefined when absent or empty. */
+export function changelogSection(changelog, version) {
+  const lines = changelog.split("\n");
+  const start = lines.findIndex((line) => line.startsWith(`## [${version}]`));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, i) => i > start && line.startsWith("## "));
+  const text = lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join("\n")
+    .trim();
+  return text === "" ? undefined : text;
+}

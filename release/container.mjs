@@ -21,6 +21,11 @@ export function buildahMissing() {
   const result = spawnSync("buildah", ["--version"], { encoding: "utf8" });
   if (result.error) return `buildah is not installed (${result.error.message})`;
   if (result.status !== 0) return `buildah --version failed: ${result.stderr.trim()}`;
+  // Without root, buildah needs a user namespace (subuid ranges; some kernels forbid it).
+  if (process.getuid?.() !== 0) {
+    const unshare = spawnSync("buildah", ["unshare", "true"], { encoding: "utf8" });
+    if (unshare.status !== 0) return `buildah cannot run without root here: ${unshare.stderr.trim()}`;
+  }
   return undefined;
 }
 
