@@ -6,6 +6,7 @@ import {
   parseOptions,
   planJobs,
   redact,
+  USAGE,
   UsageError,
 } from "../publishPlan.mjs";
 import { PUBLISHED } from "../runtimes.mjs";
@@ -143,5 +144,16 @@ describe("redact", () => {
 
   it("leaves the text alone when no secret is set", () => {
     expect(redact("nothing here", [undefined, ""])).toBe("nothing here");
+  });
+});
+
+describe("README", () => {
+  it("documents every option of the publish command", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Releases and publishing"));
+    const options = [...USAGE.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
+    expect(options.length).toBeGreaterThan(5);
+    for (const option of options) expect(section, option).toContain(`\`${option}`);
   });
 });
