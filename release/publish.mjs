@@ -83,15 +83,22 @@ async function publishOne(job, data, clients, isPublic) {
     }),
   );
   if (isPublic) {
-    await clients.lambda.send(
-      new AddLayerVersionPermissionCommand({
-        LayerName: job.layerName,
-        VersionNumber: published.Version,
-        StatementId: "public",
-        Action: "lambda:GetLayerVersion",
-        Principal: "*",
-      }),
-    );
+    try {
+      await clients.lambda.send(
+        new AddLayerVersionPermissionCommand({
+          LayerName: job.layerName,
+          VersionNumber: published.Version,
+          StatementId: "public",
+          Action: "lambda:GetLayerVersion",
+          Principal: "*",
+        }),
+      );
+    } catch (error) {
+      // The version exists but is private: say which, so it can be made public or deleted.
+      if (error instanceof Error)
+        error.message = `published ${published.LayerVersionArn} but not public: ${error.message}`;
+      throw error;
+    }
   }
   return { arn: published.LayerVersionArn, version: published.Version };
 }

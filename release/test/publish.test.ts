@@ -287,3 +287,85 @@ describe("release/publish.mjs against moto", () => {
     expect(run.stderr).toContain("Usage: node release/publish.mjs");
   });
 });
+
+// moto with SigV4 and IAM enforced: a user that may publish layer versions but not share them.
+describe("release/publish.mjs when AWS refuses part of the work", () => {
+  let strict: MotoServer;
+  let user: { AccessKeyId: string; SecretAccessKey: string };
+  const SEED = `
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="seed", aws_secret_access_key="seed")
+iam.create_user(UserName="publisher")
+iam.put_user_policy(UserName="publisher", PolicyName="publish", PolicyDocument=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "lambda:PublishLayerVersion", "Resource": "*"}]}))
+key = iam.create_access_key(UserName="publisher")["AccessKey"]
+print(json.dumps({"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}))
+`;
+
+  beforeAll(async () => {
+    strict = await startMotoServer();
+    const seeded = await new Promise<string>((resolve, reject) =>
+      execFile("python3", ["-c", SEED, strict.endpoint], (error, stdout, stderr) =>
+        error ? reject(new Error(`seeding moto failed: ${stderr}`)) : resolve(stdout),
+      ),
+    );
+    user = JSON.parse(seeded);
+    const auth = await fetch(`${strict.endpoint}/moto-api/reset-auth`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "0",
+    });
+    expect(auth.ok).toBe(true);
+  });
+
+  afterAll(async () => {
+    await strict?.stop();
+  });
+
+  function publishAs(credentials: Record<string, string>, args: string[]): Promise<Run> {
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: work,
+      AWS_ENDPOINT_URL: strict.endpoint,
+      AWS_CONFIG_FILE: "/nonexistent/aws-config",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      ...credentials,
+    };
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [publishScript, "--dir", releaseDir, ...args],
+        { env },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  it("names the version it published but could not make public, and exits 1", async () => {
+    const credentials = { AWS_ACCESS_KEY_ID: user.AccessKeyId, AWS_SECRET_ACCESS_KEY: user.SecretAccessKey };
+    const run = await publishAs(credentials, ["--regions", "us-east-1", "--variants", "nodejs", "--public"]);
+    expect(run.code).toBe(1);
+    // moto answers a refused REST-JSON call with an XML body, so the SDK names a deserialization
+    // error rather than AccessDeniedException; what matters here is the ARN of the private version.
+    expect(run.stderr).toMatch(
+      /^FAILED us-east-1 nodejs: \w+: published arn:aws:lambda:us-east-1:123456789012:layer:credentials-sidecar-nodejs:1 but not public: /m,
+    );
+    expect(summaryOf(run.stdout).failed).toHaveLength(1);
+    expect(run.stdout + run.stderr).not.toContain(user.SecretAccessKey);
+  });
+
+  it("reports refused credentials per region without printing them", async () => {
+    const run = await publishAs(CREDENTIALS, ["--regions", "us-east-1,eu-west-1", "--variants", "arm64"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("FAILED us-east-1 arm64: ");
+    expect(run.stderr).toContain("FAILED eu-west-1 arm64: ");
+    expect(run.stderr).toContain("2 of 2 layer versions failed, in us-east-1, eu-west-1");
+    expectNoCredentials(run);
+  });
+});
