@@ -1,6 +1,6 @@
 // `make release`: turns the layer zips that layer/build.mjs wrote into versioned release artifacts.
 //   credentials-sidecar-<version>-{x86_64,arm64,nodejs}.zip   the layer zips, renamed
-//   container-{x86_64,arm64}/                                 the container image's build context
+//   container/                                                the container image's build context
 //   credentials-sidecar-<version>-{x86_64,arm64}.oci.tar      the image itself, where buildah runs
 //   SHA256SUMS                                                `sha256sum -c SHA256SUMS` checks them
 // The version is package.json's. Nothing here reads the clock or the environment: the same layer
@@ -8,8 +8,8 @@
 // Usage: node release/build.mjs [--dist DIR] [--out DIR] [--dockerfile FILE] [--image auto|always|never]
 //   --dist        where layer/build.mjs wrote the zips (default dist/)
 //   --out         the release folder (default dist/release/); replaced if it holds an earlier release
-//   --dockerfile  the container image's Dockerfile (default layer/container/Dockerfile; built with
-//                 the build argument ARCH and a context holding opt/); skipped if the default is absent
+//   --dockerfile  the container image's Dockerfile (default layer/container/Dockerfile: a context with
+//                 amd64/ and arm64/, the layer trees; TARGETARCH and ARCH given); skipped if the default is absent
 //   --image       build the OCI images: auto (when buildah is installed), always, never
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -77,11 +77,12 @@ function main() {
   if (file) {
     const missing = values.image === "never" ? "--image never" : buildahMissing();
     if (missing && values.image === "always") throw new Error(`--image always, but ${missing}`);
-    for (const arch of ARCHITECTURES) {
-      const context = join(outDir, `container-${arch}`);
-      writeContext(context, zips[arch], file);
-      log(`${context}: image build context (docker build --build-arg ARCH=${arch} ${context})`);
-      if (missing) continue;
+    const context = join(outDir, "container");
+    writeContext(context, zips, file);
+    log(
+      `${context}: image build context (docker buildx build --platform linux/amd64,linux/arm64 ${context})`,
+    );
+    for (const arch of missing ? [] : ARCHITECTURES) {
       const archive = join(outDir, imageName(version, arch));
       buildImage({ context, arch, version, archive });
       artifacts[imageName(version, arch)] = readFileSync(archive);

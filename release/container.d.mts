@@ -1,5 +1,5 @@
 // Types for container.mjs, so the TypeScript tests can import it.
-export function writeContext(dir: string, layerZip: Buffer, dockerfile: string): void;
+export function writeContext(dir: string, layerZips: Record<string, Buffer>, dockerfile: string): void;
 export function buildahMissing(): string | undefined;
 export function buildImage(options: {
   context: string;

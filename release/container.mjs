@@ -1,18 +1,20 @@
 // The container extension image: container-image functions cannot use layers, so the layer's tree
 // goes under /opt in an image (FROM scratch) that function images copy from. This module writes the
-// image's build context (the unzipped layer as opt/, plus the Dockerfile) and, where buildah runs,
-// builds the image into a reproducible OCI archive.
+// image's build context and, where buildah runs, builds the image into a reproducible OCI archive.
+// The context is the one layer/container/Dockerfile expects: one folder per architecture named as
+// Docker's TARGETARCH names it (amd64, arm64), each holding that architecture's layer tree, which
+// the Dockerfile copies to /opt; one context serves a multi-platform `docker buildx build`.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractZip } from "../layer/zip.mjs";
-import { OCI_ARCH } from "./artifacts.mjs";
+import { ARCHITECTURES, OCI_ARCH } from "./artifacts.mjs";
 
-/** Writes `dir/opt/…` (the layer, modes kept) and `dir/Dockerfile`. */
-export function writeContext(dir, layerZip, dockerfile) {
+/** Writes `dir/<amd64|arm64>/…` (each architecture's layer zip, modes kept) and `dir/Dockerfile`. */
+export function writeContext(dir, layerZips, dockerfile) {
   mkdirSync(dir, { recursive: true });
-  extractZip(layerZip, join(dir, "opt"));
+  for (const arch of ARCHITECTURES) extractZip(layerZips[arch], join(dir, OCI_ARCH[arch]));
   copyFileSync(dockerfile, join(dir, "Dockerfile"));
 }
 
@@ -44,7 +46,8 @@ function run(command, args) {
  * its layer, and the archive is written by GNU tar with sorted names, fixed mtimes, owners and modes
  * (buildah's own oci-archive: transport stamps the current time on the tar entries). A throwaway
  * storage folder keeps the machine's image store untouched; vfs needs no kernel overlay support.
- * The Dockerfile gets the architecture as the build argument ARCH. Nothing is run inside the image,
+ * The Dockerfile gets TARGETARCH (amd64, arm64) from --platform, as with Docker, and Lambda's name
+ * of the architecture (x86_64, arm64) as the build argument ARCH. Nothing is run inside the image,
  * so an arm64 image builds on an x86_64 machine without emulation.
  */
 export function buildImage({ context, arch, version, archive }) {

@@ -1,6 +1,6 @@
-// `make release` (release/build.mjs) over stand-in layer zips and a stand-in Dockerfile (the real one,
-// layer/container/Dockerfile, is built the same way: build argument ARCH, a context holding opt/),
-// and the reproducibility of the layer build it packages.
+// `make release` (release/build.mjs) over stand-in layer zips and a stand-in Dockerfile built the way
+// layer/container/Dockerfile is (a context with one layer tree per TARGETARCH, copied to /opt), and
+// the reproducibility of the layer build it packages.
 import { execFile, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -25,7 +25,8 @@ const releaseScript = join(repo, "release", "build.mjs");
 const layerScript = join(repo, "layer", "build.mjs");
 const version = readVersion(repo);
 const noBuildah = buildahMissing();
-const STAND_IN_DOCKERFILE = "FROM scratch\nARG ARCH\nLABEL architecture=$ARCH\nCOPY opt/ /opt/\n";
+const STAND_IN_DOCKERFILE =
+  "FROM scratch\nARG TARGETARCH\nARG ARCH\nLABEL architecture=$ARCH\nCOPY $TARGETARCH/ /opt/\n";
 
 let work: string;
 let dist: string;
@@ -126,20 +127,26 @@ describe("release/build.mjs", () => {
     if (!check.error) expect(check.status).toBe(0);
   });
 
-  it("writes each architecture's image build context: the layer under opt/ with its modes, and the Dockerfile", () => {
-    for (const arch of ["x86_64", "arm64"]) {
-      const context = join(first, `container-${arch}`);
-      expect(readFileSync(join(context, "Dockerfile"), "utf8")).toBe(STAND_IN_DOCKERFILE);
-      const launcher = join(context, "opt", "extensions", "credentials-sidecar");
+  it("writes the image build context: each architecture's layer under its TARGETARCH name, modes kept, and the Dockerfile", () => {
+    const context = join(first, "container");
+    expect(readFileSync(join(context, "Dockerfile"), "utf8")).toBe(STAND_IN_DOCKERFILE);
+    expect(readdirSync(context).sort()).toEqual(["Dockerfile", "amd64", "arm64"]);
+    for (const [arch, platform] of [
+      ["x86_64", "amd64"],
+      ["arm64", "arm64"],
+    ] as const) {
+      const launcher = join(context, platform, "extensions", "credentials-sidecar");
       expect(readFileSync(launcher, "utf8")).toBe(`#!/bin/sh\n# ${arch}\n`);
       expect(statSync(launcher).mode & 0o777).toBe(0o755);
-      expect(statSync(join(context, "opt", "credentials-sidecar", "extension.mjs")).mode & 0o777).toBe(0o644);
+      expect(statSync(join(context, platform, "credentials-sidecar", "extension.mjs")).mode & 0o777).toBe(
+        0o644,
+      );
     }
   });
 
   it("is reproducible: a second run at another time gives byte-identical artifacts", () => {
     // The contexts were written at different times (each run takes well over a second with images)…
-    const mtime = (dir: string) => statSync(join(dir, "container-x86_64", "Dockerfile")).mtimeMs;
+    const mtime = (dir: string) => statSync(join(dir, "container", "Dockerfile")).mtimeMs;
     if (!noBuildah) expect(mtime(second)).not.toBe(mtime(first));
     // …and every file, SHA256SUMS and the OCI archives included, is the same.
     const a = tree(first);
@@ -189,7 +196,7 @@ describe("release/build.mjs", () => {
     const run = await release(out, "--image", "never");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("no OCI images: --image never");
-    expect(existsSync(join(out, "container-arm64", "Dockerfile"))).toBe(true);
+    expect(existsSync(join(out, "container", "arm64", "extensions", "credentials-sidecar"))).toBe(true);
     expect(readdirSync(out).filter((name) => name.endsWith(".oci.tar"))).toEqual([]);
   });
 
