@@ -37,6 +37,8 @@ export const ENV = {
   functionName: "AWS_LAMBDA_FUNCTION_NAME",
   functionVersion: "AWS_LAMBDA_FUNCTION_VERSION",
   lambdaLogLevel: "AWS_LAMBDA_LOG_LEVEL",
+  /** `lambda-managed-instances` on Managed Instances (also `on-demand`, `provisioned-concurrency`, `snap-start`). */
+  initializationType: "AWS_LAMBDA_INITIALIZATION_TYPE",
   region: "AWS_REGION",
   defaultRegion: "AWS_DEFAULT_REGION",
   endpointUrlSts: "AWS_ENDPOINT_URL_STS",

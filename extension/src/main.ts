@@ -11,6 +11,7 @@ import { listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { type FailInit, initFailure } from "./lambda/initFailure.js";
+import { eventsToRegister, flushPeriodically, isManagedInstances } from "./lambda/managedInstances.js";
 import { createLogger, type Logger } from "./log.js";
 import { createEmfMetrics, noMetrics } from "./metrics.js";
 import { secureRandomBytes } from "./random.js";
@@ -19,6 +20,7 @@ import { generateSessionName } from "./roles/sessionName.js";
 import { writeRuntimeFiles } from "./runtimeFiles.js";
 import { readSettings } from "./settings.js";
 import { chooseToken } from "./token.js";
+import { keepServingOnUnhandledRejections } from "./unhandledRejections.js";
 import { VERSION } from "./version.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
@@ -43,7 +45,11 @@ function start(): void {
   const settingsResult = readSettings(env);
   const log = createLogger(settingsResult.ok ? settingsResult.settings.logLevel : "info");
   const runtimeApi = readEnv(env, ENV.runtimeApi);
-  const api = runtimeApi === undefined ? undefined : new ExtensionsApi(runtimeApi);
+  const api =
+    runtimeApi === undefined
+      ? undefined
+      : new ExtensionsApi(runtimeApi, eventsToRegister(isManagedInstances(env)));
+  keepServingOnUnhandledRejections(log);
   const failInit = initFailure(log, api);
   main({ env, settingsResult, log, api, failInit }).catch((error: unknown) =>
     failInit("Extension.Crashed", (error as Error).stack ?? String(error)),
@@ -134,12 +140,14 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   };
 
   let app: FastifyInstance | undefined;
+  let stopFlushing: (() => void) | undefined;
   let stopping = false;
   const stop = async (why: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
     log.info("credentials-sidecar stopping", { event: "stop", reason: why });
     roles.stop();
+    stopFlushing?.();
     metrics.flush();
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
@@ -162,12 +170,16 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
       rolesUrl,
       authSource: token.adopted ? ENV.containerAuthorizationToken : "generated",
       functionName: registration.functionName,
+      events: registration.events.join(","),
     });
+    // Managed Instances: no INVOKE event will come to write the counts (nor to refresh: timers do).
+    if (!registration.events.includes("INVOKE")) stopFlushing = flushPeriodically(metrics, log);
   } else {
     log.info("serving without Lambda (no AWS_LAMBDA_RUNTIME_API): refreshing on timers", {
       event: "standalone",
       rolesUrl,
     });
+    stopFlushing = flushPeriodically(metrics, log);
   }
 
   // Assume every role now. Loading fastify (node:http and fastify are most of start-up, so only after
