@@ -25,6 +25,11 @@ import { VERSION } from "./version.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
 const INIT_WAIT_MS = 5000;
+/**
+ * Managed Instances allow init 130 s (or the function timeout): wait there, retries included, until
+ * every role has credentials, so the runtime's many workers find them when traffic comes.
+ */
+const MANAGED_INIT_WAIT_MS = 60_000;
 /** On INVOKE, wait for due refreshes so the sandbox is not frozen with a call half done. */
 const INVOKE_WAIT_MS = 3000;
 /** Shutdown has 2 s in all, shared with the runtime. */
@@ -141,6 +146,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
 
   let app: FastifyInstance | undefined;
   let stopFlushing: (() => void) | undefined;
+  let managedInstances = false;
   let stopping = false;
   const stop = async (why: string, exitCode: number) => {
     if (stopping) return;
@@ -173,7 +179,8 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
       events: registration.events.join(","),
     });
     // Managed Instances: no INVOKE event will come to write the counts (nor to refresh: timers do).
-    if (!registration.events.includes("INVOKE")) stopFlushing = flushPeriodically(metrics, log);
+    managedInstances = !registration.events.includes("INVOKE");
+    if (managedInstances) stopFlushing = flushPeriodically(metrics, log);
   } else {
     log.info("serving without Lambda (no AWS_LAMBDA_RUNTIME_API): refreshing on timers", {
       event: "standalone",
@@ -205,6 +212,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     .map((name) => roles.get(name)?.failure())
     .find((failure) => failure?.code === "NoBaseCredentials");
   if (noBase !== undefined) return failWithFiles("Extension.NoBaseCredentials", noBase.message);
+  if (managedInstances) await roles.untilSettled(MANAGED_INIT_WAIT_MS);
   if (api === undefined) return;
 
   const end = await runEventLoop(

@@ -4,7 +4,7 @@
  * many worker processes ask for credentials at once. The extension starts from the unzipped layer's
  * launcher (its own node); the STS stand-in counts AssumeRole calls and throttles on demand.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -168,17 +168,18 @@ describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instan
     expect(sidecar.logs.filter((line) => line.level === "error")).toEqual([]);
   });
 
-  it("recovers from STS throttling its first AssumeRole calls on its own timers, with no INVOKE", async () => {
+  it("recovers from STS throttling its first AssumeRole calls on its own timers, with no INVOKE, before init ends", async () => {
     // Prepare: STS throttles the first 3 AssumeRole calls of init
     const started = await startManaged({ fault: { kind: "throttle", actions: ["AssumeRole"], times: 3 } });
     const { runtime, sts, sidecar } = started;
 
-    // Act: nobody asks for anything and no event comes; only the sidecar's timers can retry
-    const assumed = await sidecar.waitForLog((line) => line.event === "assumed", 20_000);
-    const token = await readToken(sidecar.runtimeDir);
+    // Act: nobody asks for anything and no event comes; only the sidecar's timers can retry. Init
+    // ends (the extension waits in event/next) once the role has credentials, which are then served.
+    await runtime.waitForIdle(EXTENSION, 20_000);
     const answer = await fetch(`http://127.0.0.1:${sidecar.port}/roles/default`, {
-      headers: { authorization: token },
+      headers: { authorization: readFileSync(join(sidecar.runtimeDir, "token"), "utf8") },
     });
+    const assumed = await sidecar.waitForLog((line) => line.event === "assumed");
     const exit = await shutDown(started);
 
     // Assess
@@ -197,8 +198,3 @@ describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instan
     expect(exit.code).toBe(0);
   });
 });
-
-async function readToken(runtimeDir: string): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  return readFile(join(runtimeDir, "token"), "utf8");
-}

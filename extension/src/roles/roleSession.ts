@@ -60,6 +60,8 @@ export class RoleSession {
   private nextAttemptAtMs = 0;
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
+  /** Callers of attemptSettled() that came while no attempt was in flight. */
+  private settledWaiters: (() => void)[] = [];
 
   constructor(private readonly options: RoleSessionOptions) {}
 
@@ -84,8 +86,16 @@ export class RoleSession {
     if (this.stopped || this.options.clock.now() < this.dueAtMs()) return Promise.resolve();
     this.inFlight = this.attempt().finally(() => {
       this.inFlight = undefined;
+      this.releaseWaiters();
     });
     return this.inFlight;
+  }
+
+  /** Resolves once the attempt in flight, or else the next one (or stop()), has settled. */
+  attemptSettled(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   /** Credentials now, waiting up to `waitMs` for an attempt in flight when none are servable. */
@@ -118,6 +128,13 @@ export class RoleSession {
   stop(): void {
     this.stopped = true;
     this.cancelTimer?.();
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private servable(): Acquired | undefined {
