@@ -219,7 +219,7 @@ describe("RoleRegistry.untilSettled (init on Managed Instances)", () => {
   });
 
   /** STS throttles the first `throttled` calls (all roles together), then `then` decides. */
-  function throttlingAssume(clock: FakeClock, throttled: number, then: AssumeFunction) {
+  function throttlingAssume(throttled: number, then: AssumeFunction) {
     let calls = 0;
     const assume: AssumeFunction = async (config, sessionName, source) => {
       calls++;
@@ -248,7 +248,7 @@ describe("RoleRegistry.untilSettled (init on Managed Instances)", () => {
     "waits through %i throttled calls, retried on the sessions' timers, until both roles are ready",
     async (throttled) => {
       const clock = new FakeClock();
-      const sts = throttlingAssume(clock, throttled, fakeAssume(clock).assume);
+      const sts = throttlingAssume(throttled, fakeAssume(clock).assume);
       const { registry } = registryOf(
         configOf(role("base"), role("chained", { source: "base" })),
         sts.assume,
@@ -265,7 +265,7 @@ describe("RoleRegistry.untilSettled (init on Managed Instances)", () => {
 
   it("gives up at the deadline while STS keeps throttling, and the retries go on", async () => {
     const clock = new FakeClock();
-    const sts = throttlingAssume(clock, Number.POSITIVE_INFINITY, fakeAssume(clock).assume);
+    const sts = throttlingAssume(Number.POSITIVE_INFINITY, fakeAssume(clock).assume);
     const { registry } = registryOf(configOf(role("only")), sts.assume, clock);
 
     await registry.refreshDue();
