@@ -295,3 +295,36 @@ describe("RoleRegistry.untilSettled (init on Managed Instances)", () => {
     expect(afterMs).toBe(0);
   });
 });
+
+describe("RoleRegistry loading the STS client", () => {
+  it("loads it again on the next attempt after a failed load, instead of failing for good", async () => {
+    // Prepare: the first load fails (too many open files during a burst), the second works
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    let loads = 0;
+    const registry = new RoleRegistry({
+      config: configOf(role("only")),
+      generatedSessionName: "fn.instance",
+      loadAssume: async () => {
+        loads++;
+        if (loads === 1) throw Object.assign(new Error("EMFILE: too many open files"), { code: "EMFILE" });
+        return fake.assume;
+      },
+      clock,
+      random: () => 0,
+      log: createLogger("error", () => {}),
+    });
+
+    // Act
+    await registry.refreshDue();
+    const failedFirst = session(registry, "only").state();
+    clock.advance(60_000);
+    await registry.refreshDue();
+
+    // Assess
+    expect(failedFirst).toBe("pending");
+    expect(loads).toBe(2);
+    expect(session(registry, "only").state()).toBe("ready");
+    registry.stop();
+  });
+});

@@ -114,8 +114,12 @@ export class RoleRegistry {
     );
   }
 
+  /** A failed load (EMFILE in a burst, say) is tried again by the next attempt, not kept for good. */
   private resolveAssume(): Promise<AssumeFunction> {
-    this.assumeFunction ??= this.options.loadAssume();
+    this.assumeFunction ??= this.options.loadAssume().catch((error: unknown) => {
+      this.assumeFunction = undefined;
+      throw error;
+    });
     return this.assumeFunction;
   }
 }
