@@ -165,7 +165,7 @@ export class RoleSession {
     } catch (error) {
       // A bug in the bookkeeping below, not an STS failure (those are handled there): keep going.
       this.nextAttemptAtMs = this.options.clock.now() + RETRYABLE_BACKOFF.capMs;
-      this.options.log.error("refresh failed unexpectedly", {
+      this.options.log.error("unexpected error around AssumeRole; the timer retries", {
         role: this.options.name,
         event: "internal-error",
         error: (error as Error)?.message ?? String(error),
