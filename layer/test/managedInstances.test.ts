@@ -4,7 +4,8 @@
  * many worker processes ask for credentials at once. The extension starts from the unzipped layer's
  * launcher (its own node); the STS stand-in counts AssumeRole calls and throttles on demand.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,7 +40,13 @@ interface Started {
 
 /** A Managed Instances sandbox: mock in that mode, the stand-in, the layer's extension registered. */
 async function startManaged(
-  options: { fault?: StsFault; latencyMs?: number; env?: Record<string, string | undefined> } = {},
+  options: {
+    fault?: StsFault;
+    latencyMs?: number;
+    env?: Record<string, string | undefined>;
+    /** Limit on the extension's open files (`ulimit -n`), as a crowded environment might reach. */
+    openFiles?: number;
+  } = {},
 ): Promise<Started> {
   const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME, managedInstances: true });
   const sts = await startStsStandIn({ latencyMs: options.latencyMs ?? 0 });
@@ -53,8 +60,12 @@ async function startManaged(
     AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
     AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
   };
+  const launcher = join(opt, "extensions", EXTENSION);
   const sidecar = await startExtension({
-    command: [join(opt, "extensions", EXTENSION)],
+    command:
+      options.openFiles === undefined
+        ? [launcher]
+        : ["sh", "-c", `ulimit -n ${options.openFiles} && exec "$0"`, launcher],
     env: {
       ...sandboxEnv,
       AWS_ENDPOINT_URL_STS: sts.endpoint, // the stand-in plays STS; a real function would not set this
@@ -168,6 +179,35 @@ describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instan
     expect(sidecar.logs.filter((line) => line.level === "error")).toEqual([]);
   });
 
+  it("survives a flood of connections beyond its open-file limit, then serves again", async () => {
+    // Prepare: 256 open files, the credentials ready
+    const started = await startManaged({ openFiles: 256 });
+    const { runtime, sidecar } = started;
+    await runtime.waitForIdle(EXTENSION);
+    const pid = sidecar.child.pid as number;
+    const token = readFileSync(join(sidecar.runtimeDir, "token"), "utf8");
+
+    // Act: 600 connections held open by the runtime's workers, more than it can accept
+    const flood = Array.from({ length: 600 }, () => {
+      const socket = connect(sidecar.port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      return socket;
+    });
+    await untilTrue(
+      () => readdirSync(`/proc/${pid}/fd`).length >= 250,
+      10_000,
+      "its open files to reach the limit",
+    );
+    for (const socket of flood) socket.destroy();
+    const answer = await untilServed(sidecar.port, token, 10_000);
+    const exit = await shutDown(started);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(exit.code).toBe(0);
+    expect(runtime.errors).toEqual([]);
+  });
+
   it("recovers from STS throttling its first AssumeRole calls on its own timers, with no INVOKE, before init ends", async () => {
     // Prepare: STS throttles the first 3 AssumeRole calls of init
     const started = await startManaged({ fault: { kind: "throttle", actions: ["AssumeRole"], times: 3 } });
@@ -198,3 +238,28 @@ describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instan
     expect(exit.code).toBe(0);
   });
 });
+
+/** Polls `check` (each poll a macrotask apart) until it holds; fails after `timeoutMs`. */
+async function untilTrue(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** GET /roles/default until it answers (connections refused or reset while the flood drains). */
+async function untilServed(port: number, token: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/roles/default`, {
+        headers: { authorization: token },
+        signal: AbortSignal.timeout(2_000),
+      });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
