@@ -255,7 +255,7 @@ describe("local -- COMMAND", () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).arn).toMatch(/:assumed-role\/only\/credentials-sidecar-local\./);
-    expect(run.stderr).toMatch(/registered event=registered .* events=SHUTDOWN\n/);
+    expect(run.stderr).toMatch(/registered event=registered .*\bevents=SHUTDOWN\s/);
     expect(run.stderr).toMatch(/extension exited 0 in \d+ ms/);
   });
 
@@ -339,7 +339,7 @@ describe("demo", () => {
     const run = await runCli(["demo", "--managed-instances"], { timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances");
-    expect(run.stdout).toMatch(/registered event=registered .* events=SHUTDOWN\n/);
+    expect(run.stdout).toMatch(/registered event=registered .*\bevents=SHUTDOWN\s/);
     for (const n of [1, 2, 3]) expect(run.stdout).toContain(`Invocation ${n} of 3`);
     expect(run.stdout).toMatch(/extension exited 0 in \d+ ms/);
   });
