@@ -104,6 +104,7 @@ describe("examples/terraform", () => {
       readFileSync(join(EXAMPLES, "terraform", name), "utf8"),
     );
     expect(files.join("\n")).not.toMatch(/"arn:aws:/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, not JavaScript's
     expect(files[0]).toContain("arn:${local.partition}:iam::aws:policy/");
   });
 

@@ -39,6 +39,8 @@ export const ENV = {
   functionVersion: "AWS_LAMBDA_FUNCTION_VERSION",
   lambdaLogLevel: "AWS_LAMBDA_LOG_LEVEL",
   execWrapper: "AWS_LAMBDA_EXEC_WRAPPER",
+  /** `lambda-managed-instances` on Managed Instances (also `on-demand`, `provisioned-concurrency`, `snap-start`). */
+  initializationType: "AWS_LAMBDA_INITIALIZATION_TYPE",
   region: "AWS_REGION",
   defaultRegion: "AWS_DEFAULT_REGION",
   endpointUrlSts: "AWS_ENDPOINT_URL_STS",

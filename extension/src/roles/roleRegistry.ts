@@ -80,6 +80,27 @@ export class RoleRegistry {
     return settled;
   }
 
+  /**
+   * Resolves true once no role is pending any more (each has credentials or failed for good), false
+   * when `ms` pass first. The sessions' own timers retry meanwhile; this only watches.
+   */
+  async untilSettled(ms: number): Promise<boolean> {
+    const { clock } = this.options;
+    const deadline = clock.now() + ms;
+    for (;;) {
+      const pending = [...this.sessions.values()].filter((session) => session.state() === "pending");
+      if (pending.length === 0) return true;
+      const left = deadline - clock.now();
+      if (left <= 0) return false;
+      let cancel: (() => void) | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        cancel = clock.schedule(resolve, left);
+      });
+      await Promise.race([...pending.map((session) => session.attemptSettled()), timedOut]);
+      cancel?.();
+    }
+  }
+
   stop(): void {
     for (const session of this.sessions.values()) session.stop();
   }
@@ -101,8 +122,12 @@ export class RoleRegistry {
     );
   }
 
+  /** A failed load (EMFILE in a burst, say) is tried again by the next attempt, not kept for good. */
   private resolveAssume(): Promise<AssumeFunction> {
-    this.assumeFunction ??= this.options.loadAssume();
+    this.assumeFunction ??= this.options.loadAssume().catch((error: unknown) => {
+      this.assumeFunction = undefined;
+      throw error;
+    });
     return this.assumeFunction;
   }
 }
