@@ -3,7 +3,7 @@
  * Lambda, its variables handed to a shell (stdout, --export-file) or to a command (`-- COMMAND`).
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { formatProblems, loadConfigFile } from "../config/loadConfig.js";
@@ -12,7 +12,8 @@ import { DEFAULT_PORT } from "../env.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../local/stsStandIn.js";
 import { parseChoice, parseCommandArgs, parsePort, parseSeconds } from "./args.js";
-import { CliError, type CliIo, EXIT, UsageError } from "./io.js";
+import { createExportFile, type ExportFile } from "./exportFile.js";
+import { type CliIo, EXIT, UsageError } from "./io.js";
 import { formatLogLine } from "./logFormat.js";
 import { requireBuiltFile } from "./paths.js";
 import { askRoles, formatRoleStatus } from "./roleStatus.js";
@@ -43,7 +44,8 @@ Options:
                         credentials (environment, AWS_PROFILE, SSO...) as the base identity.
   --port N              port of the credentials server on 127.0.0.1 (default ${DEFAULT_PORT})
   --region R            STS region (default AWS_REGION, AWS_DEFAULT_REGION; us-east-1 with builtin)
-  --export-file PATH    also write the shell lines to PATH (mode 0600); removed on exit
+  --export-file PATH    also write the shell lines to PATH, a new file (mode 0600; an existing
+                        path is refused), removed on exit
   --invoke-every S      seconds between INVOKE events, which check freshness as in Lambda (default 60)
   -h, --help            this help
 
@@ -131,7 +133,7 @@ class LocalSession {
   private sts: StsStandIn | undefined;
   private sidecar: SidecarProcess | undefined;
   private ticker: NodeJS.Timeout | undefined;
-  private wroteExportFile = false;
+  private exportFile: ExportFile | undefined;
 
   constructor(
     private readonly options: LocalOptions,
@@ -139,6 +141,8 @@ class LocalSession {
   ) {}
 
   async run(bundle: string, config: SidecarConfig): Promise<number> {
+    // Before anything starts: an existing path is refused at once, and never touched.
+    if (this.options.exportFile !== undefined) this.exportFile = createExportFile(this.options.exportFile);
     // From here on Ctrl-C stops the sidecar cleanly (SHUTDOWN), even while it is still starting.
     const signalled = firstSignal();
     const started = this.start(bundle, config);
@@ -189,7 +193,7 @@ class LocalSession {
       ...(this.sts ? { stsEndpoint: this.sts.endpoint } : {}),
     });
     io.err(`${this.readyText(formatRoleStatus(answers, config.defaultRole))}\n`);
-    if (options.exportFile !== undefined) this.writeExportFile(options.exportFile, env);
+    this.exportFile?.write(formatShellEnv(env));
     this.ticker = setInterval(() => {
       sidecar.invoke().catch(() => undefined); // an exit is reported by run()
     }, options.invokeEverySeconds * 1000);
@@ -236,8 +240,7 @@ class LocalSession {
     await this.sidecar?.kill();
     await this.mock?.close();
     await this.sts?.close();
-    if (this.wroteExportFile && this.options.exportFile !== undefined)
-      rmSync(this.options.exportFile, { force: true });
+    this.exportFile?.remove();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 
@@ -274,16 +277,6 @@ class LocalSession {
       CREDENTIALS_SIDECAR_PORT: String(options.port),
       CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
     };
-  }
-
-  private writeExportFile(path: string, env: ShellEnv): void {
-    try {
-      writeFileSync(path, formatShellEnv(env), { mode: 0o600 });
-      chmodSync(path, 0o600); // an existing file keeps its mode otherwise
-      this.wroteExportFile = true;
-    } catch (error) {
-      throw new CliError(`cannot write --export-file ${path}: ${(error as Error).message}`);
-    }
   }
 
   private readyText(roles: string): string {
