@@ -9,6 +9,7 @@ import {
   type GuardedRequest,
   isLoopbackAuthority,
   MAX_REQUEST_HEADERS,
+  PROXY_HEADERS,
   refuseMethod,
   refuseUntrusted,
 } from "./requestGuards.js";
@@ -90,7 +91,7 @@ describe("refuseUntrusted", () => {
     });
   });
 
-  it.each([{ "x-forwarded-for": "203.0.113.7" }, { "x-forwarded-for": "" }, { forwarded: "for=x" }])(
+  it.each([{ "x-forwarded-for": "" }, ...PROXY_HEADERS.map((name) => ({ [name]: "1.1 proxy.example" }))])(
     "refuses proxied requests %j with 403",
     (headers) => {
       expect(refuseUntrusted(request({ headers }))?.body.Code).toBe("ForwardedRequestRefused");

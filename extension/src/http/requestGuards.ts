@@ -36,7 +36,7 @@ export function refuseUntrusted(request: GuardedRequest): Refusal | undefined {
       `a credentials request has at most ${MAX_REQUEST_HEADERS} header lines`,
     );
   }
-  if (request.headers["x-forwarded-for"] !== undefined || request.headers.forwarded !== undefined) {
+  if (PROXY_HEADERS.some((name) => request.headers[name] !== undefined)) {
     return refusal(403, "ForwardedRequestRefused", "requests relayed through a proxy are refused");
   }
   const hosts = headerValues(request.rawHeaders, "host");
@@ -69,6 +69,22 @@ function refuseTarget(target: string): Refusal | undefined {
   }
   return undefined;
 }
+
+/**
+ * Headers a proxy adds (RFC 9110 requires `Via` of every proxy; the others are the common
+ * de-facto ones) and no SDK sends: a request carrying one was relayed, and is refused.
+ */
+export const PROXY_HEADERS = [
+  "forwarded",
+  "via",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-real-ip",
+  "x-client-ip",
+  "true-client-ip",
+] as const;
 
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 

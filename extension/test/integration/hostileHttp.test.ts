@@ -274,6 +274,9 @@ const FRAMINGS: readonly Framing[] = [
   { label: "X-Forwarded-For", headers: ["X-Forwarded-For: 203.0.113.7"], proxied: true },
   { label: "empty X-Forwarded-For", headers: ["X-Forwarded-For: "], proxied: true },
   { label: "Forwarded", headers: ["Forwarded: for=203.0.113.7;host=127.0.0.1"], proxied: true },
+  { label: "Via (every proxy adds it)", headers: ["Via: 1.1 squid"], proxied: true },
+  { label: "X-Forwarded-Host", headers: ["X-Forwarded-Host: 127.0.0.1"], proxied: true },
+  { label: "X-Real-IP", headers: ["X-Real-IP: 203.0.113.7"], proxied: true },
   { label: "body on GET", headers: ["Content-Length: 11"], body: "hello world" },
   { label: "chunked body", headers: ["Transfer-Encoding: chunked"], body: "5\r\nhello\r\n0\r\n\r\n" },
   {
