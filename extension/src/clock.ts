@@ -5,10 +5,13 @@ export interface Clock {
   schedule(fn: () => void, ms: number): () => void;
 }
 
+/** setTimeout's longest delay; a longer one fires after 1 ms (callers re-check and wait again). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   schedule(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    const timer = setTimeout(fn, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     timer.unref();
     return () => clearTimeout(timer);
   },

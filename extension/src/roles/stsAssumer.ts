@@ -44,12 +44,17 @@ export function createStsAssumer(options: StsAssumerOptions) {
     role: RoleConfig,
     sessionName: string,
     source: (() => Promise<RoleCredentials>) | undefined,
+    generatedSourceIdentity?: string,
   ): Promise<RoleCredentials> {
     const credentials: AwsCredentialIdentityProvider =
       source === undefined ? options.baseCredentials : async () => toIdentity(await source());
     const p = role.parameters;
     const response = await clientFor(role, credentials).send(
-      new AssumeRoleCommand({ ...p, RoleSessionName: sessionName }),
+      new AssumeRoleCommand({
+        ...p,
+        RoleSessionName: sessionName,
+        ...(generatedSourceIdentity !== undefined ? { SourceIdentity: generatedSourceIdentity } : {}),
+      }),
     );
     const issued = response.Credentials;
     if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
