@@ -34,7 +34,7 @@ SHUTDOWN on Ctrl-C) and hands its variables to your shell or to COMMAND.
   One shot:    credentials-sidecar local --config c.yaml -- aws sts get-caller-identity
 
 Once ready it prints the shell lines (export AWS_CONTAINER_CREDENTIALS_FULL_URI=... and the token) on
-stdout; everything else goes to stderr. It keeps running until Ctrl-C (or SIGTERM), so
+stdout; everything else goes to stderr. It keeps running until Ctrl-C (or SIGTERM, SIGHUP), so
 \`eval "$(credentials-sidecar local ...)"\` would never return: use --export-file or -- COMMAND.
 
 Options:
@@ -225,9 +225,9 @@ class LocalSession {
   private async runCommand(env: ShellEnv, signalled: Promise<NodeJS.Signals>): Promise<number> {
     const [command, ...args] = this.options.command;
     const child = spawn(command ?? "", args, { env: applyShellEnv(process.env, env), stdio: "inherit" });
-    // Ctrl-C reaches the command too (same process group); SIGTERM sent to us only is passed on.
+    // Ctrl-C reaches the command too (same process group); SIGTERM or SIGHUP sent to us only is passed on.
     void signalled.then((signal) => {
-      if (signal === "SIGTERM") child.kill("SIGTERM");
+      if (signal !== "SIGINT") child.kill(signal);
     });
     const code = await new Promise<number>((done) => {
       child.once("error", (error) => {
@@ -313,7 +313,7 @@ class LocalSession {
 }
 
 /**
- * The first SIGINT or SIGTERM. The handlers stay for the rest of the run, so later signals are
+ * The first SIGINT, SIGTERM or SIGHUP. The handlers stay for the rest of the run, so later signals are
  * ignored instead of killing the CLI halfway through its clean-up.
  */
 function firstSignal(): Promise<NodeJS.Signals> {
@@ -321,5 +321,7 @@ function firstSignal(): Promise<NodeJS.Signals> {
     const handler = (signal: NodeJS.Signals) => resolve(signal);
     process.on("SIGINT", handler);
     process.on("SIGTERM", handler);
+    // A closed terminal: stop cleanly too, or the export file (with the token) would stay behind.
+    process.on("SIGHUP", handler);
   });
 }

@@ -117,6 +117,66 @@ describe("serve stopped by a signal", () => {
   );
 });
 
+/** Resolves once the process is gone (bounded: rejects after `timeoutMs`). */
+async function gone(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ")) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("local stopped by a signal", () => {
+  const config = join(work, "local-signals.yaml");
+  writeFileSync(config, "roles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n");
+
+  it.each(["SIGHUP", "SIGKILL"] as const)(
+    "%s to local alone ends its sidecar too and frees the port",
+    async (signal) => {
+      // Prepare
+      const port = await freePort();
+      const exportFile = join(mkdtempSync(join(work, "local-sig-")), "sidecar.env");
+      const child = spawn(
+        process.execPath,
+        [CLI, "local", "--config", config, "--port", String(port), "--export-file", exportFile],
+        { env: cliEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true },
+      );
+      children.push(child);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once("exit", (code, sig) => resolve({ code, signal: sig })),
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes("CREDENTIALS_SIDECAR_ROLES_URL")) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`local exited ${code}: ${stderr}`)));
+      });
+      const [sidecarPid] = childrenOf(child.pid as number);
+      expect(sidecarPid).toBeDefined();
+      expect(await listening(port)).toBe(true);
+
+      // Act
+      child.kill(signal);
+      const exit = await exited;
+      await gone(sidecarPid as number);
+
+      // Assess
+      expect(await listening(port)).toBe(false);
+      if (signal === "SIGHUP") {
+        expect(exit.code).toBe(0);
+        expect(stderr).toContain("SIGHUP: sending SHUTDOWN to the extension");
+        expect(existsSync(exportFile)).toBe(false);
+      }
+    },
+  );
+});
+
 describe("local --export-file", () => {
   const config = join(work, "local.yaml");
   writeFileSync(config, "roles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n");
