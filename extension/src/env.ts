@@ -88,7 +88,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     name: ENV.runtimeDir,
     readBy: "extension and wrapper",
     default: DEFAULT_RUNTIME_DIR,
-    description: "Folder (mode 0700) where the extension leaves the token and endpoint for the wrapper.",
+    description:
+      "Folder for the sidecar alone, where it leaves the token and endpoint for the wrapper: made (0700) when missing; an existing one must be this user's, not writable by others, and hold nothing but the sidecar's own files.",
   },
   {
     name: ENV.logLevel,

@@ -166,6 +166,8 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   };
   process.once("SIGTERM", () => void stop("SIGTERM", 0));
   process.once("SIGINT", () => void stop("SIGINT", 0));
+  // `serve` in a terminal that closes: stop cleanly, token removed, rather than die with it in place.
+  process.once("SIGHUP", () => void stop("SIGHUP", 0));
 
   if (api !== undefined) {
     const registration = await api

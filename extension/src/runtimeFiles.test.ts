@@ -1,18 +1,20 @@
 import {
   chmodSync,
-  existsSync,
+  chownSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { writeRuntimeFiles } from "./runtimeFiles.js";
+import { type FileWriter, writeNewPrivateFile, writeRuntimeFiles } from "./runtimeFiles.js";
 
 const TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd";
 const ROLES_URL = "http://127.0.0.1:9770/roles/";
@@ -27,13 +29,31 @@ afterEach(() => {
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
+const CONTENTS = { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" };
+
+/** Every path and mode under `root`, to show that a refused folder was left exactly as it was. */
+function snapshot(root: string): string[] {
+  const out: string[] = [];
+  const walk = (path: string) => {
+    const stat = lstatSync(path);
+    out.push(
+      `${path.slice(root.length)} ${stat.mode.toString(8)} ${stat.uid} ${stat.isFile() ? readFileSync(path, "utf8") : ""}`,
+    );
+    if (stat.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+  };
+  walk(root);
+  return out;
+}
+
+const isRoot = process.getuid?.() === 0;
+
 describe("writeRuntimeFiles", () => {
-  it("creates a 0700 folder holding 0600 files, without trailing newlines", () => {
+  it("creates a 0700 folder (and missing parents) holding 0600 files, without trailing newlines", () => {
     // Prepare
     const directory = join(parent, "nested", "credentials-sidecar");
 
     // Act
-    const files = writeRuntimeFiles(directory, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const files = writeRuntimeFiles(directory, CONTENTS);
 
     // Assess
     expect(files.directory).toBe(directory);
@@ -46,47 +66,155 @@ describe("writeRuntimeFiles", () => {
     expect(readFileSync(join(directory, "default-role"), "utf8")).toBe("reader");
   });
 
-  it("tightens an existing folder and files that were too open", () => {
-    const directory = join(parent, "open");
-    mkdirSync(directory, { mode: 0o755 });
-    chmodSync(directory, 0o755);
-    writeFileSync(join(directory, "token"), "old\n", { mode: 0o644 });
+  it("remove() deletes what it wrote and the folders it made, and nothing else", () => {
+    const directory = join(parent, "nested", "rt");
+    const files = writeRuntimeFiles(directory, CONTENTS);
 
-    writeRuntimeFiles(directory, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: undefined });
+    files.remove();
 
-    expect(modeOf(directory)).toBe(0o700);
-    expect(modeOf(join(directory, "token"))).toBe(0o600);
-    expect(readFileSync(join(directory, "token"), "utf8")).toBe(TOKEN);
+    expect(readdirSync(parent)).toEqual([]);
   });
 
-  it("removes a stale default-role when there is no default any more", () => {
-    // Prepare
+  it("uses an existing empty private folder, keeps it and its mode, and removes only its own files", () => {
+    const directory = join(parent, "mine");
+    mkdirSync(directory, { mode: 0o750 });
+    chmodSync(directory, 0o750);
+
+    const files = writeRuntimeFiles(directory, CONTENTS);
+    files.remove();
+
+    expect(modeOf(directory)).toBe(0o750);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it("replaces a previous run's leftovers (our names, our files), including a stale default-role", () => {
+    // Prepare: what a SIGKILLed run leaves
     const directory = join(parent, "rt");
-    writeRuntimeFiles(directory, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    writeRuntimeFiles(directory, CONTENTS);
+    writeFileSync(join(directory, "token.4242.tmp"), "half");
 
     // Act
     writeRuntimeFiles(directory, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: undefined });
 
     // Assess
-    expect(existsSync(join(directory, "default-role"))).toBe(false);
     expect(readdirSync(directory).sort()).toEqual(["roles-url", "token"]);
   });
 
-  it("remove() deletes the files and leaves nothing behind", () => {
-    const directory = join(parent, "rt");
-    const files = writeRuntimeFiles(directory, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+  const use = /CREDENTIALS_SIDECAR_RUNTIME_DIR/;
+  const notDedicated: [string, (dir: string) => void, RegExp][] = [
+    ["another file", (dir) => writeFileSync(join(dir, ".env"), "SECRET=1"), /did not make \(".env"\)/],
+    ["a folder named like ours", (dir) => mkdirSync(join(dir, "token")), /did not make/],
+    [
+      "a symbolic link named like ours",
+      (dir) => symlinkSync("/etc/passwd", join(dir, "token")),
+      /did not make/,
+    ],
+    ["a name close to ours", (dir) => writeFileSync(join(dir, "token.bak"), "x"), /did not make/],
+    [
+      "many other files",
+      (dir) => {
+        for (const name of ["a", "b", "c", "d", "e"]) writeFileSync(join(dir, name), name);
+      },
+      /and 2 more/,
+    ],
+  ];
+  it.each(notDedicated)("refuses a folder holding %s, and leaves it as it was", (_title, fill, message) => {
+    const directory = join(parent, "shared");
+    mkdirSync(directory, { mode: 0o700 });
+    fill(directory);
+    const before = snapshot(parent);
 
-    files.remove();
-
-    expect(readdirSync(directory)).toEqual([]);
+    expect(() => writeRuntimeFiles(directory, CONTENTS)).toThrow(message);
+    expect(() => writeRuntimeFiles(directory, CONTENTS)).toThrow(use);
+    expect(snapshot(parent)).toEqual(before);
   });
 
-  it("refuses a path that is a file", () => {
-    const path = join(parent, "not-a-folder");
-    writeFileSync(path, "x");
+  it.each([0o777, 0o1777, 0o770, 0o702, 0o720, 0o755 | 0o020, 0o707])(
+    "refuses a folder of mode %o (writable by others) and does not change its mode",
+    (mode) => {
+      const directory = join(parent, "open");
+      mkdirSync(directory);
+      chmodSync(directory, mode);
+      const before = snapshot(parent);
 
-    expect(() =>
-      writeRuntimeFiles(path, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: undefined }),
-    ).toThrow();
+      expect(() => writeRuntimeFiles(directory, CONTENTS)).toThrow(/writable by other users/);
+      expect(snapshot(parent)).toEqual(before);
+    },
+  );
+
+  it.skipIf(!isRoot)(
+    "refuses a folder, or a leftover-named file, of another user (needs root to chown)",
+    () => {
+      const theirs = join(parent, "theirs");
+      mkdirSync(theirs, { mode: 0o700 });
+      chownSync(theirs, 65534, 65534);
+      const mixed = join(parent, "mixed");
+      mkdirSync(mixed, { mode: 0o700 });
+      writeFileSync(join(mixed, "token"), "their token");
+      chownSync(join(mixed, "token"), 65534, 65534);
+      const before = snapshot(parent);
+
+      expect(() => writeRuntimeFiles(theirs, CONTENTS)).toThrow(/belongs to user 65534/);
+      expect(() => writeRuntimeFiles(mixed, CONTENTS)).toThrow(/did not make \("token"\)/);
+      expect(snapshot(parent)).toEqual(before);
+    },
+  );
+
+  it("refuses a symbolic link to a folder, and a path that is a file", () => {
+    const real = join(parent, "real");
+    mkdirSync(real, { mode: 0o700 });
+    symlinkSync(real, join(parent, "link"));
+    writeFileSync(join(parent, "file"), "x");
+    const before = snapshot(parent);
+
+    expect(() => writeRuntimeFiles(join(parent, "link"), CONTENTS)).toThrow(/symbolic link/);
+    expect(() => writeRuntimeFiles(join(parent, "file"), CONTENTS)).toThrow(/not a folder/);
+    expect(() => writeRuntimeFiles(join(parent, "file", "below"), CONTENTS)).toThrow(use);
+    expect(snapshot(parent)).toEqual(before);
+  });
+
+  // A full disk between two files, at each point it can happen: nothing written may stay behind.
+  it.each([1, 2, 3])(
+    "when write number %i fails, removes what it wrote and the folders it made",
+    (failAt) => {
+      let writes = 0;
+      const failing: FileWriter = (path, text) => {
+        writes++;
+        if (writes === failAt) {
+          writeFileSync(path, text.slice(0, 3), { mode: 0o600 }); // a partial file, as ENOSPC leaves
+          throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+        }
+        writeNewPrivateFile(path, text);
+      };
+
+      expect(() => writeRuntimeFiles(join(parent, "a", "rt"), CONTENTS, failing)).toThrow(/ENOSPC/);
+      expect(readdirSync(parent)).toEqual([]);
+    },
+  );
+
+  it.each([1, 2, 3])(
+    "when write number %i fails in an existing folder, leaves the folder and removes its own files",
+    (failAt) => {
+      const directory = join(parent, "kept");
+      mkdirSync(directory, { mode: 0o700 });
+      let writes = 0;
+      const failing: FileWriter = (path, text) => {
+        if (++writes === failAt) throw Object.assign(new Error("EIO"), { code: "EIO" });
+        writeNewPrivateFile(path, text);
+      };
+
+      expect(() => writeRuntimeFiles(directory, CONTENTS, failing)).toThrow(/EIO/);
+      expect(readdirSync(directory)).toEqual([]);
+    },
+  );
+
+  it("never writes through a symbolic link or over an existing file", () => {
+    const target = join(parent, "target");
+    writeFileSync(target, "keep");
+    symlinkSync(target, join(parent, "link"));
+
+    expect(() => writeNewPrivateFile(join(parent, "link"), "x")).toThrow(/EEXIST/);
+    expect(() => writeNewPrivateFile(target, "x")).toThrow(/EEXIST/);
+    expect(readFileSync(target, "utf8")).toBe("keep");
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../test/support/seededRandom.mjs";
 import { chooseToken, type TokenChoice } from "./token.js";
 
 const USER_TOKEN = "user-chosen-token-0123456789";
@@ -52,8 +53,12 @@ describe("chooseToken", () => {
     expect(tokens.size).toBe(20);
   });
 
-  it("treats a blank token as unset", () => {
-    expect(tokenOf(chooseToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: "   " }, false)).adopted).toBe(false);
+  it("ignores a blank token meant for another endpoint (SnapStart's)", () => {
+    const env = {
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: " ",
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.2/x",
+    };
+    expect(tokenOf(chooseToken(env, false)).adopted).toBe(false);
   });
 
   it("accepts a 16-character token", () => {
@@ -62,16 +67,55 @@ describe("chooseToken", () => {
     );
   });
 
-  it.each([
-    ["15 characters", "a".repeat(15)],
-    ["a trailing newline", `${USER_TOKEN}\n`],
-    ["a carriage return", `${USER_TOKEN.slice(0, 10)}\r${USER_TOKEN.slice(10)}`],
-  ])("refuses a user token of %s", (_title, token) => {
-    const choice = chooseToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: token }, false);
+  /** Tokens no SDK can ever present as they are: each class, and seeded variants of each. */
+  function neverMatching(): [string, string][] {
+    const random = seededRandom(0x70_4e5);
+    const at = (text: string) => Math.floor(random() * (text.length + 1));
+    const insert = (text: string, bad: string) => {
+      const i = at(text);
+      return `${text.slice(0, i)}${bad}${text.slice(i)}`;
+    };
+    const controls = [...Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)), "\u007f"];
+    const nonAscii = ["\u00a0", "\u00e9", "\u200b", "\ufeff", "\u{1f511}", "\u0430"];
+    const around = [" ", "\t", "  ", " \t"];
+    const cases: [string, string][] = [
+      ["empty", ""],
+      ["blank", "   "],
+      ["a tab only", "\t"],
+      ["15 characters", "a".repeat(15)],
+      ["a trailing newline", `${USER_TOKEN}\n`],
+      ["a carriage return", `${USER_TOKEN.slice(0, 10)}\r${USER_TOKEN.slice(10)}`],
+    ];
+    for (const space of around) {
+      cases.push([`leading ${JSON.stringify(space)}`, `${space}${USER_TOKEN}`]);
+      cases.push([`trailing ${JSON.stringify(space)}`, `${USER_TOKEN}${space}`]);
+    }
+    for (const bad of [...controls, ...nonAscii]) {
+      cases.push([`${JSON.stringify(bad)} inside`, insert(USER_TOKEN, bad)]);
+    }
+    return cases;
+  }
 
-    expect(choice.ok).toBe(false);
-    expect(choice.ok ? "" : choice.problem).toContain(
-      "AWS_CONTAINER_AUTHORIZATION_TOKEN must be at least 16 characters",
-    );
+  it.each(neverMatching())(
+    "refuses a user token with %s, naming the variable, never the value",
+    (_title, token) => {
+      for (const pointsAtSidecar of [false, true]) {
+        const env: NodeJS.ProcessEnv = { AWS_CONTAINER_AUTHORIZATION_TOKEN: token };
+        if (pointsAtSidecar) env.AWS_CONTAINER_CREDENTIALS_FULL_URI = "http://127.0.0.1:9770/roles/x";
+        const choice = chooseToken(env, pointsAtSidecar);
+
+        expect(choice.ok).toBe(false);
+        const problem = choice.ok ? "" : choice.problem;
+        expect(problem).toMatch(/^AWS_CONTAINER_AUTHORIZATION_TOKEN /);
+        if (token.trim().length > 3) expect(problem).not.toContain(token.trim());
+      }
+    },
+  );
+
+  it("accepts every printable ASCII character inside a token, spaces included", () => {
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+    const token = `x${printable}x`;
+
+    expect(tokenOf(chooseToken({ AWS_CONTAINER_AUTHORIZATION_TOKEN: token }, false)).token).toBe(token);
   });
 });

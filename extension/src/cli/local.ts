@@ -3,7 +3,7 @@
  * Lambda, its variables handed to a shell (stdout, --export-file) or to a command (`-- COMMAND`).
  */
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { formatProblems, loadConfigFile } from "../config/loadConfig.js";
@@ -13,7 +13,8 @@ import { MANAGED_INSTANCES } from "../lambda/managedInstances.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../local/stsStandIn.js";
 import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs, parsePort, parseSeconds } from "./args.js";
-import { CliError, type CliIo, EXIT, UsageError } from "./io.js";
+import { createExportFile, type ExportFile } from "./exportFile.js";
+import { type CliIo, EXIT, UsageError } from "./io.js";
 import { formatLogLine } from "./logFormat.js";
 import { requireBuiltFile } from "./paths.js";
 import { askRoles, formatRoleStatus } from "./roleStatus.js";
@@ -33,7 +34,7 @@ SHUTDOWN on Ctrl-C) and hands its variables to your shell or to COMMAND.
   One shot:    credentials-sidecar local --config c.yaml -- aws sts get-caller-identity
 
 Once ready it prints the shell lines (export AWS_CONTAINER_CREDENTIALS_FULL_URI=... and the token) on
-stdout; everything else goes to stderr. It keeps running until Ctrl-C (or SIGTERM), so
+stdout; everything else goes to stderr. It keeps running until Ctrl-C (or SIGTERM, SIGHUP), so
 \`eval "$(credentials-sidecar local ...)"\` would never return: use --export-file or -- COMMAND.
 
 Options:
@@ -44,7 +45,8 @@ Options:
                         credentials (environment, AWS_PROFILE, SSO...) as the base identity.
   --port N              port of the credentials server on 127.0.0.1 (default ${DEFAULT_PORT})
   --region R            STS region (default AWS_REGION, AWS_DEFAULT_REGION; us-east-1 with builtin)
-  --export-file PATH    also write the shell lines to PATH (mode 0600); removed on exit
+  --export-file PATH    also write the shell lines to PATH, a new file (mode 0600; an existing
+                        path is refused), removed on exit
   --invoke-every S      seconds between INVOKE events, which check freshness as in Lambda (default 60)
   --managed-instances   play Lambda Managed Instances: INVOKE registration refused, no INVOKE events,
                         the sidecar refreshes on its own timers (not with --invoke-every)
@@ -141,7 +143,7 @@ class LocalSession {
   private sts: StsStandIn | undefined;
   private sidecar: SidecarProcess | undefined;
   private ticker: NodeJS.Timeout | undefined;
-  private wroteExportFile = false;
+  private exportFile: ExportFile | undefined;
 
   constructor(
     private readonly options: LocalOptions,
@@ -149,6 +151,8 @@ class LocalSession {
   ) {}
 
   async run(bundle: string, config: SidecarConfig): Promise<number> {
+    // Before anything starts: an existing path is refused at once, and never touched.
+    if (this.options.exportFile !== undefined) this.exportFile = createExportFile(this.options.exportFile);
     // From here on Ctrl-C stops the sidecar cleanly (SHUTDOWN), even while it is still starting.
     const signalled = firstSignal();
     const started = this.start(bundle, config);
@@ -203,7 +207,7 @@ class LocalSession {
       ...(this.sts ? { stsEndpoint: this.sts.endpoint } : {}),
     });
     io.err(`${this.readyText(formatRoleStatus(answers, config.defaultRole))}\n`);
-    if (options.exportFile !== undefined) this.writeExportFile(options.exportFile, env);
+    this.exportFile?.write(formatShellEnv(env));
     // Managed Instances send extensions no INVOKE: the sidecar's timers keep it fresh there.
     if (!options.managedInstances) {
       this.ticker = setInterval(() => {
@@ -221,9 +225,9 @@ class LocalSession {
   private async runCommand(env: ShellEnv, signalled: Promise<NodeJS.Signals>): Promise<number> {
     const [command, ...args] = this.options.command;
     const child = spawn(command ?? "", args, { env: applyShellEnv(process.env, env), stdio: "inherit" });
-    // Ctrl-C reaches the command too (same process group); SIGTERM sent to us only is passed on.
+    // Ctrl-C reaches the command too (same process group); SIGTERM or SIGHUP sent to us only is passed on.
     void signalled.then((signal) => {
-      if (signal === "SIGTERM") child.kill("SIGTERM");
+      if (signal !== "SIGINT") child.kill(signal);
     });
     const code = await new Promise<number>((done) => {
       child.once("error", (error) => {
@@ -253,8 +257,7 @@ class LocalSession {
     await this.sidecar?.kill();
     await this.mock?.close();
     await this.sts?.close();
-    if (this.wroteExportFile && this.options.exportFile !== undefined)
-      rmSync(this.options.exportFile, { force: true });
+    this.exportFile?.remove();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 
@@ -294,16 +297,6 @@ class LocalSession {
     };
   }
 
-  private writeExportFile(path: string, env: ShellEnv): void {
-    try {
-      writeFileSync(path, formatShellEnv(env), { mode: 0o600 });
-      chmodSync(path, 0o600); // an existing file keeps its mode otherwise
-      this.wroteExportFile = true;
-    } catch (error) {
-      throw new CliError(`cannot write --export-file ${path}: ${(error as Error).message}`);
-    }
-  }
-
   private readyText(roles: string): string {
     const { options } = this;
     const sts = this.sts
@@ -320,7 +313,7 @@ class LocalSession {
 }
 
 /**
- * The first SIGINT or SIGTERM. The handlers stay for the rest of the run, so later signals are
+ * The first SIGINT, SIGTERM or SIGHUP. The handlers stay for the rest of the run, so later signals are
  * ignored instead of killing the CLI halfway through its clean-up.
  */
 function firstSignal(): Promise<NodeJS.Signals> {
@@ -328,5 +321,7 @@ function firstSignal(): Promise<NodeJS.Signals> {
     const handler = (signal: NodeJS.Signals) => resolve(signal);
     process.on("SIGINT", handler);
     process.on("SIGTERM", handler);
+    // A closed terminal: stop cleanly too, or the export file (with the token) would stay behind.
+    process.on("SIGHUP", handler);
   });
 }

@@ -1,9 +1,11 @@
 /**
  * `credentials-sidecar serve`: the extension outside Lambda (a container, a VM, CI), in its standalone
- * mode: no Runtime API, refresh on timers, stop on SIGTERM/SIGINT. Only sets variables, then waits.
+ * mode: no Runtime API, refresh on timers, stop on SIGTERM/SIGINT/SIGHUP. It sets variables, then
+ * runs the bundle in this very process (the `exec` of a shell script): there is no child to outlive
+ * `serve`, whatever signal it gets, SIGKILL included, and every signal reaches the extension itself.
  */
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DEFAULT_PORT, ENV } from "../env.js";
 import { parseCommandArgs, parsePort } from "./args.js";
 import { type CliIo, EXIT } from "./io.js";
@@ -13,7 +15,7 @@ export const SERVE_HELP = `Usage: credentials-sidecar serve [--config FILE] [--p
 
 Runs the sidecar outside Lambda: it assumes the configured roles with the base credentials of this
 environment (keys, profile, instance or task role), keeps them fresh on timers, and serves them on
-http://127.0.0.1:PORT/roles/<name> until SIGTERM or Ctrl-C. Logs are JSON lines on stdout.
+http://127.0.0.1:PORT/roles/<name> until SIGTERM, SIGHUP or Ctrl-C. Logs are JSON lines on stdout.
 Every CREDENTIALS_SIDECAR_* variable works as in Lambda; the token is read from
 AWS_CONTAINER_AUTHORIZATION_TOKEN when you set it (share it with your SDKs), else generated and
 written to $CREDENTIALS_SIDECAR_RUNTIME_DIR/token.
@@ -42,20 +44,11 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   }
   const port = parsePort(values.port, "--port", DEFAULT_PORT);
   const bundle = requireBuiltFile("extension.mjs", "run `make build` (node extension/build.mjs) first");
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = process.env;
   delete env[ENV.runtimeApi]; // standalone mode, even inside a Lambda-like environment
   if (values.config !== undefined) env[ENV.config] = resolve(values.config);
   if (values.port !== undefined) env[ENV.port] = String(port);
-  const child = spawn(process.execPath, [bundle], { env, stdio: "inherit" });
-  // Ctrl-C reaches the extension directly (same process group); a SIGTERM sent to us is passed on.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on("SIGINT", () => undefined);
-  process.on("SIGTERM", forward);
-  return new Promise((done) => {
-    child.once("error", (error) => {
-      io.err(`credentials-sidecar: cannot start ${process.execPath}: ${error.message}\n`);
-      done(EXIT.failed);
-    });
-    child.once("close", (code) => done(code ?? EXIT.ok));
-  });
+  // The extension starts on import and ends the process itself (exit 0 on a signal, 1 on failure).
+  await import(pathToFileURL(bundle).href);
+  return new Promise<number>(() => undefined);
 }

@@ -240,6 +240,31 @@ describe("request guards", () => {
   );
 });
 
+describe("fastify's own refusals", () => {
+  // Bodies are never read: every method but GET is refused before, and fastify parses none on GET.
+  it.each([
+    ["POST", "/roles/reader", { "content-type": "application/json" }, "{x", 405],
+    ["PUT", "/health", { "content-type": "application/x-unknown" }, "x", 405],
+    ["POST", "/nowhere", { "content-type": "text/plain" }, "x".repeat(2000), 405],
+    ["GET", "/roles/%zz", {}, undefined, 400],
+    ["GET", `/roles/${"a".repeat(101)}`, {}, undefined, 414],
+  ] as const)(
+    "answers %s %s with our {Code, Message}, never FST_ERR_ or fastify's text",
+    async (method, url, headers, payload, status) => {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { host: "127.0.0.1", authorization: TOKEN, ...headers },
+        ...(payload === undefined ? {} : { payload }),
+      });
+
+      expect(response.statusCode).toBe(status);
+      expect(Object.keys(JSON.parse(response.body)).sort()).toEqual(["Code", "Message"]);
+      expect(response.body).not.toMatch(/FST_|content-type|Unsupported Media Type|fastify/i);
+    },
+  );
+});
+
 describe("other paths", () => {
   it("answers /health without a token and without credential material", async () => {
     const response = await app.inject({ method: "GET", url: "/health", headers: { host: "127.0.0.1:9770" } });

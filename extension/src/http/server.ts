@@ -1,10 +1,19 @@
+import type { IncomingHttpHeaders } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { RoleCredentials } from "../roles/credentials.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
-import { answerClientError } from "./clientErrors.js";
-import { checkToken, type Refusal, refuseUnexpectedOrigin, tokenDigest } from "./requestGuards.js";
+import { answerClientError, answerConnect } from "./clientErrors.js";
+import { publicError } from "./errorBodies.js";
+import {
+  checkToken,
+  MAX_REQUEST_HEADERS,
+  type Refusal,
+  refuseMethod,
+  refuseUntrusted,
+  tokenDigest,
+} from "./requestGuards.js";
 import { type ErrorBody, toContainerCredentials } from "./wireFormat.js";
 
 export interface CredentialSource {
@@ -25,7 +34,6 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_WAIT_FOR_CREDENTIALS_MS = 500;
-const OTHER_METHODS = ["DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
 
 /** The HTTP face: validates, fetches, marshals. Build with this, test with `app.inject()`. */
 export function buildServer(options: ServerOptions): FastifyInstance {
@@ -42,18 +50,20 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Parser and router refusals skip hooks and the error handler; shape them like every other error.
     clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => {
-      const refused = refuseUnexpectedOrigin(request.headers);
+      const refused = refuseRequest(request.raw);
       if (refused !== undefined) return void sendRefusal(reply, refused);
-      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
-      void sendError(reply, tooLong ? 414 : 400, {
-        Code: tooLong ? "UriTooLong" : "BadUrl",
-        Message: tooLong ? "a path segment is longer than 100 characters" : "the URL is not valid",
-      });
+      const { status, body } = publicError(error.statusCode);
+      void sendError(reply, status, body);
     },
   });
+  // Node keeps this many headers and drops the rest unseen: one more than allowed, so too many is seen.
+  app.server.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
+  // Node closes a CONNECT without a word when nobody listens; answer it like any other method.
+  app.server.on("connect", answerConnect);
 
+  // onRequest runs before the body is read and for unknown routes and methods too.
   app.addHook("onRequest", async (request, reply) => {
-    const refused = refuseUnexpectedOrigin(request.headers);
+    const refused = refuseRequest(request.raw);
     if (refused !== undefined) return sendRefusal(reply, refused);
   });
 
@@ -97,18 +107,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .send(JSON.stringify({ status: "ok", roles }));
   });
 
-  for (const url of ["/roles/:name", "/health"]) {
-    app.route({
-      method: [...OTHER_METHODS],
-      url,
-      handler: async (request, reply) =>
-        sendError(reply.header("allow", "GET"), 405, {
-          Code: "MethodNotAllowed",
-          Message: `${request.method} is not allowed; use GET`,
-        }),
-    });
-  }
-
   app.setNotFoundHandler(async (request, reply) =>
     sendError(reply, 404, {
       Code: "NotFound",
@@ -116,21 +114,15 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }),
   );
 
-  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status =
-      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
-        ? error.statusCode
-        : 500;
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    const { status, body } = publicError(error.statusCode);
     if (status === 500)
       options.log.error("request failed", {
         event: "http-error",
         error: error.message,
         path: printable(request.url),
       });
-    return sendError(reply, status, {
-      Code: status === 500 ? "InternalError" : (error.code ?? "BadRequest"),
-      Message: status === 500 ? "the sidecar failed to answer; see its log" : error.message,
-    });
+    return sendError(reply, status, body);
   });
 
   return app;
@@ -147,7 +139,21 @@ function serialised(credentials: RoleCredentials): string {
   return body;
 }
 
+/** The guards every request meets first, in order: origin and framing, then the method. */
+function refuseRequest(raw: {
+  url?: string | undefined;
+  method?: string | undefined;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+}): Refusal | undefined {
+  return (
+    refuseUntrusted({ url: raw.url ?? "", headers: raw.headers, rawHeaders: raw.rawHeaders }) ??
+    refuseMethod(raw.method ?? "")
+  );
+}
+
 function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
+  if (refusal.status === 405) reply.header("allow", "GET");
   return sendError(reply, refusal.status, refusal.body);
 }
 

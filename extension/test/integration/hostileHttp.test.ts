@@ -6,12 +6,20 @@
  * credential material.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { METHODS as METHODS_NODE_KNOWS } from "node:http";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkToken, tokenDigest } from "../../src/http/requestGuards.js";
+import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js";
+import {
+  checkToken,
+  isLoopbackAuthority,
+  MAX_REQUEST_HEADERS,
+  tokenDigest,
+} from "../../src/http/requestGuards.js";
 import { type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
+import { FOREIGN_AUTHORITIES, loopbackAuthorities, mutatedAuthorities } from "../support/authorities.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 import { seededRandom } from "../support/seededRandom.mjs";
 
@@ -25,24 +33,31 @@ let token: string;
 /** Every credential string the sidecar serves: none may appear where it is not due. */
 let secrets: string[];
 
-beforeAll(async () => {
-  sts = await startStsStandIn();
-  const config = join(mkdtempSync(join(tmpdir(), "hostile-config-")), "credentials-sidecar.yaml");
-  writeFileSync(
-    config,
-    `roles:\n${ROLES.map((r) => `  ${r}:\n    RoleArn: arn:aws:iam::${sts.accountId}:role/${r}\n`).join("")}`,
-  );
-  // Standalone mode (no Runtime API): the same server, without a lifecycle to drive.
-  sidecar = await startExtension({
+let configPath: string;
+
+/** The bundle in standalone mode (no Runtime API): the same server, without a lifecycle to drive. */
+function startStandalone(command?: readonly string[]): Promise<ExtensionProcess> {
+  return startExtension({
+    ...(command === undefined ? {} : { command }),
     env: {
       AWS_REGION: "eu-west-1",
       AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
       AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
       AWS_ENDPOINT_URL_STS: sts.endpoint,
-      CREDENTIALS_SIDECAR_CONFIG: config,
+      CREDENTIALS_SIDECAR_CONFIG: configPath,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
   });
+}
+
+beforeAll(async () => {
+  sts = await startStsStandIn();
+  configPath = join(mkdtempSync(join(tmpdir(), "hostile-config-")), "credentials-sidecar.yaml");
+  writeFileSync(
+    configPath,
+    `roles:\n${ROLES.map((r) => `  ${r}:\n    RoleArn: arn:aws:iam::${sts.accountId}:role/${r}\n`).join("")}`,
+  );
+  sidecar = await startStandalone();
   await sidecar.waitForLog((line) => line.event === "standalone");
   token = readFileSync(join(sidecar.runtimeDir, "token"), "utf8");
   secrets = [token];
@@ -72,9 +87,9 @@ interface RawResponse {
 }
 
 /** Sends bytes as they are and reads one response (or the close), whatever the framing. */
-function rawRequest(request: Buffer | string, timeoutMs = 3000): Promise<RawResponse> {
+function rawRequest(request: Buffer | string, timeoutMs = 3000, port = sidecar.port): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port: sidecar.port });
+    const socket = connect({ host: "127.0.0.1", port });
     let received = Buffer.alloc(0);
     const finish = () => {
       clearTimeout(timer);
@@ -250,8 +265,8 @@ interface Framing {
   /** The proxy headers the sidecar refuses (403) even on a loopback Host. */
   readonly proxied?: boolean;
   readonly http10?: boolean;
-  /** Adds `Host: evil.example` after the case's own Host (or as the only one). */
-  readonly secondHost?: boolean;
+  /** Adds this Host after the case's own (or as the only one): two Hosts are refused whatever both name. */
+  readonly secondHost?: HostCase;
 }
 
 const FRAMINGS: readonly Framing[] = [
@@ -259,6 +274,9 @@ const FRAMINGS: readonly Framing[] = [
   { label: "X-Forwarded-For", headers: ["X-Forwarded-For: 203.0.113.7"], proxied: true },
   { label: "empty X-Forwarded-For", headers: ["X-Forwarded-For: "], proxied: true },
   { label: "Forwarded", headers: ["Forwarded: for=203.0.113.7;host=127.0.0.1"], proxied: true },
+  { label: "Via (every proxy adds it)", headers: ["Via: 1.1 squid"], proxied: true },
+  { label: "X-Forwarded-Host", headers: ["X-Forwarded-Host: 127.0.0.1"], proxied: true },
+  { label: "X-Real-IP", headers: ["X-Real-IP: 203.0.113.7"], proxied: true },
   { label: "body on GET", headers: ["Content-Length: 11"], body: "hello world" },
   { label: "chunked body", headers: ["Transfer-Encoding: chunked"], body: "5\r\nhello\r\n0\r\n\r\n" },
   {
@@ -280,12 +298,18 @@ const FRAMINGS: readonly Framing[] = [
   { label: "space in a header name", headers: ["X Injected: yes"], parserStatus: 400 },
   { label: "obsolete line folding", headers: ["X-Note: a", " folded: yes"], parserStatus: 400 },
   { label: "HTTP/1.0", headers: [], http10: true },
-  // Node keeps the first Host; a second one must not get a foreign name past the check.
-  { label: "a second, foreign Host", headers: ["Host: evil.example"], secondHost: true },
+  // Node keeps the first Host; a second one, whatever it names, is refused.
+  {
+    label: "a second, foreign Host",
+    headers: ["Host: evil.example"],
+    secondHost: { value: "evil.example", loopback: false },
+  },
+  {
+    label: "a second, loopback Host",
+    headers: ["Host: 127.0.0.1"],
+    secondHost: { value: "127.0.0.1", loopback: true },
+  },
 ];
-
-const FOREIGN: HostCase = { value: "evil.example", loopback: false };
-const PLAIN: Framing = { label: "plain", headers: [] };
 
 /** Builds one request and what it must get, from the sidecar's rules (README, requestGuards.ts). */
 function buildCase(random: () => number, tokenCases: TokenCase[]): Case {
@@ -333,25 +357,20 @@ function expectedStatuses(
   headBytes: number,
 ): (number | undefined)[] {
   if (target.parserStatus !== undefined) return [target.parserStatus];
-  if (framing.secondHost && host.value === undefined)
-    return expectedStatuses(method, target, FOREIGN, tokenCase, PLAIN, headBytes);
   // Node refuses a request line and headers over 16 KB; a malformed header may be met first.
   const oversized = headBytes > 16 * 1024;
   if (framing.parserStatus === 400) return oversized ? [400, 431] : [400];
   if (oversized || framing.parserStatus !== undefined) return [431];
   // HTTP/1.1 without Host is malformed (Node answers 400); HTTP/1.0 may omit it and meets the Host check.
-  if (host.value === undefined && !framing.http10) return [400];
-  if (!host.loopback || framing.proxied) return [403];
-  // Fastify reads a body before the 404/405 handlers run: one without a Content-Type is a 415.
-  const bodyRefused = framing.body !== undefined && method !== "GET" && method !== "HEAD" ? [415] : [];
-  // The router refuses bad percent-encoding for any method, but measures parameters (414) only for
-  // methods that have a parametric route: TRACE has none.
-  if (target.routerStatus === 400) return [400];
-  if (method === "TRACE") return [404, ...bodyRefused];
+  const hostLines = [host, framing.secondHost].filter((h) => h?.value !== undefined) as HostCase[];
+  if (hostLines.length === 0 && !framing.http10) return [400];
+  // Exactly one Host, a loopback one, and no proxy header; else 403 whatever else is wrong.
+  if (hostLines.length !== 1 || !hostLines[0]?.loopback || framing.proxied) return [403];
+  // Every method but GET is refused before the body is read or the path is looked at.
+  if (method !== "GET") return [405];
   if (target.routerStatus !== undefined) return [target.routerStatus];
   const { route } = target;
-  if (route.kind === "none") return [404, ...bodyRefused];
-  if (method !== "GET") return [405, ...bodyRefused];
+  if (route.kind === "none") return [404];
   if (route.kind === "health") return [200];
   if (tokenCase.value === undefined || tokenCase.value.trim() === "") return [401];
   if (!tokenCase.valid) return [403];
@@ -483,6 +502,239 @@ describe("wrong tokens", () => {
     ].map((header) => checkToken(header, expected));
     expect(refusals.map((r) => r?.status)).toEqual([403, 401, 403, 403, 403, 403]);
     expect(checkToken(token, expected)).toBeUndefined();
+  });
+});
+
+describe("Host and request-target authority: exactly a loopback name or literal, optional port", () => {
+  // The same lists the unit tests use; here they go through Node's parser and the real process.
+  const foreign = [...FOREIGN_AUTHORITIES, ...mutatedAuthorities(150)];
+  // Spaces and tabs around a header value are not part of it (RFC 9110 OWS): Node strips them.
+  const foreignHosts = foreign.filter((host) => !isLoopbackAuthority(host.replace(/^[ \t]+|[ \t]+$/g, "")));
+  /** Characters an authority may hold in a request line without Node's parser refusing it first. */
+  const parserSafe = (text: string) => /^[A-Za-z0-9._~!$&'()*+,;=:@[\]%-]*$/.test(text);
+  /** Characters a header value may hold without Node's parser refusing it first. */
+  const headerSafe = (text: string) => !hasControl(text, "tab allowed");
+
+  it("refuses every foreign Host with 403 (400 where Node's parser refuses the bytes), even with the token", async () => {
+    const wrong: string[] = [];
+    for (const host of foreignHosts) {
+      const bytes = Buffer.from(
+        `GET /roles/reader HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`,
+        "utf8",
+      );
+      const response = await rawRequest(bytes);
+      const expected = headerSafe(host) ? [403] : [400, 403];
+      if (!expected.includes(response.status ?? 0)) wrong.push(`${JSON.stringify(host)}: ${response.status}`);
+      wrong.push(...unsafety(response, undefined).map((problem) => `${JSON.stringify(host)}: ${problem}`));
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("refuses an absolute-form target naming any foreign authority with 403, whatever the Host", async () => {
+    const wrong: string[] = [];
+    for (const authority of foreign) {
+      for (const path of ["/roles/reader", "/health"]) {
+        // A mutation ending in `/`, `?` or `#` moves the rest into the path: judge what is parsed.
+        if (isLoopbackAuthority(/^[^/?#]*/.exec(`${authority}${path}`)?.[0] ?? "")) continue;
+        const bytes = Buffer.from(
+          `GET http://${authority}${path} HTTP/1.1\r\nHost: 127.0.0.1:${sidecar.port}\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`,
+          "utf8",
+        );
+        const response = await rawRequest(bytes);
+        const expected = parserSafe(authority) ? [403] : [400, 403];
+        if (!expected.includes(response.status ?? 0))
+          wrong.push(`http://${JSON.stringify(authority)}${path}: ${response.status} ${response.body}`);
+        wrong.push(...unsafety(response, undefined).map((problem) => `${authority}${path}: ${problem}`));
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("serves an absolute-form target naming a loopback authority", async () => {
+    for (const authority of loopbackAuthorities()) {
+      const response = await rawRequest(getRequest(`http://${authority}/roles/reader`, token));
+      expect(response.status, authority).toBe(200);
+    }
+  });
+
+  it.each([
+    ["CONNECT to a foreign host", `CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443`, 405],
+    ["CONNECT to itself", `CONNECT 127.0.0.1:PORT HTTP/1.1\r\nHost: 127.0.0.1:PORT`, 405],
+    ["OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1", 400],
+    ["GET *", "GET * HTTP/1.1\r\nHost: 127.0.0.1", 400],
+    ["GET in authority-form", "GET 127.0.0.1:PORT HTTP/1.1\r\nHost: 127.0.0.1", 400],
+    ["GET https://127.0.0.1/...", "GET https://127.0.0.1/roles/reader HTTP/1.1\r\nHost: 127.0.0.1", 400],
+  ])("answers %s with its status and {Code, Message}, never credentials", async (_title, head, status) => {
+    const response = await rawRequest(
+      `${head.replaceAll("PORT", String(sidecar.port))}\r\nAuthorization: ${token}\r\nConnection: close\r\n\r\n`,
+    );
+
+    expect(response.status).toBe(status);
+    expect(unsafety(response, undefined)).toEqual([]);
+    if (status === 405) expect(response.headers.get("allow")).toEqual(["GET"]);
+  });
+});
+
+/** Every method Node's parser knows, and seeded made-up ones it does not. */
+function methodNames(): string[] {
+  const random = seededRandom(SEED + 1);
+  const madeUp = Array.from({ length: 40 }, () =>
+    Array.from({ length: 2 + Math.floor(random() * 9) }, () =>
+      String.fromCharCode(65 + Math.floor(random() * 26)),
+    ).join(""),
+  );
+  return [...new Set([...METHODS_NODE_KNOWS, ...madeUp])].filter(
+    (method) => method !== "GET" && method !== "CONNECT" && method !== "PRI",
+  );
+}
+
+describe("methods", () => {
+  it("answers 405 with Allow: GET and {Code, Message} to every method but GET, on every path", async () => {
+    const wrong: string[] = [];
+    for (const method of methodNames()) {
+      for (const path of ["/roles/reader", "/health", "/nowhere"]) {
+        const response = await rawRequest(
+          `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${token}\r\nContent-Type: application/json\r\nContent-Length: 3\r\nConnection: close\r\n\r\n{x}`,
+        );
+        if (response.status !== 405 || response.headers.get("allow")?.[0] !== "GET")
+          wrong.push(`${method} ${path}: ${response.status} allow=${response.headers.get("allow")}`);
+        const problems = unsafety(response, undefined);
+        if (method !== "HEAD" && !/"Code":"MethodNotAllowed"/.test(response.body)) problems.push("body");
+        wrong.push(...problems.map((problem) => `${method} ${path}: ${problem}`));
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+/** Whether `text` holds a control character (which Node's parser refuses in a header value). */
+function hasControl(text: string, tab?: "tab allowed"): boolean {
+  return [...text].some((c) => {
+    const code = c.charCodeAt(0);
+    return (code < 0x20 && !(tab && code === 9)) || code === 0x7f;
+  });
+}
+
+/** A GET with `count` padding headers, then `last`: Node's own limit is 1,000 (2,000 raw entries). */
+function withPadding(count: number, last: readonly string[], authorization = token): string {
+  return (
+    [
+      "GET /roles/reader HTTP/1.1",
+      "Host: 127.0.0.1",
+      `Authorization: ${authorization}`,
+      ...Array.from({ length: count }, (_, i) => `X-Pad-${i}: p`),
+      ...last,
+      "Connection: close",
+    ].join("\r\n") + "\r\n\r\n"
+  );
+}
+
+describe("too many headers (Node drops those past its limit unseen)", () => {
+  it.each([MAX_REQUEST_HEADERS - 2, 40, 100, 999, 1000, 1001, 1100, 2500])(
+    "%i padding headers and an X-Forwarded-For: refused, never served",
+    async (count) => {
+      const response = await rawRequest(withPadding(count, ["X-Forwarded-For: 203.0.113.7"]));
+
+      expect(response.status).toBe(count + 4 > MAX_REQUEST_HEADERS ? 431 : 403);
+      expect(unsafety(response, undefined)).toEqual([]);
+    },
+  );
+
+  it("serves a request with exactly the allowed number of header lines", async () => {
+    const response = await rawRequest(withPadding(MAX_REQUEST_HEADERS - 3, []));
+
+    expect(response.status).toBe(200);
+  });
+
+  it("answers one more than allowed with 431 TooManyHeaders", async () => {
+    const response = await rawRequest(withPadding(MAX_REQUEST_HEADERS - 2, []));
+
+    expect(response.status).toBe(431);
+    expect(JSON.parse(response.body)).toEqual({ Code: "TooManyHeaders", Message: expect.any(String) });
+  });
+});
+
+// The layer ships its own node (24); `serve` and `local` run on the user's (20 here). Node's header
+// limit and parser differ between them, so the guards that depend on them run on the layer's too.
+describe("on the layer's node", () => {
+  let layerSidecar: ExtensionProcess;
+  let layerToken: string;
+  let layerNode: string;
+
+  beforeAll(async () => {
+    const work = mkdtempSync(join(tmpdir(), "hostile-layer-"));
+    const { entries } = await layerEntries(work);
+    const opt = extractLayer(entries, join(work, "opt"));
+    layerNode = join(opt, "credentials-sidecar", "bin", "node");
+    layerSidecar = await startStandalone([layerNode, join(opt, "credentials-sidecar", "extension.mjs")]);
+    await layerSidecar.waitForLog((line) => line.event === "standalone");
+    layerToken = readFileSync(join(layerSidecar.runtimeDir, "token"), "utf8");
+    await layerSidecar.waitForLog((line) => line.event === "assumed" && line.role === "reader");
+  });
+
+  afterAll(() => layerSidecar?.kill());
+
+  it("runs a node other than this machine's", async () => {
+    const { execFileSync } = await import("node:child_process");
+    expect(execFileSync(layerNode, ["--version"], { encoding: "utf8" }).trim()).not.toBe(process.version);
+  });
+
+  it("refuses too many headers with 431 and serves the allowed number", async () => {
+    const statuses: (number | undefined)[] = [];
+    for (const count of [MAX_REQUEST_HEADERS - 2, 999, 1000, 1001, 2500]) {
+      const response = await rawRequest(
+        withPadding(count, ["X-Forwarded-For: 203.0.113.7"], layerToken),
+        3000,
+        layerSidecar.port,
+      );
+      statuses.push(response.status);
+    }
+    const allowed = await rawRequest(
+      withPadding(MAX_REQUEST_HEADERS - 3, [], layerToken),
+      3000,
+      layerSidecar.port,
+    );
+
+    expect(statuses).toEqual([431, 431, 431, 431, 431]);
+    expect(allowed.status).toBe(200);
+  });
+
+  it("refuses foreign Hosts and absolute-form authorities, and every method but GET", async () => {
+    const wrong: string[] = [];
+    const port = layerSidecar.port;
+    for (const host of FOREIGN_AUTHORITIES.filter((h) => h.trim() === h && !hasControl(h))) {
+      const byHost = await rawRequest(
+        Buffer.from(
+          `GET /roles/reader HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${layerToken}\r\nConnection: close\r\n\r\n`,
+          "utf8",
+        ),
+        3000,
+        port,
+      );
+      if (byHost.status !== 403) wrong.push(`Host ${JSON.stringify(host)}: ${byHost.status}`);
+    }
+    for (const authority of [
+      "evil.example",
+      "localhost:evil.example",
+      "127.0.0.1:80@evil.example",
+      "[::1]junk",
+    ]) {
+      const byTarget = await rawRequest(
+        `GET http://${authority}/roles/reader HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${layerToken}\r\nConnection: close\r\n\r\n`,
+        3000,
+        port,
+      );
+      if (byTarget.status !== 403) wrong.push(`target ${authority}: ${byTarget.status}`);
+    }
+    for (const method of methodNames()) {
+      const response = await rawRequest(
+        `${method} /roles/reader HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+        3000,
+        port,
+      );
+      if (response.status !== 405) wrong.push(`${method}: ${response.status}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 

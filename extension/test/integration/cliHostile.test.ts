@@ -1,0 +1,225 @@
+/**
+ * The bundled CLI (dist/cli.mjs) as a process against careless use: `serve` stopped by any signal,
+ * SIGKILL included, leaves no sidecar behind and frees its port; `local --export-file` never
+ * overwrites or adopts a file it did not create.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, REPO_ROOT } from "../support/extensionProcess.js";
+
+const CLI = join(REPO_ROOT, "dist", "cli.mjs");
+const work = mkdtempSync(join(tmpdir(), "cli-hostile-"));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: work, LANG: process.env.LANG, TMPDIR: work, ...extra };
+}
+
+/** The pids whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Resolves true when something accepts connections on the port, false when refused. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+describe("serve stopped by a signal", () => {
+  const config = join(work, "serve.yaml");
+  writeFileSync(config, "roles:\n  app:\n    RoleArn: arn:aws:iam::123456789012:role/app\n");
+
+  it.each(["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"] as const)(
+    "%s to serve alone ends the sidecar with it and frees the port",
+    async (signal) => {
+      // Prepare: serve in its own process group, so the signal reaches serve only (as `kill PID`)
+      const port = await freePort();
+      const runtimeDir = join(mkdtempSync(join(work, "rt-")), "run");
+      const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", String(port)], {
+        // STS is unreachable on purpose: serving and stopping do not depend on it.
+        env: cliEnv({
+          AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
+          AWS_SECRET_ACCESS_KEY: "example",
+          AWS_REGION: "us-east-1",
+          AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${await freePort()}`,
+          CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
+        }),
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      children.push(child);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once("exit", (code, sig) => resolve({ code, signal: sig })),
+      );
+      let stdout = "";
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('"event":"standalone"')) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
+      });
+      expect(await listening(port)).toBe(true);
+      const sidecarChildren = childrenOf(child.pid as number);
+
+      // Act
+      child.kill(signal);
+      const exit = await exited;
+
+      // Assess
+      expect(sidecarChildren).toEqual([]); // the sidecar is serve itself, not a child of it
+      expect(await listening(port)).toBe(false);
+      if (signal === "SIGKILL") {
+        expect(exit.signal).toBe("SIGKILL");
+      } else {
+        expect(exit.code).toBe(0);
+        expect(stdout).toContain(`"reason":"${signal}"`);
+        expect(existsSync(runtimeDir)).toBe(false); // made by the sidecar, so removed by it
+      }
+    },
+  );
+});
+
+/** Resolves once the process is gone (bounded: rejects after `timeoutMs`). */
+async function gone(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ")) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("local stopped by a signal", () => {
+  const config = join(work, "local-signals.yaml");
+  writeFileSync(config, "roles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n");
+
+  it.each(["SIGHUP", "SIGKILL"] as const)(
+    "%s to local alone ends its sidecar too and frees the port",
+    async (signal) => {
+      // Prepare
+      const port = await freePort();
+      const exportFile = join(mkdtempSync(join(work, "local-sig-")), "sidecar.env");
+      const child = spawn(
+        process.execPath,
+        [CLI, "local", "--config", config, "--port", String(port), "--export-file", exportFile],
+        { env: cliEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true },
+      );
+      children.push(child);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once("exit", (code, sig) => resolve({ code, signal: sig })),
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on("data", (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes("CREDENTIALS_SIDECAR_ROLES_URL")) resolve();
+        });
+        child.once("exit", (code) => reject(new Error(`local exited ${code}: ${stderr}`)));
+      });
+      const [sidecarPid] = childrenOf(child.pid as number);
+      expect(sidecarPid).toBeDefined();
+      expect(await listening(port)).toBe(true);
+
+      // Act
+      child.kill(signal);
+      const exit = await exited;
+      await gone(sidecarPid as number);
+
+      // Assess
+      expect(await listening(port)).toBe(false);
+      if (signal === "SIGHUP") {
+        expect(exit.code).toBe(0);
+        expect(stderr).toContain("SIGHUP: sending SHUTDOWN to the extension");
+        expect(existsSync(exportFile)).toBe(false);
+      }
+    },
+  );
+});
+
+describe("local --export-file", () => {
+  const config = join(work, "local.yaml");
+  writeFileSync(config, "roles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n");
+
+  const existing: [string, (path: string) => void][] = [
+    ["a user's .env", (path) => writeFileSync(path, "SECRET=keep-me\n", { mode: 0o640 })],
+    [
+      "a symbolic link to a user's file",
+      (path) => {
+        writeFileSync(`${path}.real`, "keep");
+        symlinkSync(`${path}.real`, path);
+      },
+    ],
+    ["a dangling symbolic link", (path) => symlinkSync(join(work, "nowhere"), path)],
+  ];
+
+  it.each(existing)("refuses %s, starts nothing, and leaves it as it was", async (_title, make) => {
+    const path = join(mkdtempSync(join(work, "export-")), ".env");
+    make(path);
+    const before = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : readFileSync(path, "utf8");
+
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [CLI, "local", "--config", config, "--port", "1", "--export-file", path],
+        {
+          env: cliEnv(),
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      children.push(child);
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.once("exit", (code) => resolve({ code, stderr }));
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`--export-file ${path} already exists`);
+    expect(run.stderr).not.toContain("[sidecar]");
+    const after = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : readFileSync(path, "utf8");
+    expect(after).toBe(before);
+    expect(existsSync(join(work, "nowhere"))).toBe(false);
+  });
+});
