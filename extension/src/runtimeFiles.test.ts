@@ -92,6 +92,7 @@ describe("writeRuntimeFiles", () => {
     const directory = join(parent, "rt");
     writeRuntimeFiles(directory, CONTENTS);
     writeFileSync(join(directory, "token.4242.tmp"), "half");
+    writeFileSync(join(directory, "log-stream-name"), "2026/12/01/[$LATEST]0123abcd\n");
 
     // Act
     writeRuntimeFiles(directory, { token: TOKEN, rolesUrl: ROLES_URL, defaultRole: undefined });

@@ -33,7 +33,8 @@ export interface RuntimeFiles {
 }
 
 export const RUNTIME_FILE_NAMES = ["token", "roles-url", "default-role"] as const;
-const OUR_LEFTOVER = /^(token|roles-url|default-role)(\.\d+\.tmp)?$/;
+/** Ours too: `log-stream-name`, which the layer's wrapper (this user) writes for session names. */
+const OUR_LEFTOVER = /^(token|roles-url|default-role|log-stream-name)(\.\d+\.tmp)?$/;
 
 /** Writes one new file: the tests inject a failing one (a full disk between two files). */
 export type FileWriter = (path: string, text: string) => void;
