@@ -3,7 +3,7 @@
 SHELL := /bin/sh
 NPM ?= npm
 
-.PHONY: install build layer test unit lint format demo bench clean
+.PHONY: install build layer cdk test unit lint format demo bench clean
 
 # `npm install` against the lock file, not `npm ci`: this registry lacks some of Biome's optional
 # platform packages, which `npm ci` insists on and `npm install` skips.
@@ -19,8 +19,12 @@ build: install
 layer: build
 	node layer/build.mjs
 
+# The CDK construct as the package's `credentials-sidecar/cdk` entry (dist/cdk/): bundle and types.
+cdk: install
+	node layer/cdk/build.mjs
+
 # Unit tests, then the bundled extension and the built layer end to end (moto + real SDKs).
-test: layer
+test: layer cdk
 	npx vitest run --config extension/vitest.config.ts
 
 # Unit tests only: no build, no moto; for a quick loop while editing.

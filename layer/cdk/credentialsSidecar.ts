@@ -26,7 +26,7 @@ export interface CredentialsSidecarProps {
   readonly config: SidecarConfigObject;
   /** A published credentials-sidecar layer. Default: a new layer version from `layerZip`. */
   readonly layer?: lambda.ILayerVersion;
-  /** The layer zip `make layer` built. Default: dist/layer-<architecture>.zip of this repository. */
+  /** The layer zip `make layer` built. Default: dist/layer-<architecture>.zip of this package (a clone; not in the packed tarball). */
   readonly layerZip?: string;
   /**
    * "layer" (default): a second, tiny layer holding /opt/credentials-sidecar.yaml; any config.
