@@ -18,6 +18,8 @@ export type { RoleConfigObject, SidecarConfigObject } from "./sidecarConfigObjec
 export const WRAPPER_PATH = "/opt/credentials-sidecar/wrapper";
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const LAMBDA_MAX_LAYERS = 5;
+/** The sidecar attached to each function: a second one would replace the first's config and wrapper. */
+const ATTACHED = new WeakMap<lambda.Function, CredentialsSidecar>();
 
 export interface CredentialsSidecarProps {
   /** The functions' architecture: the layer carries a node binary for one architecture. */
@@ -98,6 +100,17 @@ export class CredentialsSidecar extends Construct {
       );
     }
     if (fn.role === undefined) throw new Error(`${where}: the function has no execution role to grant`);
+    const attached = ATTACHED.get(fn);
+    if (attached !== undefined) {
+      throw new Error(
+        `${where}: the function already has CredentialsSidecar ${attached.node.path}; a function takes one`,
+      );
+    }
+    const wrapper = variablesOf(fn)[ENV.execWrapper];
+    if (this.execWrapper && wrapper !== undefined) {
+      throw new Error(`${where}: ${wrapperConflict(wrapper)}`);
+    }
+    ATTACHED.set(fn, this);
     this.addLayers(fn, where);
     for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
     for (const statement of CredentialsSidecar.assumeRoleStatements(this.config))
@@ -227,16 +240,24 @@ class TrustStatementPrincipal extends iam.ArnPrincipal {
   }
 }
 
-/** Another construct (ADOT, a Datadog layer, user code) replacing the wrapper after attachTo. */
-function execWrapperProblems(fn: lambda.Function, where: string): string[] {
+/** The function's environment variables as they stand (lambda.Function keeps them private). */
+function variablesOf(fn: lambda.Function): Record<string, unknown> {
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
   const environment = Stack.of(fn).resolve(cfn.environment) as
     | { variables?: Record<string, unknown> }
     | undefined;
-  const wrapper = environment?.variables?.[ENV.execWrapper];
-  if (wrapper === WRAPPER_PATH) return [];
-  return [
-    `${where}: ${ENV.execWrapper} is ${JSON.stringify(wrapper)}, not ${WRAPPER_PATH}; a function has one wrapper: ` +
-      'pass execWrapper: false and chain them in a script of your own (exec /opt/credentials-sidecar/wrapper /opt/<other-wrapper> "$@")',
-  ];
+  return environment?.variables ?? {};
+}
+
+function wrapperConflict(wrapper: unknown): string {
+  return (
+    `${ENV.execWrapper} is ${JSON.stringify(wrapper)}, not ${WRAPPER_PATH}; a function has one wrapper: ` +
+    'pass execWrapper: false and chain them in a script of your own (exec /opt/credentials-sidecar/wrapper /opt/<other-wrapper> "$@")'
+  );
+}
+
+/** Another construct (ADOT, a Datadog layer, user code) setting the wrapper after attachTo. */
+function execWrapperProblems(fn: lambda.Function, where: string): string[] {
+  const wrapper = variablesOf(fn)[ENV.execWrapper];
+  return wrapper === WRAPPER_PATH ? [] : [`${where}: ${wrapperConflict(wrapper)}`];
 }

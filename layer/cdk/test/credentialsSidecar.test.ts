@@ -222,6 +222,28 @@ describe("CredentialsSidecar refuses at synth", () => {
     );
   });
 
+  it("a wrapper already set, which it would silently replace (ADOT, Datadog...)", () => {
+    const { stack, fn } = stackWithFunction();
+    fn.addEnvironment("AWS_LAMBDA_EXEC_WRAPPER", "/opt/otel-instrument");
+    expect(() => sidecar(stack).attachTo(fn)).toThrow(
+      /AWS_LAMBDA_EXEC_WRAPPER is "\/opt\/otel-instrument", not \/opt\/credentials-sidecar\/wrapper; .*execWrapper: false/,
+    );
+  });
+
+  it("a second sidecar on one function, whose config would replace the first's", () => {
+    const { stack, fn } = stackWithFunction();
+    sidecar(stack).attachTo(fn);
+    const other = new CredentialsSidecar(stack, "Other", {
+      architecture: lambda.Architecture.X86_64,
+      config: CONFIG,
+      layerZip,
+    });
+    expect(() => other.attachTo(fn)).toThrow(
+      /already has CredentialsSidecar Test\/Sidecar; a function takes one/,
+    );
+    expect(() => sidecar(new Stack(new App(), "Again")).attachTo(fn)).toThrow(/already has/);
+  });
+
   it("a wrapper replaced after attachTo (a function has one)", () => {
     const { stack, fn } = stackWithFunction();
     sidecar(stack).attachTo(fn);
