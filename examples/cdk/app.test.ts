@@ -4,11 +4,11 @@
  * needs; and both templates pass cfn-lint.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeLayerZip } from "../../layer/cdk/test/fakeLayerZip.js";
 import { buildApp } from "./lib/app.js";
 import { EXECUTION_ROLE_ARN, SIDECAR_CONFIG } from "./lib/sidecarConfig.js";
@@ -31,6 +31,10 @@ beforeAll(async () => {
   const { ordersFunction, targetRoles } = buildApp({ layerZip: await fakeLayerZip(), outdir });
   functionTemplate = Template.fromStack(ordersFunction);
   targetTemplate = Template.fromStack(targetRoles);
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
 });
 
 /** The one statement of the one policy attached to a role whose logical id starts with `prefix`. */

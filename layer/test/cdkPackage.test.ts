@@ -3,19 +3,31 @@
  * imported by package name from a separate Node process, with its types declared beside it.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CONSUMER = fileURLToPath(new URL("./support/cdkConsumer.mjs", import.meta.url));
 const READER = "arn:aws:iam::444455556666:role/reader";
 
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "cdk-package-"));
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let runs = 0;
 function synth(config: unknown, layer: "published" | "default") {
+  const outdir = join(scratch, `run-${++runs}`);
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      [CONSUMER, JSON.stringify(config), layer],
+      [CONSUMER, JSON.stringify(config), layer, outdir],
       { cwd: ROOT, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
@@ -31,8 +43,9 @@ const resourcesOf = (template: Template, type: string) =>
 
 describe("credentials-sidecar/cdk (the built entry)", () => {
   it("is built with its type declarations", () => {
-    expect(existsSync(`${ROOT}dist/cdk/credentialsSidecar.mjs`)).toBe(true);
-    expect(existsSync(`${ROOT}dist/cdk/types/layer/cdk/credentialsSidecar.d.ts`)).toBe(true);
+    const missing = "missing: run `make cdk`";
+    expect(existsSync(`${ROOT}dist/cdk/credentialsSidecar.mjs`), missing).toBe(true);
+    expect(existsSync(`${ROOT}dist/cdk/types/layer/cdk/credentialsSidecar.d.ts`), missing).toBe(true);
   });
 
   it("synthesises a function with the layers, the wrapper and the grant", async () => {
