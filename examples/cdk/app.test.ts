@@ -22,6 +22,9 @@ function cfnLintVersion(): string | undefined {
 }
 const cfnLint = cfnLintVersion();
 
+// Loading aws-cdk-lib for the first synth, and cfn-lint's start-up, take far longer on a loaded machine.
+const SLOW_MS = 150_000;
+
 let outdir: string;
 let functionTemplate: Template;
 let targetTemplate: Template;
@@ -31,7 +34,7 @@ beforeAll(async () => {
   const { ordersFunction, targetRoles } = buildApp({ layerZip: await fakeLayerZip(), outdir });
   functionTemplate = Template.fromStack(ordersFunction);
   targetTemplate = Template.fromStack(targetRoles);
-});
+}, SLOW_MS);
 
 afterAll(() => {
   rmSync(outdir, { recursive: true, force: true });
@@ -118,7 +121,7 @@ describe("examples/cdk: the synthesised templates", () => {
         execFile(
           "cfn-lint",
           ["--ignore-checks", "W3005", "--", ...templates],
-          { timeout: 60_000 },
+          { timeout: SLOW_MS - 10_000 },
           (error, stdout, stderr) => {
             const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
             resolve({ code, output: `${stdout}${stderr}` });
@@ -128,5 +131,6 @@ describe("examples/cdk: the synthesised templates", () => {
       expect(run.output).toBe("");
       expect(run.code).toBe(0);
     },
+    SLOW_MS,
   );
 });

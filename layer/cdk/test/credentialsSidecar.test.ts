@@ -27,7 +27,7 @@ const CONFIG: SidecarConfigObject = {
 };
 
 // The first synth loads much of aws-cdk-lib, which it requires lazily: seconds on a loaded machine.
-vi.setConfig({ testTimeout: 60_000 });
+vi.setConfig({ testTimeout: 150_000 });
 
 let layerZip: string;
 let functionCode: string;
