@@ -3,7 +3,7 @@
 SHELL := /bin/sh
 NPM ?= npm
 
-.PHONY: install build layer release python-deps test unit lint format demo bench clean
+.PHONY: install build layer cdk release python-deps test unit lint format demo bench clean
 
 # `npm install` against the lock file, not `npm ci`: this registry lacks some of Biome's optional
 # platform packages, which `npm ci` insists on and `npm install` skips.
@@ -18,6 +18,10 @@ build: install
 
 layer: build
 	node layer/build.mjs
+
+# The CDK construct as the package's `credentials-sidecar/cdk` entry (dist/cdk/): bundle and types.
+cdk: install
+	node layer/cdk/build.mjs
 
 # Versioned zips, SHA256SUMS and the container image (context; OCI archive where buildah runs) in
 # dist/release/. Publish them with `node release/publish.mjs --regions ...`.
@@ -34,7 +38,7 @@ python-deps:
 	fi
 
 # Unit tests, then the bundled extension and the built layer end to end (moto + real SDKs).
-test: layer python-deps
+test: layer cdk python-deps
 	PATH="$$([ -x "$(VENV)/bin/moto_server" ] && echo "$(VENV)/bin:")$$PATH" \
 	  npx vitest run --config extension/vitest.config.ts
 

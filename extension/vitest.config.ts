@@ -14,7 +14,8 @@ export default defineConfig({
           root,
           // Projects with different worker limits must run in separate groups: unit tests first.
           sequence: { groupOrder: 0 },
-          include: ["extension/src/**/*.test.ts"],
+          // layer/cdk: the CDK construct, synthesised in memory (no processes).
+          include: ["extension/src/**/*.test.ts", "layer/cdk/**/*.test.ts"],
         },
       },
       {

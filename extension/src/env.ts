@@ -35,6 +35,7 @@ export const ENV = {
   node: "CREDENTIALS_SIDECAR_NODE",
   // Set by Lambda or by the user for the SDKs; read here, never defined by us.
   runtimeApi: "AWS_LAMBDA_RUNTIME_API",
+  execWrapper: "AWS_LAMBDA_EXEC_WRAPPER",
   functionName: "AWS_LAMBDA_FUNCTION_NAME",
   functionVersion: "AWS_LAMBDA_FUNCTION_VERSION",
   lambdaLogLevel: "AWS_LAMBDA_LOG_LEVEL",
