@@ -39,7 +39,6 @@ export const ENV = {
   functionName: "AWS_LAMBDA_FUNCTION_NAME",
   functionVersion: "AWS_LAMBDA_FUNCTION_VERSION",
   lambdaLogLevel: "AWS_LAMBDA_LOG_LEVEL",
-  execWrapper: "AWS_LAMBDA_EXEC_WRAPPER",
   /** `lambda-managed-instances` on Managed Instances (also `on-demand`, `provisioned-concurrency`, `snap-start`). */
   initializationType: "AWS_LAMBDA_INITIALIZATION_TYPE",
   region: "AWS_REGION",
