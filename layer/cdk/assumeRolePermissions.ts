@@ -21,7 +21,9 @@ export function assumeRolePermissions(config: SidecarConfigObject): AssumeRolePe
   return Object.entries(config.roles).map(([name, role]) => {
     const chain = ancestors(name, config);
     const tags = hasTags(role) || chain.some((ancestor) => (ancestor.TransitiveTagKeys?.length ?? 0) > 0);
-    const sourceIdentity = [role, ...chain].some((r) => r.SourceIdentity !== undefined);
+    const sourceIdentity = [role, ...chain].some(
+      (r) => r.SourceIdentity !== undefined || r.generateSourceIdentity === true,
+    );
     return {
       role: name,
       roleArn: role.RoleArn,

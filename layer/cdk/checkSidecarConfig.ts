@@ -15,9 +15,10 @@ export const ENVIRONMENT_ROLE_KEYS = {
   RoleSessionName: "cdk-token",
   ExternalId: "cdk-token",
   SourceIdentity: "cdk-token",
+  generateSourceIdentity: true,
   DurationSeconds: 3600,
   region: "us-east-1",
-} as const satisfies Partial<Record<keyof RoleConfigObject, string | number>>;
+} as const satisfies Partial<Record<keyof RoleConfigObject, string | number | boolean>>;
 
 /**
  * Everything wrong with a config object for the given delivery: the extension's own validation (so
@@ -87,7 +88,7 @@ function withTokensReplaced(config: SidecarConfigObject): unknown {
     Object.entries(config.roles).map(([name, role]) => {
       if (!isObject(role)) return [name, role];
       const replaced = Object.entries(role).map(([key, value]) => {
-        const standIn = (ENVIRONMENT_ROLE_KEYS as Record<string, string | number>)[key];
+        const standIn = (ENVIRONMENT_ROLE_KEYS as Record<string, string | number | boolean>)[key];
         const isToken = (typeof value === "string" || typeof value === "number") && Token.isUnresolved(value);
         return [key, isToken && standIn !== undefined ? standIn : value];
       });

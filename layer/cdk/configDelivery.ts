@@ -30,6 +30,7 @@ const VARIABLE_OF_KEY = {
   RoleSessionName: ENV.roleSessionName,
   ExternalId: ENV.externalId,
   SourceIdentity: ENV.sourceIdentity,
+  generateSourceIdentity: ENV.generateSourceIdentity,
   DurationSeconds: ENV.durationSeconds,
   region: ENV.roleRegion,
 } as const;

@@ -16,6 +16,11 @@ export interface RoleConfigObject {
   readonly ExternalId?: string;
   /** Carried through role chains and into CloudTrail; the role's trust policy must allow sts:SetSourceIdentity. */
   readonly SourceIdentity?: string;
+  /**
+   * Send the generated session name (function, version, execution environment) as SourceIdentity;
+   * not with SourceIdentity. The role's trust policy must allow sts:SetSourceIdentity.
+   */
+  readonly generateSourceIdentity?: boolean;
   /** 900-43200; at most 3600 for a chained role. Default 3600. */
   readonly DurationSeconds?: number;
   /** Session policy: a policy document object or its JSON. */
@@ -44,6 +49,7 @@ export const ROLE_CONFIG_KEYS = {
   RoleSessionName: true,
   ExternalId: true,
   SourceIdentity: true,
+  generateSourceIdentity: true,
   DurationSeconds: true,
   Policy: true,
   PolicyArns: true,

@@ -41,9 +41,19 @@ describe("assumeRolePermissions", () => {
     });
   });
 
-  it("adds sts:SetSourceIdentity for a SourceIdentity", () => {
-    expect(actionsOf({ roles: { a: { RoleArn: arn("a"), SourceIdentity: "alice" } } })).toEqual({
+  it("adds sts:SetSourceIdentity for a SourceIdentity, set or generated", () => {
+    expect(
+      actionsOf({
+        roles: {
+          a: { RoleArn: arn("a"), SourceIdentity: "alice" },
+          b: { RoleArn: arn("b"), generateSourceIdentity: true },
+          c: { RoleArn: arn("c"), generateSourceIdentity: false },
+        },
+      }),
+    ).toEqual({
       a: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+      b: ["sts:AssumeRole", "sts:SetSourceIdentity"],
+      c: ["sts:AssumeRole"],
     });
   });
 
