@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MOVED_ASIDE } from "../../extension/src/env.js";
 
 const wrapper = fileURLToPath(new URL("../credentials-sidecar/wrapper", import.meta.url));
 const shells = [
@@ -503,6 +504,10 @@ const PINNED: Readonly<Record<string, string>> = {
   AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
   AWS_CONFIG_FILE: "/dev/null",
 };
+
+it("covers every variable env.ts says the wrapper moves aside", () => {
+  expect(Object.keys(OTHER_SOURCES).sort()).toEqual([...MOVED_ASIDE].sort());
+});
 
 describe.each(shells)("other credential sources under %s", (shell) => {
   it.each(Object.keys(OTHER_SOURCES))(
