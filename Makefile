@@ -3,7 +3,7 @@
 SHELL := /bin/sh
 NPM ?= npm
 
-.PHONY: install build layer test unit lint format demo bench clean
+.PHONY: install build layer container test unit lint format demo bench clean
 
 # `npm install` against the lock file, not `npm ci`: this registry lacks some of Biome's optional
 # platform packages, which `npm ci` insists on and `npm install` skips.
@@ -18,6 +18,11 @@ build: install
 
 layer: build
 	node layer/build.mjs
+
+# The build context of the extension's container image (layer/container/Dockerfile): each layer zip
+# unzipped into dist/container/amd64 and dist/container/arm64.
+container: layer
+	node layer/container/context.mjs
 
 # Unit tests, then the bundled extension and the built layer end to end (moto + real SDKs).
 test: layer
