@@ -11,7 +11,7 @@
  * And function code calling a stand-in Parameters and Secrets extension with AWS_SESSION_TOKEN.
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -257,6 +257,9 @@ describe.runIf(process.platform === "linux" && PRESENT.length > 0)(
           if (!assumedRole(moto, "chained").test(unmovedArn)) {
             controls.set(source.name, [...(controls.get(source.name) ?? []), client.name]);
           }
+          // SDK_CLIENTS_REPORT=<file>: which client reads which source, for the README.
+          const report = process.env.SDK_CLIENTS_REPORT;
+          if (report) appendFileSync(report, `${source.name} | ${client.name} | ${unmovedArn}\n`);
 
           expect(await identity(client, functionEnv(home, planted), wrapper)).toMatch(
             assumedRole(moto, "chained"),
