@@ -14,7 +14,6 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -41,11 +40,30 @@ const BASE_IMAGE = "public.ecr.aws/lambda/python:3.13";
 
 const execFileAsync = promisify(execFile);
 
-/** Why buildah cannot build images here, or undefined when it can (a FROM scratch build is tried). */
+/**
+ * Why buildah cannot build images here, or undefined when it can: it must be installed and able to
+ * make a working container from scratch (it cannot where the sandbox forbids what it needs).
+ */
 function buildahMissing(): string | undefined {
   if (spawnSync("buildah", ["--version"]).status !== 0)
     return "buildah is not installed (apt-get install buildah)";
-  return undefined;
+  const probe = mkdtempSync(join(tmpdir(), "buildah-probe-"));
+  try {
+    const base = [
+      "--root",
+      join(probe, "storage"),
+      "--runroot",
+      join(probe, "run"),
+      "--storage-driver",
+      "vfs",
+    ];
+    const from = spawnSync("buildah", [...base, "from", "scratch"], { encoding: "utf8", timeout: 60_000 });
+    if (from.status !== 0) return `buildah cannot run here: ${from.stderr.trim().split("\n").pop()}`;
+    spawnSync("buildah", [...base, "rm", "--all"], { timeout: 60_000 });
+    return undefined;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
 }
 
 /** path → "mode size sha256" for every file and folder under root (symlinks by their target). */

@@ -10,13 +10,14 @@
  *   - through a stand-in next wrapper (CREDENTIALS_SIDECAR_NEXT_WRAPPER).
  * And function code calling a stand-in Parameters and Secrets extension with AWS_SESSION_TOKEN.
  */
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientEnv } from "../../extension/test/support/clients.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
