@@ -382,6 +382,40 @@ describe.each(shells)("the runtime folder check under %s", (shell) => {
   );
 });
 
+// Images built on busybox have its `ls`, whose long format spaces its columns differently.
+const BUSYBOX = ["/usr/bin/busybox", "/bin/busybox"].find(existsSync);
+describe.runIf(BUSYBOX !== undefined)("the runtime folder check with busybox's ls", () => {
+  function runWithBusyboxLs() {
+    const bin = join(dirname(runtimeDir), "bin");
+    mkdirSync(bin);
+    symlinkSync(BUSYBOX as string, join(bin, "ls"));
+    return runMarked("/bin/sh", { ...EXECUTION_KEYS, PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}` });
+  }
+
+  it("lets the extension's own layout through", () => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const result = runWithBusyboxLs();
+    expect(result.stderr).toBe("");
+    expect(result.ran).toBe(true);
+  });
+
+  it.each([
+    ["a group-writable folder", (dir: string) => chmodSync(dir, 0o770), "can be written by other users"],
+    [
+      "an other-readable token",
+      (dir: string) => chmodSync(join(dir, "token"), 0o604),
+      "can be read or written",
+    ],
+  ])("refuses %s", (_name, tamper, message) => {
+    writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    tamper(runtimeDir);
+    const result = runWithBusyboxLs();
+    expect(result.status).toBe(1);
+    expect(result.ran).toBe(false);
+    expect(result.stderr).toContain(message);
+  });
+});
+
 // ---- Another layer's wrapper after this one (CREDENTIALS_SIDECAR_NEXT_WRAPPER) --------------------
 
 /** Stands in for /opt/otel-instrument and the like: records its arguments and environment, then execs. */
