@@ -60,6 +60,8 @@ export const MOVED_ASIDE = [
   "AWS_ROLE_ARN",
   "AWS_WEB_IDENTITY_TOKEN_FILE",
 ] as const;
+/** Of those, the files the wrapper then points at /dev/null, so that ~/.aws is not read either. */
+export const PINNED_TO_DEV_NULL = ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"] as const;
 
 export const DEFAULT_PORT = 9770;
 export const DEFAULT_RUNTIME_DIR = "/tmp/credentials-sidecar";
@@ -158,7 +160,9 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
       name: `CREDENTIALS_SIDECAR_MOVED_${name}`,
       readBy: "set by wrapper",
       description: `The function's \`${name}\`, moved out of the SDKs' way with a default role${
-        name.endsWith("_FILE") && !name.startsWith("AWS_WEB") ? " (the variable itself is then `/dev/null`)" : ""
+        (PINNED_TO_DEV_NULL as readonly string[]).includes(name)
+          ? " (the variable itself is then `/dev/null`)"
+          : ""
       }.`,
     }),
   ),

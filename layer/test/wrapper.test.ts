@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MOVED_ASIDE } from "../../extension/src/env.js";
+import { MOVED_ASIDE, PINNED_TO_DEV_NULL } from "../../extension/src/env.js";
 
 const wrapper = fileURLToPath(new URL("../credentials-sidecar/wrapper", import.meta.url));
 const shells = [
@@ -534,10 +534,9 @@ const OTHER_SOURCES: Readonly<Record<string, string>> = {
   AWS_WEB_IDENTITY_TOKEN_FILE: "/var/task/web-identity-token",
 };
 /** Pinned to a file with no profiles, so that ~/.aws is not read either. */
-const PINNED: Readonly<Record<string, string>> = {
-  AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-  AWS_CONFIG_FILE: "/dev/null",
-};
+const PINNED: Readonly<Record<string, string>> = Object.fromEntries(
+  PINNED_TO_DEV_NULL.map((name) => [name, "/dev/null"]),
+);
 
 it("covers every variable env.ts says the wrapper moves aside", () => {
   expect(Object.keys(OTHER_SOURCES).sort()).toEqual([...MOVED_ASIDE].sort());
