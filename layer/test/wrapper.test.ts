@@ -1,5 +1,5 @@
 // Runs the real exec wrapper under each POSIX shell found: /bin/sh, dash (Debian's /bin/sh, as strict
-// as busybox about bashisms) and busybox sh when installed.
+// as busybox about bashisms), busybox sh when installed, and bash in POSIX mode (Amazon Linux's sh).
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -28,6 +28,11 @@ const shells = [
     .filter(existsSync)
     .slice(0, 1)
     .map((busybox) => `${busybox} sh`),
+  // Amazon Linux's /bin/sh is bash, which runs in POSIX mode when started as sh.
+  ...["/bin/bash", "/usr/bin/bash"]
+    .filter(existsSync)
+    .slice(0, 1)
+    .map((bash) => `${bash} --posix`),
 ];
 
 const TOKEN = " tok en$HOME\\n*'\"-secret-3f9c";
