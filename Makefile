@@ -3,7 +3,7 @@
 SHELL := /bin/sh
 NPM ?= npm
 
-.PHONY: install build layer cdk release python-deps test unit lint format demo bench clean
+.PHONY: install build layer container cdk release python-deps test unit lint format demo bench clean
 
 # `npm install` against the lock file, not `npm ci`: this registry lacks some of Biome's optional
 # platform packages, which `npm ci` insists on and `npm install` skips.
@@ -36,6 +36,10 @@ python-deps:
 	  echo "moto_server not found: installing extension/test/requirements.txt into .venv/"; \
 	  python3 -m venv "$(VENV)" && "$(VENV)/bin/pip" install --quiet -r extension/test/requirements.txt; \
 	fi
+# The build context of the extension's container image (layer/container/Dockerfile): each layer zip
+# unzipped into dist/container/amd64 and dist/container/arm64.
+container: layer
+	node layer/container/context.mjs
 
 # Unit tests, then the bundled extension and the built layer end to end (moto + real SDKs).
 test: layer cdk python-deps

@@ -33,6 +33,8 @@ export const ENV = {
   executionRoleFullUri: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_CREDENTIALS_FULL_URI",
   executionRoleAuthorizationToken: "CREDENTIALS_SIDECAR_EXECUTION_ROLE_AUTHORIZATION_TOKEN",
   node: "CREDENTIALS_SIDECAR_NODE",
+  nextWrapper: "CREDENTIALS_SIDECAR_NEXT_WRAPPER",
+  nextWrapperStarted: "CREDENTIALS_SIDECAR_NEXT_WRAPPER_STARTED",
   // Set by Lambda or by the user for the SDKs; read here, never defined by us.
   runtimeApi: "AWS_LAMBDA_RUNTIME_API",
   execWrapper: "AWS_LAMBDA_EXEC_WRAPPER",
@@ -49,6 +51,21 @@ export const ENV = {
   containerAuthorizationToken: "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   containerAuthorizationTokenFile: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 } as const;
+
+/**
+ * Credential sources SDKs read before container credentials, which the wrapper moves aside (as
+ * CREDENTIALS_SIDECAR_MOVED_<name>) when it makes a configured role the default.
+ */
+export const MOVED_ASIDE = [
+  "AWS_SHARED_CREDENTIALS_FILE",
+  "AWS_CONFIG_FILE",
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ROLE_ARN",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+] as const;
+/** Of those, the files the wrapper then points at /dev/null, so that ~/.aws is not read either. */
+export const PINNED_TO_DEV_NULL = ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"] as const;
 
 export const DEFAULT_PORT = 9770;
 export const DEFAULT_RUNTIME_DIR = "/tmp/credentials-sidecar";
@@ -112,6 +129,12 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
       "`true`: the wrapper leaves the execution role as the SDKs' default and only adds the token and roles URL.",
   },
   {
+    name: ENV.nextWrapper,
+    readBy: "wrapper",
+    description:
+      "Absolute path of another layer's exec wrapper (e.g. `/opt/otel-instrument`): the wrapper sets up the environment, then runs that one with the runtime command.",
+  },
+  {
     name: ENV.node,
     readBy: "launcher",
     default: "the layer's `node`",
@@ -141,7 +164,25 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   {
     name: ENV.executionRoleSessionToken,
     readBy: "set by wrapper",
-    description: "The execution role's `AWS_SESSION_TOKEN`.",
+    description:
+      "The execution role's `AWS_SESSION_TOKEN` (which also stays in place: no SDK uses it without the other two).",
+  },
+  ...MOVED_ASIDE.map(
+    (name): EnvironmentVariable => ({
+      name: `CREDENTIALS_SIDECAR_MOVED_${name}`,
+      readBy: "set by wrapper",
+      description: `The function's \`${name}\`, moved out of the SDKs' way with a default role${
+        (PINNED_TO_DEV_NULL as readonly string[]).includes(name)
+          ? " (the variable itself is then `/dev/null`)"
+          : ""
+      }.`,
+    }),
+  ),
+  {
+    name: ENV.nextWrapperStarted,
+    readBy: "set by wrapper",
+    description:
+      "The next wrapper it handed over to; if this wrapper sees it set, the next wrapper led back here and it stops.",
   },
   {
     name: ENV.executionRoleFullUri,
