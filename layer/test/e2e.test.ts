@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
+import type { MockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
 import {
   CLIENT_KINDS,
   CLIENT_SCRIPTS,
@@ -19,18 +19,21 @@ import {
   type WhoamiResult,
   whoamiEnv,
 } from "../../extension/test/support/clients.js";
-import {
-  type ExtensionProcess,
-  freePort,
-  startExtension,
-} from "../../extension/test/support/extensionProcess.js";
+import { type ExtensionProcess, freePort } from "../../extension/test/support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
-import { extractLayer, type FunctionRun, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+import {
+  extractLayer,
+  FUNCTION_NAME,
+  FUNCTION_VERSION,
+  type FunctionRun,
+  LAYER_NODE_VERSION,
+  lastJsonLine,
+  layerEntries,
+  sandboxEnv as layerSandboxEnv,
+  runFunction,
+  startLayerExtension as startLayer,
+} from "./support/layer.js";
 
-const LAYER_NODE_VERSION = "v24.21.0";
-const EXTENSION = "credentials-sidecar";
-const FUNCTION_NAME = "orders-handler";
-const FUNCTION_VERSION = "3";
 /** What a user would put in the function configuration for the no-wrapper set-up (32 characters). */
 const USER_TOKEN = "e2e-user-chosen-token-0123456789";
 const EXPLICIT = {
@@ -50,46 +53,17 @@ function interpreter(kind: ClientKind): string {
 }
 
 /** What Lambda gives every process in the sandbox, extension and runtime alike. */
-function sandboxEnv(runtime: MockRuntimeApi): Record<string, string> {
-  return {
-    AWS_LAMBDA_RUNTIME_API: runtime.address,
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    AWS_LAMBDA_FUNCTION_VERSION: FUNCTION_VERSION,
-    AWS_REGION: moto.region,
-    AWS_ACCESS_KEY_ID: moto.base.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: moto.base.secretAccessKey,
-  };
-}
+const sandboxEnv = (runtime: MockRuntimeApi) => layerSandboxEnv(runtime, moto);
 
 /** Starts /opt/extensions/credentials-sidecar as Lambda would and waits until the first INVOKE is done. */
 async function startLayerExtension(
   functionConfig: Record<string, string>,
   port?: number,
 ): Promise<{ runtime: MockRuntimeApi; sidecar: ExtensionProcess }> {
-  const runtime = await startMockRuntimeApi({
-    functionName: FUNCTION_NAME,
-    functionVersion: FUNCTION_VERSION,
-  });
-  runtimes.push(runtime);
-  const sidecar = await startExtension({
-    command: [join(opt, "extensions", EXTENSION)],
-    ...(port === undefined ? {} : { port }),
-    env: {
-      ...sandboxEnv(runtime),
-      // moto plays STS; a real function would not set this.
-      AWS_ENDPOINT_URL_STS: moto.endpoint,
-      ...functionConfig,
-    },
-  });
-  extensions.push(sidecar);
-  try {
-    await runtime.waitForRegistered(EXTENSION);
-    runtime.invoke({ hello: "layer" });
-    await runtime.waitForIdle(EXTENSION);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\nextension output:\n${sidecar.output()}`);
-  }
-  return { runtime, sidecar };
+  const started = await startLayer({ opt, moto, functionConfig, ...(port === undefined ? {} : { port }) });
+  runtimes.push(started.runtime);
+  extensions.push(started.sidecar);
+  return started;
 }
 
 const assumedRole = (role: string) =>
