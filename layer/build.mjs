@@ -1,8 +1,10 @@
 // Builds the Lambda layer zips from the bundled extension:
 //   layer-x86_64.zip, layer-arm64.zip  launcher + wrapper + extension + that architecture's node
 //   layer-nodejs.zip                   the same without node, for nodejs* runtimes (either architecture)
-// A zip whose node can run on this machine also gets a compile cache (V8 code for the bundle, made by
-// running it once with that node), so the extension starts without parsing its JavaScript.
+// Each node is run once after stripping where this machine can run it: natively, or the arm64 one
+// under qemu-user (layer/foreignNode.mjs). A zip whose node runs natively also gets a compile cache
+// (V8 code for the bundle, made by running it once with that node), so the extension starts without
+// parsing its JavaScript; under qemu the cache did not shorten start-up, so none is made there.
 // The node binaries are stripped of their symbol tables (about 18 MB each, unused at run time), which
 // needs binutils' strip for each architecture (Debian: binutils, binutils-aarch64-linux-gnu) or
 // llvm-strip; without one the build stops, since an unstripped layer is not the one the README
