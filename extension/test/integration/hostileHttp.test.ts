@@ -617,16 +617,14 @@ function hasControl(text: string, tab?: "tab allowed"): boolean {
 
 /** A GET with `count` padding headers, then `last`: Node's own limit is 1,000 (2,000 raw entries). */
 function withPadding(count: number, last: readonly string[], authorization = token): string {
-  return (
-    [
-      "GET /roles/reader HTTP/1.1",
-      "Host: 127.0.0.1",
-      `Authorization: ${authorization}`,
-      ...Array.from({ length: count }, (_, i) => `X-Pad-${i}: p`),
-      ...last,
-      "Connection: close",
-    ].join("\r\n") + "\r\n\r\n"
-  );
+  return `${[
+    "GET /roles/reader HTTP/1.1",
+    "Host: 127.0.0.1",
+    `Authorization: ${authorization}`,
+    ...Array.from({ length: count }, (_, i) => `X-Pad-${i}: p`),
+    ...last,
+    "Connection: close",
+  ].join("\r\n")}\r\n\r\n`;
 }
 
 describe("too many headers (Node drops those past its limit unseen)", () => {

@@ -1,17 +1,20 @@
 /**
- * The built layer as Lambda sees it: the zip for this machine's architecture, unzipped into a folder
- * that plays /opt (modes kept), and function code started through the layer's exec wrapper.
+ * The built layer as Lambda sees it: the zip for an architecture (this machine's by default; arm64
+ * under qemu-user on x86_64), unzipped into a folder that plays /opt (modes kept), and function code
+ * started through the layer's exec wrapper. Starting its extension in a sandbox: sandbox.ts.
  */
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../../../extension/test/support/extensionProcess.js";
+import { runUnderQemu } from "../../foreignNode.mjs";
 import { extractEntries, readZip, type ZipEntry } from "../../zip.mjs";
 
-export const LAYER_ARCH = process.arch === "arm64" ? "arm64" : "x86_64";
+export type LayerArch = "x86_64" | "arm64";
+export const LAYER_ARCH: LayerArch = process.arch === "arm64" ? "arm64" : "x86_64";
+export const LAYER_NODE_VERSION = "v24.21.0";
 const BUNDLE = join(REPO_ROOT, "dist", "extension.mjs");
-const DIST_ZIP = join(REPO_ROOT, "dist", `layer-${LAYER_ARCH}.zip`);
 const BUILD_SCRIPT = join(REPO_ROOT, "layer", "build.mjs");
 /** Layer entries that come from the working tree, so a zip holding other bytes is stale. */
 const SOURCES: Readonly<Record<string, string>> = {
@@ -30,27 +33,37 @@ function isCurrent(entries: ZipEntry[]): boolean {
 }
 
 /**
- * The entries of this architecture's layer zip: dist/'s when it holds the current bundle, wrapper and
+ * The entries of an architecture's layer zip: dist/'s when it holds the current bundle, wrapper and
  * launcher byte for byte (right after `make layer`), else a fresh build into `workDir` (~10 s with the
- * node tarball cached in dist/.cache).
+ * node tarball cached in dist/.cache; ~20 s for arm64, whose stripped node the build runs under qemu).
  */
-export async function layerEntries(workDir: string): Promise<{ entries: ZipEntry[]; zip: string }> {
+export async function layerEntries(
+  workDir: string,
+  arch: LayerArch = LAYER_ARCH,
+): Promise<{ entries: ZipEntry[]; zip: string }> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make layer\` first`);
-  if (existsSync(DIST_ZIP)) {
-    const entries = readZip(readFileSync(DIST_ZIP));
-    if (isCurrent(entries)) return { entries, zip: DIST_ZIP };
+  const distZip = join(REPO_ROOT, "dist", `layer-${arch}.zip`);
+  if (existsSync(distZip)) {
+    const entries = readZip(readFileSync(distZip));
+    if (isCurrent(entries)) return { entries, zip: distZip };
   }
-  const out = join(workDir, "layer-build");
-  await execFileAsync(process.execPath, [BUILD_SCRIPT, "--out", out, "--arch", LAYER_ARCH], {
+  const out = join(workDir, `layer-build-${arch}`);
+  await execFileAsync(process.execPath, [BUILD_SCRIPT, "--out", out, "--arch", arch], {
     maxBuffer: 1024 * 1024,
   });
-  const zip = join(out, `layer-${LAYER_ARCH}.zip`);
+  const zip = join(out, `layer-${arch}.zip`);
   return { entries: readZip(readFileSync(zip)), zip };
 }
 
-/** Unzips the entries into `dir` the way Lambda unzips layers into /opt: files with their modes. */
-export function extractLayer(entries: ZipEntry[], dir: string): string {
-  return extractEntries(entries, dir);
+/**
+ * Unzips the entries into `dir` the way Lambda unzips layers into /opt: files with their modes. With
+ * `qemu`, the arm64 node is made to run under qemu-user in this copy (see layer/foreignNode.mjs): the
+ * launcher, the wrapper and everything else stay as shipped.
+ */
+export function extractLayer(entries: ZipEntry[], dir: string, options: { qemu?: boolean } = {}): string {
+  const opt = extractEntries(entries, dir);
+  if (options.qemu) runUnderQemu(join(opt, "credentials-sidecar", "bin", "node"));
+  return opt;
 }
 
 export interface FunctionRun {

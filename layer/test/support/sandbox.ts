@@ -61,7 +61,8 @@ export class Sandboxes {
     opt: string,
     moto: MotoEnvironment,
     functionConfig: Record<string, string>,
-    options: { port?: number; keys?: ExecutionKeys } = {},
+    /** timeoutMs: how long register and the first INVOKE may take (default: the mock's 10 s; qemu needs more). */
+    options: { port?: number; keys?: ExecutionKeys; timeoutMs?: number } = {},
   ): Promise<Sandbox> {
     const runtime = await startMockRuntimeApi({
       functionName: FUNCTION_NAME,
@@ -80,9 +81,9 @@ export class Sandboxes {
     });
     this.extensions.push(sidecar);
     try {
-      await runtime.waitForRegistered(EXTENSION);
+      await runtime.waitForRegistered(EXTENSION, options.timeoutMs);
       runtime.invoke({ hello: "layer" });
-      await runtime.waitForIdle(EXTENSION);
+      await runtime.waitForIdle(EXTENSION, options.timeoutMs);
     } catch (error) {
       throw new Error(`${(error as Error).message}\nextension output:\n${sidecar.output()}`);
     }
