@@ -21,10 +21,16 @@ import {
 } from "../../extension/test/support/clients.js";
 import { type ExtensionProcess, freePort } from "../../extension/test/support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
-import { extractLayer, type FunctionRun, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+import {
+  extractLayer,
+  type FunctionRun,
+  LAYER_NODE_VERSION,
+  lastJsonLine,
+  layerEntries,
+  runFunction,
+} from "./support/layer.js";
 import { assumedRole as assumedRoleOf, Sandboxes, sandboxEnv as sandboxEnvOf } from "./support/sandbox.js";
 
-const LAYER_NODE_VERSION = "v24.21.0";
 /** What a user would put in the function configuration for the no-wrapper set-up (32 characters). */
 const USER_TOKEN = "e2e-user-chosen-token-0123456789";
 const EXPLICIT = {
