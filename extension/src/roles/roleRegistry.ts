@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import type { RoleConfig, SidecarConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { RoleCredentials } from "./credentials.js";
+import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
 
@@ -10,7 +10,7 @@ export type AssumeFunction = (
   role: RoleConfig,
   sessionName: string,
   source: (() => Promise<RoleCredentials>) | undefined,
-) => Promise<RoleCredentials>;
+) => Promise<IssuedCredentials>;
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;
