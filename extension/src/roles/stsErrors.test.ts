@@ -101,4 +101,16 @@ describe("classifyStsError", () => {
       httpStatus: failure.httpStatus,
     });
   });
+
+  it.each(["SignatureDoesNotMatch", "InvalidSignatureException", "RequestExpired"])(
+    "retries %s soon once the SDK corrected its clock offset (a sandbox clock far from STS's)",
+    (name) => {
+      const error = Object.assign(new Error("Signature expired"), {
+        name,
+        $metadata: { httpStatusCode: 403, clockSkewCorrected: true },
+      });
+      expect(classifyStsError(error)).toMatchObject({ kind: "retryable", code: "ClockSkewCorrected" });
+      expect(classifyStsError(sdkError(name, 403))).toMatchObject({ kind: "permanent", code: name });
+    },
+  );
 });

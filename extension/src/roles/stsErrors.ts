@@ -50,7 +50,7 @@ interface ErrorLike {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
   $retryable?: unknown;
 }
 
@@ -79,6 +79,16 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
       code: "NoBaseCredentials",
       message: `no base credentials: ${message}`,
       httpStatus: 403,
+    };
+  }
+  // STS refused the signature's time and the SDK has just corrected its clock offset from STS's Date
+  // header (a sandbox clock far off): the next attempt signs with STS's time, so retry soon.
+  if (e.$metadata?.clockSkewCorrected === true) {
+    return {
+      kind: "retryable",
+      code: "ClockSkewCorrected",
+      message: `this host's clock differs from STS's by more than 4 minutes; corrected for the next attempt: ${name}: ${message}`,
+      httpStatus: 503,
     };
   }
   if (THROTTLING.has(name) || TRANSIENT.has(name))
