@@ -97,8 +97,26 @@ function composeBounded(text: string, lineCounter: LineCounter): Document.Parsed
   lineCounter.addNewLine(0);
   function* tokens(): Generator<CST.Token> {
     let count = 0;
+    let errors = 0;
+    let first: { offset: number; message: string } | undefined;
     for (const lexeme of new Lexer().lex(text)) {
-      yield* parser.next(lexeme);
+      for (const token of parser.next(lexeme)) {
+        // Outside a document every token but these is an error to the composer (its default case):
+        // past the document's end, a 1 MiB file can be 100,000 of them.
+        if (!DOCUMENT_LEVEL.has(token.type)) {
+          first ??= {
+            offset: token.offset,
+            message: token.type === "error" ? token.message : `unexpected ${token.type}`,
+          };
+          if (++errors > MAX_REPORTED_ERRORS) {
+            throw new TooComplex(
+              `YAML syntax error: ${firstLine(first.message)} (and more than ${MAX_REPORTED_ERRORS} others)`,
+              first.offset,
+            );
+          }
+        }
+        yield token;
+      }
       // The stack holds the document, then one entry per open collection.
       if (parser.stack.length - 1 > MAX_NESTING) {
         throw new TooComplex(`nests more than ${MAX_NESTING} levels deep`, parser.offset);
@@ -121,23 +139,42 @@ function composeBounded(text: string, lineCounter: LineCounter): Document.Parsed
   }
   const composer = new Composer({ uniqueKeys: true, strict: true });
   let document: Document.Parsed | undefined;
-  for (const next of composer.compose(tokens(), true, text.length)) {
-    if (document === undefined) {
-      document = next;
-      continue;
+  // Every YAML error is an Error; capturing a stack for each costs ~1 KB and says nothing about the
+  // file, and a broken file has one per token.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const next of composer.compose(tokens(), true, text.length)) {
+      if (document === undefined) {
+        document = next;
+        continue;
+      }
+      document.errors.push(
+        new YAMLParseError(
+          next.range.slice(0, 2) as [number, number],
+          "MULTIPLE_DOCS",
+          "Source contains multiple documents",
+        ),
+      );
+      break;
     }
-    document.errors.push(
-      new YAMLParseError(
-        next.range.slice(0, 2) as [number, number],
-        "MULTIPLE_DOCS",
-        "Source contains multiple documents",
-      ),
-    );
-    break;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   // compose(…, forceDoc = true) always yields a document, for empty input too.
   return document as Document.Parsed;
 }
+
+/** Top-level CST tokens the composer takes without an error. */
+const DOCUMENT_LEVEL = new Set([
+  "document",
+  "doc-end",
+  "directive",
+  "byte-order-mark",
+  "space",
+  "comment",
+  "newline",
+]);
 
 function fail(message: string): ParseResult {
   return { ok: false, problems: [{ path: "", message }] };
