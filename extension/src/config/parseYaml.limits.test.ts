@@ -92,6 +92,17 @@ describe("parseConfigBytes nesting limit", () => {
     ]);
   });
 
+  it("a block mapping 1,400 levels deep (1 MiB; once a stack overflow) is refused at the line of level 65", () => {
+    const lines = ["roles:"];
+    for (let depth = 1; depth <= 1400; depth++) lines.push(`${" ".repeat(depth)}k${depth}:`);
+    const text = `${lines.join("\n")} leaf\n`;
+    expect(text.length).toBeLessThan(1024 * 1024);
+    const found = problems(parseConfigBytes(utf8(text)));
+    expect(found).toEqual([
+      { path: expect.stringMatching(/^line 6\d$/), message: `nests more than ${MAX_NESTING} levels deep` },
+    ]);
+  });
+
   it("1 MiB of `- ` (block nesting, which the old scan did not count) is refused on line 1", () => {
     const text = `${"- ".repeat(512 * 1024 - 1)}\n`;
     expect(problems(parseConfigBytes(utf8(text)))).toEqual([

@@ -60,7 +60,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
     "source naming a missing role",
     { roles: { a: { RoleArn: ARN, source: "nobody" } } },
     "roles.a.source",
-    "names no role in roles (have: a)",
+    'names no role in roles: "nobody" (have: a)',
   ],
   [
     "source cycle a -> b -> a",
@@ -78,7 +78,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
     "default naming a missing role",
     { default: "writer", roles: { reader: { RoleArn: ARN } } },
     "default",
-    "names no role in roles (have: reader)",
+    'names no role in roles: "writer" (have: reader)',
   ],
   [
     "unknown key differing only in case",
@@ -144,7 +144,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
       },
     },
     "roles.b.SourceIdentity",
-    "must equal alice (set on roles.a)",
+    'must equal "alice" (set on roles.a); a source identity cannot change along a role chain (got "bob")',
   ],
   [
     "SourceIdentity changing two links down a chain",
@@ -156,7 +156,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
       },
     },
     "roles.c.SourceIdentity",
-    "must equal alice (set on roles.a)",
+    'must equal "alice" (set on roles.a); a source identity cannot change along a role chain (got "carol")',
   ],
   [
     "ExternalId of one character",
