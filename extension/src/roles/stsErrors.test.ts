@@ -113,4 +113,20 @@ describe("classifyStsError", () => {
       expect(classifyStsError(sdkError(name, 403))).toMatchObject({ kind: "permanent", code: name });
     },
   );
+
+  it("treats a 200 the SDK could not deserialize as an unusable answer, not a quick retry", () => {
+    const error = Object.assign(
+      new TypeError("Invalid RFC3339 timestamp format soon\n  Deserialization error"),
+      {
+        $metadata: { httpStatusCode: 200 },
+      },
+    );
+    expect(classifyStsError(error)).toEqual({
+      kind: "retryable",
+      code: "UnusableCredentials",
+      message:
+        "STS answered AssumeRole with a body that cannot be read: TypeError: Invalid RFC3339 timestamp format soon Deserialization error",
+      httpStatus: 503,
+    });
+  });
 });

@@ -11,6 +11,9 @@ export interface ClassifiedFailure {
   readonly httpStatus: number;
 }
 
+/** STS answered 200 with credentials that cannot be served (usableCredentials.ts), or unreadable. */
+export const UNUSABLE_CODE = "UnusableCredentials";
+
 const THROTTLING = new Set([
   "Throttling",
   "ThrottlingException",
@@ -88,6 +91,15 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
       kind: "retryable",
       code: "ClockSkewCorrected",
       message: `this host's clock differs from STS's by more than 4 minutes; corrected for the next attempt: ${name}: ${message}`,
+      httpStatus: 503,
+    };
+  }
+  // A 200 the SDK could not read (an Expiration that is no timestamp): as unusable as an expired one.
+  if (status !== undefined && status >= 200 && status < 300) {
+    return {
+      kind: "retryable",
+      code: UNUSABLE_CODE,
+      message: `STS answered AssumeRole with a body that cannot be read: ${name}: ${message}`,
       httpStatus: 503,
     };
   }

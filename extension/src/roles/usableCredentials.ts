@@ -8,7 +8,9 @@
  */
 import type { RoleCredentials } from "./credentials.js";
 import { isServable } from "./refreshPolicy.js";
-import type { ClassifiedFailure } from "./stsErrors.js";
+import { type ClassifiedFailure, UNUSABLE_CODE } from "./stsErrors.js";
+
+export { UNUSABLE_CODE };
 
 /** STS issues at most 12 hours (DurationSeconds ≤ 43200). */
 export const MAX_STS_LIFETIME_MS = 43_200_000;
@@ -16,7 +18,6 @@ export const MAX_STS_LIFETIME_MS = 43_200_000;
 const LIFETIME_SLACK_MS = 5 * 60_000;
 /** The SDK's own threshold for "the clock is skewed" (isClockSkewed): below it, offsets are noise. */
 const SKEW_WORTH_NAMING_MS = 240_000;
-export const UNUSABLE_CODE = "UnusableCredentials";
 
 const FIELDS = [
   ["AccessKeyId", "accessKeyId"],

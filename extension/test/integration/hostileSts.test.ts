@@ -71,6 +71,8 @@ const HOSTILE: Record<string, StsAnswerOverride> = {
   "Expiration in year 9999": { Expiration: "9999-12-31T23:59:59Z" },
   'AccessKeyId " "': { AccessKeyId: " " },
   "a tab for a SessionToken": { SessionToken: "\t" },
+  "Expiration not a date": { Expiration: "soon" },
+  "no SecretAccessKey element": { SecretAccessKey: undefined },
 };
 
 describe.concurrent("an STS answering 200 with unusable credentials", () => {
