@@ -280,19 +280,19 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
       },
     },
     "roles.r.Tags",
-    "has the key team twice (keys are case-insensitive)",
+    'has the key "team" twice (keys are case-insensitive)',
   ],
   [
     "Tags map with keys differing only in case",
     { roles: { r: { RoleArn: ARN, Tags: { Team: "a", TEAM: "b" } } } },
     "roles.r.Tags",
-    "has the key TEAM twice",
+    'has the key "TEAM" twice',
   ],
   [
     "TransitiveTagKeys naming a key not in Tags",
     { roles: { r: { RoleArn: ARN, Tags: { team: "a" }, TransitiveTagKeys: ["team", "project"] } } },
     "roles.r.TransitiveTagKeys[1]",
-    "names project, which is not in Tags",
+    'names "project", which is not in Tags',
   ],
   [
     "TransitiveTagKeys without Tags",

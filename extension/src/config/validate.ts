@@ -158,7 +158,7 @@ function tagProblems(name: string, role: RawRole): ConfigProblem[] {
     if (seen.has(folded))
       problems.push({
         path: `roles.${name}.Tags`,
-        message: `has the key ${tag.Key} twice (keys are case-insensitive)`,
+        message: `has the key ${quote(tag.Key)} twice (keys are case-insensitive)`,
       });
     seen.add(folded);
   }
@@ -167,7 +167,7 @@ function tagProblems(name: string, role: RawRole): ConfigProblem[] {
     if (typeof key === "string" && !seen.has(key.toLowerCase())) {
       problems.push({
         path: `roles.${name}.TransitiveTagKeys[${index}]`,
-        message: `names ${key}, which is not in Tags`,
+        message: `names ${quote(key)}, which is not in Tags`,
       });
     }
   });

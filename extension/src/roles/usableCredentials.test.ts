@@ -13,7 +13,7 @@ const GOOD = {
 };
 const FIELDS = ["accessKeyId", "secretAccessKey", "sessionToken"] as const;
 const WIRE = { accessKeyId: "AccessKeyId", secretAccessKey: "SecretAccessKey", sessionToken: "SessionToken" };
-/** Characters no key, secret or token contains: whitespace of every kind, controls, format characters. */
+/** Characters no key, secret or token contains: whitespace of every kind, controls, non-ASCII. */
 const BAD_CHARACTERS = [
   " ",
   "\t",
@@ -29,6 +29,8 @@ const BAD_CHARACTERS = [
   "\u007f",
   "\u200b",
   "\ufeff",
+  "é",
+  "😀",
 ];
 
 const random = seededRandom(20261201);
@@ -37,9 +39,11 @@ const between = (low: number, high: number) => low + Math.floor(random() * (high
 
 /** A field made unusable: empty, only bad characters, or a real-looking value with one inside. */
 function spoiled(value: string): string {
-  switch (between(0, 3)) {
+  switch (between(0, 4)) {
     case 0:
       return "";
+    case 3:
+      return value.repeat(Math.ceil(65537 / value.length));
     case 1:
       return Array.from({ length: between(1, 6) }, () => pick(BAD_CHARACTERS)).join("");
     default: {

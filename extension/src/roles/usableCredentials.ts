@@ -25,8 +25,12 @@ const FIELDS = [
   ["SessionToken", "sessionToken"],
 ] as const;
 
-/** Blank, or containing whitespace or a control character: no real key, secret or token does. */
-const NOT_A_CREDENTIAL = /^$|[\s\p{Cc}\p{Cf}]/u;
+/**
+ * Real keys, secrets and tokens are printable ASCII without spaces (base64 and letters), a few KB at
+ * most; anything else (blank, whitespace, control or non-ASCII characters, megabytes) would break
+ * the SDKs that put them in HTTP headers.
+ */
+const CREDENTIAL_TEXT = /^[\x21-\x7E]{1,65536}$/;
 
 /**
  * undefined when `credentials` may be served and scheduled; otherwise why not.
@@ -41,7 +45,7 @@ export function unusableCredentials(
 ): ClassifiedFailure | undefined {
   for (const [wire, field] of FIELDS) {
     const value = credentials[field];
-    if (typeof value !== "string" || NOT_A_CREDENTIAL.test(value)) {
+    if (typeof value !== "string" || !CREDENTIAL_TEXT.test(value)) {
       const what = typeof value !== "string" || value === "" ? "an empty" : "a blank or malformed";
       return unusable(`STS answered AssumeRole with ${what} ${wire}`);
     }
