@@ -21,7 +21,10 @@ export function describeValue(value: unknown): string {
   if (typeof value === "string") return quote(value);
   if (value === null) return "null";
   if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
-  if (typeof value === "object") return "a mapping";
+  if (typeof value === "object") {
+    const entries = Object.keys(value).length;
+    return `a mapping of ${entries} entr${entries === 1 ? "y" : "ies"}`;
+  }
   return String(value);
 }
 

@@ -119,9 +119,9 @@ function describe(
     case "maximum":
       return { path, message: `must be at most ${String(p.limit)}${got}` };
     case "maxItems":
-      return { path, message: `must have at most ${String(p.limit)} items` };
+      return { path, message: `must have at most ${String(p.limit)} items${got}` };
     case "maxProperties":
-      return { path, message: `must have at most ${String(p.limit)} entries` };
+      return { path, message: `must have at most ${String(p.limit)} entries${got}` };
     case "minProperties":
       return { path, message: path === "roles" ? "must name at least one role" : "must not be empty" };
     case "pattern":
