@@ -3,7 +3,7 @@
 SHELL := /bin/sh
 NPM ?= npm
 
-.PHONY: install build layer test unit lint format demo bench clean
+.PHONY: install build layer python-deps test unit lint format demo bench clean
 
 # `npm install` against the lock file, not `npm ci`: this registry lacks some of Biome's optional
 # platform packages, which `npm ci` insists on and `npm install` skips.
@@ -19,9 +19,19 @@ build: install
 layer: build
 	node layer/build.mjs
 
+# Python test dependencies (extension/test/requirements.txt): from PATH when moto_server is there,
+# else installed once into .venv/, which the tests then find first on PATH.
+VENV := $(CURDIR)/.venv
+python-deps:
+	@if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$(VENV)/bin/moto_server" ]; then \
+	  echo "moto_server not found: installing extension/test/requirements.txt into .venv/"; \
+	  python3 -m venv "$(VENV)" && "$(VENV)/bin/pip" install --quiet -r extension/test/requirements.txt; \
+	fi
+
 # Unit tests, then the bundled extension and the built layer end to end (moto + real SDKs).
-test: layer
-	npx vitest run --config extension/vitest.config.ts
+test: layer python-deps
+	PATH="$$([ -x "$(VENV)/bin/moto_server" ] && echo "$(VENV)/bin:")$$PATH" \
+	  npx vitest run --config extension/vitest.config.ts
 
 # Unit tests only: no build, no moto; for a quick loop while editing.
 unit: install
@@ -41,4 +51,4 @@ bench: layer
 	node bench/run.mjs
 
 clean:
-	rm -rf dist coverage extension/src/config/generated
+	rm -rf dist coverage .venv

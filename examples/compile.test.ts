@@ -5,7 +5,8 @@
  *  - Go: builds examples/go/main.go in GOPATH mode against Debian's aws-sdk-go-v2 sources, with a
  *    stand-in for the aws-lambda-go package (not packaged by Debian).
  *  - Java: `mvn -o compile` when the pom's dependencies are already in the local Maven repository.
- *  - Terraform: `terraform fmt -check` (validate needs providers from the Terraform registry).
+ *  - Terraform: `terraform fmt -check`, no literal `arn:aws:`, and `terraform validate` when `terraform init`
+ *    can fetch the providers from the Terraform registry.
  */
 import { execFile, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -96,5 +97,29 @@ describe("examples/terraform", () => {
     });
     expect(result.output).toBe("");
     expect(result.code).toBe(0);
+  });
+
+  it("builds every ARN with the partition, never a literal arn:aws:", () => {
+    const files = ["main.tf", "outputs.tf", "variables.tf"].map((name) =>
+      readFileSync(join(EXAMPLES, "terraform", name), "utf8"),
+    );
+    expect(files.join("\n")).not.toMatch(/"arn:aws:/);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, not JavaScript's
+    expect(files[0]).toContain("arn:${local.partition}:iam::aws:policy/");
+  });
+
+  it("validates with its providers (terraform init + validate)", async (ctx) => {
+    if (missing !== undefined) ctx.skip(missing);
+    const project = mkdtempSync(join(tmpdir(), "examples-terraform-"));
+    cpSync(join(EXAMPLES, "terraform"), project, { recursive: true });
+    const init = await run("terraform", ["init", "-backend=false", "-input=false"], {
+      cwd: project,
+      env: baseEnv,
+    });
+    if (init.code !== 0)
+      ctx.skip("terraform init cannot fetch the aws and archive providers (registry unreachable)");
+    const validate = await run("terraform", ["validate", "-no-color"], { cwd: project, env: baseEnv });
+    expect(validate.output).toContain("Success");
+    expect(validate.code).toBe(0);
   });
 });

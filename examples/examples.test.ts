@@ -228,7 +228,11 @@ describe("examples/sam: the demo handler with one role from CREDENTIALS_SIDECAR_
   let sidecar: ExtensionProcess;
 
   beforeAll(async () => {
-    ({ runtime, sidecar } = await startSidecar({ CREDENTIALS_SIDECAR_ROLE_ARN: moto.roles.reader }));
+    // As examples/sam/template.yaml configures it.
+    ({ runtime, sidecar } = await startSidecar({
+      CREDENTIALS_SIDECAR_ROLE_ARN: moto.roles.reader,
+      CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY: "true",
+    }));
   });
 
   afterAll(async () => {

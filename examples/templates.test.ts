@@ -86,6 +86,23 @@ describe("sam/template.yaml", () => {
     expect(fn.Properties.Handler).toBe("app.lambda_handler");
     expect(fn.Properties.Layers).toHaveLength(1);
   });
+
+  it("sets a generated SourceIdentity, and allows it on both sides of the AssumeRole", () => {
+    type Statement = { Action: string | string[]; Principal?: unknown; Resource?: unknown };
+    const statements = (resource: string, at: (properties: Record<string, unknown>) => unknown) =>
+      (at(template.Resources[resource]?.Properties ?? {}) as { Statement: Statement[] }).Statement;
+    const fn = template.Resources.DemoFunction?.Properties ?? {};
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY).toBe("true");
+
+    const trust = statements("TargetRole", (p) => p.AssumeRolePolicyDocument);
+    const grant = statements("ExecutionRoleAssumeTarget", (p) => p.PolicyDocument);
+
+    expect(trust.map((s) => s.Action)).toEqual([["sts:AssumeRole", "sts:SetSourceIdentity"]]);
+    expect(grant.map((s) => [s.Action, s.Resource])).toEqual([
+      [["sts:AssumeRole", "sts:SetSourceIdentity"], "TargetRole.Arn"],
+    ]);
+  });
 });
 
 describe("serverless/serverless.yml", () => {
@@ -96,7 +113,16 @@ describe("serverless/serverless.yml", () => {
       { handler: string; layers?: unknown[]; environment?: Record<string, string | undefined> }
     >;
     provider: { iam: { role: { statements: { Action: string; Resource: string }[] } } };
+    package: { patterns: string[] };
   };
+
+  it("packages the handler and the sidecar config only, not the target account's template", () => {
+    expect(service.package.patterns[0]).toBe("!**");
+    const included = service.package.patterns.slice(1);
+    expect(included.sort()).toEqual(["handler.py", "sidecar/credentials-sidecar.yaml"]);
+    for (const path of included)
+      expect(readFileSync(join(EXAMPLES, "serverless", path), "utf8")).not.toBe("");
+  });
 
   it("attaches the layer it publishes to the function and sets the exec wrapper", () => {
     const layerNames = Object.keys(service.layers);
@@ -137,5 +163,19 @@ describe("sidecar configs under examples/", () => {
     const depth = path.split("/").length - 1;
     const first = readFileSync(join(EXAMPLES, path), "utf8").split("\n")[0];
     expect(first).toBe(`# yaml-language-server: $schema=${"../".repeat(depth + 1)}config.schema.json`);
+  });
+});
+
+describe("examples/go/bootstrap", () => {
+  it("is what the README tells provided.al2023 users to write (comments aside)", () => {
+    const readme = readFileSync(join(EXAMPLES, "../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### `provided.al2023`"));
+    const snippet = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+    const bootstrap = readFileSync(join(EXAMPLES, "go/bootstrap"), "utf8")
+      .split("\n")
+      .filter((line) => !line.startsWith("# "))
+      .join("\n");
+
+    expect(snippet).toBe(bootstrap);
   });
 });

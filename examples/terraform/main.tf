@@ -16,7 +16,13 @@ terraform {
   }
 }
 
+# aws, aws-us-gov or aws-cn: every ARN built here uses it, so GovCloud and China work as they are.
+data "aws_partition" "current" {}
+
 locals {
+  partition = data.aws_partition.current.partition
+  # One instance per architecture can live in one account: names carry the prefix and the architecture.
+  layer_name   = coalesce(var.layer_name, "${var.name_prefix}-${var.architecture}")
   wrapper_path = "/opt/credentials-sidecar/wrapper"
   # Merge into a function's environment variables: makes the sidecar's default role every SDK's default.
   function_environment = { AWS_LAMBDA_EXEC_WRAPPER = local.wrapper_path }
@@ -26,7 +32,7 @@ locals {
 }
 
 resource "aws_lambda_layer_version" "sidecar" {
-  layer_name               = var.layer_name
+  layer_name               = local.layer_name
   description              = "credentials-sidecar: assumes IAM roles and serves them to the function's SDKs as container credentials"
   filename                 = var.layer_zip_path
   source_code_hash         = filebase64sha256(var.layer_zip_path)
@@ -64,27 +70,27 @@ data "aws_iam_policy_document" "lambda_trust" {
 
 resource "aws_iam_role" "example" {
   count              = local.create_example ? 1 : 0
-  name_prefix        = "credentials-sidecar-example-"
+  name_prefix        = "${var.name_prefix}-example-"
   assume_role_policy = data.aws_iam_policy_document.lambda_trust[0].json
 }
 
 resource "aws_iam_role_policy_attachment" "example_logs" {
   count      = local.create_example ? 1 : 0
   role       = aws_iam_role.example[0].name
-  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 }
 
 resource "aws_iam_role_policy" "example_assume" {
   count  = local.create_example ? 1 : 0
   role   = aws_iam_role.example[0].id
-  name   = "credentials-sidecar-assume"
+  name   = "${var.name_prefix}-assume"
   policy = data.aws_iam_policy_document.assume_roles[0].json
 }
 
 data "archive_file" "example" {
   count       = local.create_example ? 1 : 0
   type        = "zip"
-  output_path = "${path.module}/.build/example-function.zip"
+  output_path = "${path.module}/.build/${var.name_prefix}-example-${var.architecture}.zip"
 
   source {
     filename = "handler.py"
@@ -102,7 +108,7 @@ data "archive_file" "example" {
 
 resource "aws_lambda_function" "example" {
   count            = local.create_example ? 1 : 0
-  function_name    = "credentials-sidecar-example"
+  function_name    = "${var.name_prefix}-example-${var.architecture}"
   role             = aws_iam_role.example[0].arn
   runtime          = "python3.12"
   architectures    = [var.architecture]

@@ -19,10 +19,21 @@ variable "architecture" {
   }
 }
 
-variable "layer_name" {
-  description = "Name of the Lambda layer (one per architecture)."
+variable "name_prefix" {
+  description = "Prefix of every name this module creates (layer, example function and role), so instances do not collide."
   type        = string
   default     = "credentials-sidecar"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.name_prefix))
+    error_message = "name_prefix must be 1-40 letters, digits, - or _ (it starts Lambda and IAM names)."
+  }
+}
+
+variable "layer_name" {
+  description = "Name of the Lambda layer; null: <name_prefix>-<architecture> (one layer per architecture)."
+  type        = string
+  default     = null
 }
 
 variable "compatible_runtimes" {

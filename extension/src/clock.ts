@@ -3,17 +3,17 @@ export interface Clock {
   now(): number;
   /**
    * Runs `fn` after `ms` without keeping the process alive; returns a cancel function. A delay past
-   * MAX_TIMER_DELAY_MS fires early (callers re-check the time); NaN or negative fires at once.
+   * MAX_TIMER_MS fires early (callers re-check the time and wait again); NaN or negative fires at once.
    */
   schedule(fn: () => void, ms: number): () => void;
 }
 
-/** setTimeout's largest delay (2^31 - 1 ms, 24.8 days); beyond it Node fires after 1 ms and warns. */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+/** setTimeout's longest delay (2^31 - 1 ms, 24.8 days); beyond it Node fires after 1 ms and warns. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function timerDelayMs(ms: number): number {
   if (Number.isNaN(ms) || ms <= 0) return 0;
-  return Math.min(ms, MAX_TIMER_DELAY_MS);
+  return Math.min(ms, MAX_TIMER_MS);
 }
 
 export const systemClock: Clock = {

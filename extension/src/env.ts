@@ -17,6 +17,7 @@ export const ENV = {
   roleSessionName: "CREDENTIALS_SIDECAR_ROLE_SESSION_NAME",
   externalId: "CREDENTIALS_SIDECAR_EXTERNAL_ID",
   sourceIdentity: "CREDENTIALS_SIDECAR_SOURCE_IDENTITY",
+  generateSourceIdentity: "CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY",
   durationSeconds: "CREDENTIALS_SIDECAR_DURATION_SECONDS",
   roleRegion: "CREDENTIALS_SIDECAR_REGION",
   port: "CREDENTIALS_SIDECAR_PORT",
@@ -37,6 +38,9 @@ export const ENV = {
   functionName: "AWS_LAMBDA_FUNCTION_NAME",
   functionVersion: "AWS_LAMBDA_FUNCTION_VERSION",
   lambdaLogLevel: "AWS_LAMBDA_LOG_LEVEL",
+  execWrapper: "AWS_LAMBDA_EXEC_WRAPPER",
+  /** `lambda-managed-instances` on Managed Instances (also `on-demand`, `provisioned-concurrency`, `snap-start`). */
+  initializationType: "AWS_LAMBDA_INITIALIZATION_TYPE",
   region: "AWS_REGION",
   defaultRegion: "AWS_DEFAULT_REGION",
   endpointUrlSts: "AWS_ENDPOINT_URL_STS",
@@ -65,6 +69,13 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   { name: ENV.roleSessionName, readBy: "extension", description: "`RoleSessionName` of that role." },
   { name: ENV.externalId, readBy: "extension", description: "`ExternalId` of that role." },
   { name: ENV.sourceIdentity, readBy: "extension", description: "`SourceIdentity` of that role." },
+  {
+    name: ENV.generateSourceIdentity,
+    readBy: "extension",
+    default: "false",
+    description:
+      "`true`: that role's `generateSourceIdentity` (a SourceIdentity made like the session name).",
+  },
   { name: ENV.durationSeconds, readBy: "extension", description: "`DurationSeconds` of that role." },
   { name: ENV.roleRegion, readBy: "extension", description: "STS region of that role." },
   {

@@ -11,18 +11,26 @@ import { listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { type FailInit, initFailure } from "./lambda/initFailure.js";
+import { LOG_STREAM_WAIT_MS, reportsLogStream, watchLogStreamReport } from "./lambda/logStreamReport.js";
+import { eventsToRegister, flushPeriodically, isManagedInstances } from "./lambda/managedInstances.js";
 import { createLogger, type Logger } from "./log.js";
 import { createEmfMetrics, noMetrics } from "./metrics.js";
 import { secureRandomBytes } from "./random.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
-import { generateSessionName } from "./roles/sessionName.js";
+import { SessionNaming } from "./roles/sessionNaming.js";
 import { writeRuntimeFiles } from "./runtimeFiles.js";
 import { readSettings } from "./settings.js";
 import { chooseToken } from "./token.js";
+import { keepServingOnUnhandledRejections } from "./unhandledRejections.js";
 import { VERSION } from "./version.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
 const INIT_WAIT_MS = 5000;
+/**
+ * Managed Instances allow init 130 s (or the function timeout): wait there, retries included, until
+ * every role has credentials, so the runtime's many workers find them when traffic comes.
+ */
+const MANAGED_INIT_WAIT_MS = 60_000;
 /** On INVOKE, wait for due refreshes so the sandbox is not frozen with a call half done. */
 const INVOKE_WAIT_MS = 3000;
 /** Shutdown has 2 s in all, shared with the runtime. */
@@ -43,7 +51,11 @@ function start(): void {
   const settingsResult = readSettings(env);
   const log = createLogger(settingsResult.ok ? settingsResult.settings.logLevel : "info");
   const runtimeApi = readEnv(env, ENV.runtimeApi);
-  const api = runtimeApi === undefined ? undefined : new ExtensionsApi(runtimeApi);
+  const api =
+    runtimeApi === undefined
+      ? undefined
+      : new ExtensionsApi(runtimeApi, eventsToRegister(isManagedInstances(env)));
+  keepServingOnUnhandledRejections(log);
   const failInit = initFailure(log, api);
   main({ env, settingsResult, log, api, failInit }).catch((error: unknown) =>
     failInit("Extension.Crashed", (error as Error).stack ?? String(error)),
@@ -80,7 +92,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   if (!token.ok) return failInit("Extension.ConfigInvalid", token.problem);
   detachFromOwnEndpoint(env, settings.port);
 
-  const sessionName = generateSessionName({
+  const naming = new SessionNaming({
     functionName: settings.functionName ?? "credentials-sidecar",
     ...(settings.functionVersion !== undefined ? { functionVersion: settings.functionVersion } : {}),
     instanceId,
@@ -89,7 +101,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   const roles = new RoleRegistry({
     config,
     metrics,
-    generatedSessionName: sessionName,
+    generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
     loadAssume: async () => {
@@ -134,12 +146,17 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   };
 
   let app: FastifyInstance | undefined;
+  let logStream: ReturnType<typeof watchLogStreamReport> | undefined;
+  let stopFlushing: (() => void) | undefined;
+  let managedInstances = false;
   let stopping = false;
   const stop = async (why: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
     log.info("credentials-sidecar stopping", { event: "stop", reason: why });
     roles.stop();
+    logStream?.close();
+    stopFlushing?.();
     metrics.flush();
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
@@ -162,13 +179,30 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
       rolesUrl,
       authSource: token.adopted ? ENV.containerAuthorizationToken : "generated",
       functionName: registration.functionName,
+      events: registration.events.join(","),
     });
+    // Managed Instances: no INVOKE event will come to write the counts (nor to refresh: timers do).
+    managedInstances = !registration.events.includes("INVOKE");
+    if (managedInstances) stopFlushing = flushPeriodically(metrics, log);
   } else {
     log.info("serving without Lambda (no AWS_LAMBDA_RUNTIME_API): refreshing on timers", {
       event: "standalone",
       rolesUrl,
     });
+    stopFlushing = flushPeriodically(metrics, log);
   }
+
+  logStream = watchLogStreamReport(files.directory, (name) => {
+    if (!naming.adoptLogStream(name)) return;
+    log.info("session names carry the log stream's id", {
+      event: "log-stream",
+      logStream: name,
+      sessionName: naming.current(),
+    });
+  });
+  // The runtime starts right after `register`, through the wrapper, which reports the log stream name
+  // within a few milliseconds: the first AssumeRole waits for it a little, so it is named after it too.
+  if (api !== undefined && reportsLogStream(env)) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
 
   // Assume every role now. Loading fastify (node:http and fastify are most of start-up, so only after
   // `register`) waits until the STS client is loaded and the calls are out: it then runs while they
@@ -193,6 +227,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     .map((name) => roles.get(name)?.failure())
     .find((failure) => failure?.code === "NoBaseCredentials");
   if (noBase !== undefined) return failWithFiles("Extension.NoBaseCredentials", noBase.message);
+  if (managedInstances) await roles.untilSettled(MANAGED_INIT_WAIT_MS);
   if (api === undefined) return;
 
   const end = await runEventLoop(

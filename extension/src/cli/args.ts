@@ -25,6 +25,12 @@ export function parseCommandArgs<T extends Options>(
   }
 }
 
+/**
+ * `--managed-instances` (demo, local): the mock Runtime API plays Lambda Managed Instances, which
+ * refuses INVOKE registration, and the extension gets AWS_LAMBDA_INITIALIZATION_TYPE as there.
+ */
+export const MANAGED_INSTANCES_OPTION = { "managed-instances": { type: "boolean" } } as const;
+
 export function parsePort(text: string | undefined, option: string, fallback: number): number {
   if (text === undefined) return fallback;
   const port = Number(text);

@@ -7,9 +7,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { EXTENSION_NAME } from "../lambda/extensionsApi.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../local/stsStandIn.js";
-import { parseChoice, parseCommandArgs } from "./args.js";
+import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs } from "./args.js";
 import { type DemoResult, NODE_HANDLER, NODE_RUNTIME, PYTHON_FUNCTION } from "./demoFunctions.js";
 import { chooseLayerZip, unpackLayer } from "./demoLayer.js";
 import { type DemoMoto, isolatedEnv, startDemoMoto } from "./demoMoto.js";
@@ -20,7 +21,7 @@ import { formatLogLine, lineSplitter } from "./logFormat.js";
 import { builtFile } from "./paths.js";
 import { type SidecarProcess, startSidecar } from "./sidecarProcess.js";
 
-export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto]
+export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances]
 
 Runs the built layer (dist/layer-<arch>.zip; \`make layer\` builds it) as Lambda would, on this
 machine and without an AWS account: the extension starts from the layer, a sample function runs
@@ -33,6 +34,9 @@ Options:
                   reads role audit by name and is denied AssumeRole on role admin
   --sts moto      moto_server with IAM enforced (needs moto_server and boto3); a Python function
                   (boto3) may read a DynamoDB item and is denied an S3 object
+  --managed-instances
+                  as on Lambda Managed Instances: the mock Runtime API refuses INVOKE registration
+                  and sends extensions no INVOKE; the sidecar registers for SHUTDOWN only
   -h, --help      this help
 
 Exit codes: 0 the demo behaved as shown, 1 something did not (the reason is printed), 2 usage error.
@@ -55,7 +59,10 @@ interface Stage {
 }
 
 export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { sts: { type: "string" } });
+  const { values, positionals } = parseCommandArgs(args, {
+    sts: { type: "string" },
+    ...MANAGED_INSTANCES_OPTION,
+  });
   if (values.help) {
     io.out(DEMO_HELP);
     return EXIT.ok;
@@ -63,7 +70,7 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   if (positionals.length > 0)
     throw new UsageError(`demo takes no arguments, got ${JSON.stringify(positionals[0])}`);
   const mode = parseChoice(values.sts, "--sts", ["builtin", "moto"] as const, "builtin");
-  const demo = new Demo(mode, io);
+  const demo = new Demo(mode, values["managed-instances"] === true, io);
   try {
     return await demo.run();
   } finally {
@@ -84,6 +91,7 @@ class Demo {
 
   constructor(
     private readonly mode: Mode,
+    private readonly managedInstances: boolean,
     private readonly io: CliIo,
   ) {}
 
@@ -94,10 +102,15 @@ class Demo {
     mkdirSync(taskDir, { recursive: true });
     const choice = chooseLayerZip(process.platform, process.arch);
     const layer = unpackLayer(choice.zip, layerDir);
+    const problems: string[] = [];
     const stage = this.mode === "builtin" ? await this.builtinStage(taskDir) : await this.motoStage(taskDir);
     const configPath = join(taskDir, "credentials-sidecar.yaml");
     writeFileSync(configPath, stage.config);
-    this.mock = await startMockRuntimeApi({ functionName: FUNCTION_NAME, invokeTimeoutMs: 15_000 });
+    this.mock = await startMockRuntimeApi({
+      functionName: FUNCTION_NAME,
+      invokeTimeoutMs: 15_000,
+      managedInstances: this.managedInstances,
+    });
     const port = await freePort();
     const env = this.functionEnv(stage, configPath, port, choice.hostNode);
 
@@ -107,6 +120,7 @@ class Demo {
     io.out(row("function", `${FUNCTION_NAME}: ${stage.runtime.map((part) => basename(part)).join(" ")}`));
     io.out(row("execution role (its AWS_ACCESS_KEY_ID...)", stage.executionRole));
     io.out(row("sidecar port", `${port} (CREDENTIALS_SIDECAR_PORT; 9770 by default)`));
+    io.out(row("environment", this.environmentNote()));
     io.out("  config (CREDENTIALS_SIDECAR_CONFIG):\n");
     io.out(indentLines(stage.config.trimEnd().split("\n")));
 
@@ -120,6 +134,9 @@ class Demo {
     });
     this.sidecar = sidecar;
     await sidecar.registered();
+    const registered = await this.mock.waitForRegistered(EXTENSION_NAME);
+    if (this.managedInstances && registered.events.includes("INVOKE"))
+      problems.push("the extension registered for INVOKE on Managed Instances");
     this.runtime = this.startRuntime(layer.wrapper, stage.runtime, env, taskDir);
     await Promise.race([this.mock.waitForRuntime(15_000), this.runtimeExit()]);
     io.out(this.takeLines());
@@ -128,7 +145,6 @@ class Demo {
       row("runtime started", `AWS_LAMBDA_EXEC_WRAPPER=/opt/credentials-sidecar/wrapper ${runtimeCommand}`),
     );
 
-    const problems: string[] = [];
     let first: DemoResult | undefined;
     for (let number = 1; number <= INVOCATIONS; number++) {
       const started = performance.now();
@@ -240,6 +256,7 @@ roles:
       AWS_LAMBDA_RUNTIME_API: this.mock?.address,
       AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
       AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      AWS_LAMBDA_INITIALIZATION_TYPE: this.mock?.initializationType,
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
@@ -272,6 +289,12 @@ roles:
       if (runtime.exitCode !== null) fail(runtime.exitCode);
       else runtime.once("exit", fail);
     });
+  }
+
+  private environmentNote(): string {
+    return this.managedInstances
+      ? "Lambda Managed Instances (AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances): INVOKE registration refused, never frozen, the sidecar refreshes on timers"
+      : "on-demand (AWS_LAMBDA_INITIALIZATION_TYPE=on-demand): INVOKE and SHUTDOWN events";
   }
 
   private takeLineList(): string[] {

@@ -14,6 +14,7 @@ describe("parseLocalArgs", () => {
       region: "us-east-1",
       exportFile: undefined,
       invokeEverySeconds: 60,
+      managedInstances: false,
       command: [],
     });
   });
@@ -48,6 +49,15 @@ describe("parseLocalArgs", () => {
     expect(() => parseLocalArgs(["-c", "c", "--sts", "moto"], {})).toThrow(/--sts must be builtin or aws/);
     expect(() => parseLocalArgs(["-c", "c", "--port", "0"], {})).toThrow(/--port/);
     expect(() => parseLocalArgs(["-c", "c", "--invoke-every", "0"], {})).toThrow(/--invoke-every/);
+  });
+
+  it("takes --managed-instances, and refuses --invoke-every with it (there are no INVOKE events)", () => {
+    expect(parseLocalArgs(["-c", "c.yaml", "--managed-instances"], {})).toMatchObject({
+      managedInstances: true,
+    });
+    expect(() => parseLocalArgs(["-c", "c.yaml", "--managed-instances", "--invoke-every", "5"], {})).toThrow(
+      /--invoke-every does nothing with --managed-instances/,
+    );
   });
 
   it("answers --help without needing --config", () => {

@@ -9,9 +9,10 @@ import { join, resolve } from "node:path";
 import { formatProblems, loadConfigFile } from "../config/loadConfig.js";
 import type { SidecarConfig } from "../config/types.js";
 import { DEFAULT_PORT } from "../env.js";
+import { MANAGED_INSTANCES } from "../lambda/managedInstances.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../local/stsStandIn.js";
-import { parseChoice, parseCommandArgs, parsePort, parseSeconds } from "./args.js";
+import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs, parsePort, parseSeconds } from "./args.js";
 import { CliError, type CliIo, EXIT, UsageError } from "./io.js";
 import { formatLogLine } from "./logFormat.js";
 import { requireBuiltFile } from "./paths.js";
@@ -45,6 +46,8 @@ Options:
   --region R            STS region (default AWS_REGION, AWS_DEFAULT_REGION; us-east-1 with builtin)
   --export-file PATH    also write the shell lines to PATH (mode 0600); removed on exit
   --invoke-every S      seconds between INVOKE events, which check freshness as in Lambda (default 60)
+  --managed-instances   play Lambda Managed Instances: INVOKE registration refused, no INVOKE events,
+                        the sidecar refreshes on its own timers (not with --invoke-every)
   -h, --help            this help
 
 With -- COMMAND, the command runs with the variables set and the sidecar stops when it ends.
@@ -60,6 +63,7 @@ export interface LocalOptions {
   readonly region: string | undefined;
   readonly exportFile: string | undefined;
   readonly invokeEverySeconds: number;
+  readonly managedInstances: boolean;
   readonly command: readonly string[];
 }
 
@@ -71,6 +75,7 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
     region: { type: "string" },
     "export-file": { type: "string" },
     "invoke-every": { type: "string" },
+    ...MANAGED_INSTANCES_OPTION,
   });
   if (values.help) return "help";
   if (values.config === undefined) throw new UsageError("local needs --config FILE");
@@ -81,6 +86,10 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
   }
   const sts = parseChoice(values.sts, "--sts", ["builtin", "aws"] as const, "builtin");
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const managedInstances = values["managed-instances"] === true;
+  if (managedInstances && values["invoke-every"] !== undefined) {
+    throw new UsageError("--invoke-every does nothing with --managed-instances: there are no INVOKE events");
+  }
   return {
     config: resolve(values.config),
     sts,
@@ -88,6 +97,7 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
     region: region ?? (sts === "builtin" ? "us-east-1" : undefined),
     exportFile: values["export-file"] === undefined ? undefined : resolve(values["export-file"]),
     invokeEverySeconds: parseSeconds(values["invoke-every"], "--invoke-every", 60),
+    managedInstances,
     command: positionals,
   };
 }
@@ -164,7 +174,11 @@ class LocalSession {
   /** Starts everything, waits for the first INVOKE to be handled, prints the status. */
   private async start(bundle: string, config: SidecarConfig): Promise<{ env: ShellEnv }> {
     const { options, io } = this;
-    this.mock = await startMockRuntimeApi({ functionName: FUNCTION_NAME, invokeTimeoutMs: 10_000 });
+    this.mock = await startMockRuntimeApi({
+      functionName: FUNCTION_NAME,
+      invokeTimeoutMs: 10_000,
+      managedInstances: options.managedInstances,
+    });
     if (options.sts === "builtin") this.sts = await startStsStandIn();
     const runtimeDir = join(this.workDir, "run");
     const sidecar = startSidecar({
@@ -190,9 +204,12 @@ class LocalSession {
     });
     io.err(`${this.readyText(formatRoleStatus(answers, config.defaultRole))}\n`);
     if (options.exportFile !== undefined) this.writeExportFile(options.exportFile, env);
-    this.ticker = setInterval(() => {
-      sidecar.invoke().catch(() => undefined); // an exit is reported by run()
-    }, options.invokeEverySeconds * 1000);
+    // Managed Instances send extensions no INVOKE: the sidecar's timers keep it fresh there.
+    if (!options.managedInstances) {
+      this.ticker = setInterval(() => {
+        sidecar.invoke().catch(() => undefined); // an exit is reported by run()
+      }, options.invokeEverySeconds * 1000);
+    }
     return { env };
   }
 
@@ -273,6 +290,7 @@ class LocalSession {
       CREDENTIALS_SIDECAR_CONFIG: options.config,
       CREDENTIALS_SIDECAR_PORT: String(options.port),
       CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
+      ...(options.managedInstances ? { AWS_LAMBDA_INITIALIZATION_TYPE: MANAGED_INSTANCES } : {}),
     };
   }
 

@@ -7,6 +7,7 @@ const ROLE_VARIABLES = [
   [ENV.roleSessionName, "RoleSessionName"],
   [ENV.externalId, "ExternalId"],
   [ENV.sourceIdentity, "SourceIdentity"],
+  [ENV.generateSourceIdentity, "generateSourceIdentity"],
   [ENV.durationSeconds, "DurationSeconds"],
   [ENV.roleRegion, "region"],
 ] as const;
@@ -30,6 +31,10 @@ export function configFromEnvironment(
           message: `must be a whole number of seconds, got ${JSON.stringify(value)}`,
         });
       role[key] = Number(value);
+    } else if (key === "generateSourceIdentity") {
+      if (value !== "true" && value !== "false")
+        problems.push({ path: variable, message: `must be true or false, got ${JSON.stringify(value)}` });
+      role[key] = value === "true";
     } else {
       role[key] = value;
     }

@@ -150,6 +150,34 @@ describe("loadConfig: problems in the role variables", () => {
     ]);
   });
 
+  it.each(["yes", "1", "TRUE", "on"])(
+    "reports generateSourceIdentity %j once, with the value given",
+    async (value) => {
+      const env = {
+        CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN,
+        CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY: value,
+      };
+
+      expect(problemsOf(await loadConfig(env, []))).toEqual([
+        {
+          path: "CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY",
+          message: `must be true or false, got ${JSON.stringify(value)}`,
+        },
+      ]);
+    },
+  );
+
+  it("reads generateSourceIdentity from its variable", async () => {
+    const env = {
+      CREDENTIALS_SIDECAR_ROLE_ARN: ENV_ARN,
+      CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY: "true",
+    };
+
+    const result = await loadConfig(env, []);
+
+    expect(result.ok && result.config.roles.get("default")?.generateSourceIdentity).toBe(true);
+  });
+
   it("reports every bad variable under its own name", async () => {
     const env = {
       CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123:role/x",

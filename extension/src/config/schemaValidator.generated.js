@@ -2,9 +2,9 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://credentials-sidecar.dev/config.schema.json","type":"object","additionalProperties":false,"required":["roles"],"properties":{"$schema":{"type":"string"},"default":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"roles":{"type":"object","minProperties":1,"maxProperties":100,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"$ref":"#/$defs/role"}}},"$defs":{"role":{"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@-]{2,64}$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}},"policyArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},"tagKey":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},"tagValue":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://credentials-sidecar.dev/config.schema.json","type":"object","additionalProperties":false,"required":["roles"],"properties":{"$schema":{"type":"string"},"default":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"roles":{"type":"object","minProperties":1,"maxProperties":100,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"$ref":"#/$defs/role"}}},"$defs":{"role":{"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@-]{2,64}$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},"generateSourceIdentity":{"type":"boolean"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}},"policyArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},"tagKey":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},"tagValue":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"}}};
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
-const schema32 = {"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@-]{2,64}$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}};
+const schema32 = {"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@-]{2,64}$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},"generateSourceIdentity":{"type":"boolean"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}};
 const schema33 = {"type":"string","pattern":"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"};
 const schema35 = {"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"};
 const schema36 = {"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"};
@@ -152,10 +152,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.DurationSeconds !== undefined){
-let data4 = data.DurationSeconds;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err10 = {instancePath:instancePath+"/DurationSeconds",schemaPath:"#/properties/DurationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.generateSourceIdentity !== undefined){
+if(typeof data.generateSourceIdentity !== "boolean"){
+const err10 = {instancePath:instancePath+"/generateSourceIdentity",schemaPath:"#/properties/generateSourceIdentity/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -164,9 +163,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 43200 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/DurationSeconds",schemaPath:"#/properties/DurationSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200"};
+}
+if(data.DurationSeconds !== undefined){
+let data5 = data.DurationSeconds;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err11 = {instancePath:instancePath+"/DurationSeconds",schemaPath:"#/properties/DurationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -175,8 +176,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data4 < 900 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/DurationSeconds",schemaPath:"#/properties/DurationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 900},message:"must be >= 900"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 43200 || isNaN(data5)){
+const err12 = {instancePath:instancePath+"/DurationSeconds",schemaPath:"#/properties/DurationSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 43200},message:"must be <= 43200"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -185,17 +187,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-if(data.Policy !== undefined){
-let data5 = data.Policy;
-const _errs13 = errors;
-let valid1 = false;
-let passing0 = null;
-const _errs14 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(Object.keys(data5).length < 1){
-const err13 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data5 < 900 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/DurationSeconds",schemaPath:"#/properties/DurationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 900},message:"must be >= 900"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -205,8 +198,16 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data.Policy !== undefined){
+let data6 = data.Policy;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(Object.keys(data6).length < 1){
+const err14 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/0/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -215,15 +216,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-var _valid0 = _errs14 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
 }
-const _errs16 = errors;
-if(typeof data5 === "string"){
-if(!pattern10.test(data5)){
-const err15 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/1/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+else {
+const err15 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -232,9 +227,15 @@ vErrors.push(err15);
 }
 errors++;
 }
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
 }
-else {
-const err16 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs18 = errors;
+if(typeof data6 === "string"){
+if(!pattern10.test(data6)){
+const err16 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/1/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -243,7 +244,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid0 = _errs16 === errors;
+}
+else {
+const err17 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
 if(_valid0 && valid1){
 valid1 = false;
 passing0 = [passing0, 1];
@@ -255,32 +267,7 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err17 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-else {
-errors = _errs13;
-if(vErrors !== null){
-if(_errs13){
-vErrors.length = _errs13;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.PolicyArns !== undefined){
-let data6 = data.PolicyArns;
-if(Array.isArray(data6)){
-if(data6.length > 10){
-const err18 = {instancePath:instancePath+"/PolicyArns",schemaPath:"#/properties/PolicyArns/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
+const err18 = {instancePath:instancePath+"/Policy",schemaPath:"#/properties/Policy/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -289,16 +276,23 @@ vErrors.push(err18);
 }
 errors++;
 }
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs21 = errors;
-let valid4 = false;
-let passing1 = null;
-const _errs22 = errors;
-if(typeof data7 === "string"){
-if(!pattern11.test(data7)){
-const err19 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/$defs/policyArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"+"\""};
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.PolicyArns !== undefined){
+let data7 = data.PolicyArns;
+if(Array.isArray(data7)){
+if(data7.length > 10){
+const err19 = {instancePath:instancePath+"/PolicyArns",schemaPath:"#/properties/PolicyArns/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -307,9 +301,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/$defs/policyArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+const _errs23 = errors;
+let valid4 = false;
+let passing1 = null;
+const _errs24 = errors;
+if(typeof data8 === "string"){
+if(!pattern11.test(data8)){
+const err20 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/$defs/policyArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -318,15 +319,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-var _valid1 = _errs22 === errors;
-if(_valid1){
-valid4 = true;
-passing1 = 0;
 }
-const _errs25 = errors;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.arn === undefined){
-const err21 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf/1/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'"};
+else {
+const err21 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/$defs/policyArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -335,9 +330,15 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key1 in data7){
-if(!(key1 === "arn")){
-const err22 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+var _valid1 = _errs24 === errors;
+if(_valid1){
+valid4 = true;
+passing1 = 0;
+}
+const _errs27 = errors;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.arn === undefined){
+const err22 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf/1/required",keyword:"required",params:{missingProperty: "arn"},message:"must have required property '"+"arn"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -346,12 +347,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data7.arn !== undefined){
-let data8 = data7.arn;
-if(typeof data8 === "string"){
-if(!pattern11.test(data8)){
-const err23 = {instancePath:instancePath+"/PolicyArns/" + i0+"/arn",schemaPath:"#/$defs/policyArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"+"\""};
+for(const key1 in data8){
+if(!(key1 === "arn")){
+const err23 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -361,8 +359,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/PolicyArns/" + i0+"/arn",schemaPath:"#/$defs/policyArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data8.arn !== undefined){
+let data9 = data8.arn;
+if(typeof data9 === "string"){
+if(!pattern11.test(data9)){
+const err24 = {instancePath:instancePath+"/PolicyArns/" + i0+"/arn",schemaPath:"#/$defs/policyArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -372,9 +373,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
 else {
-const err25 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err25 = {instancePath:instancePath+"/PolicyArns/" + i0+"/arn",schemaPath:"#/$defs/policyArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -383,7 +383,19 @@ vErrors.push(err25);
 }
 errors++;
 }
-var _valid1 = _errs25 === errors;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid1 = _errs27 === errors;
 if(_valid1 && valid4){
 valid4 = false;
 passing1 = [passing1, 1];
@@ -395,20 +407,20 @@ passing1 = 1;
 }
 }
 if(!valid4){
-const err26 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+const err27 = {instancePath:instancePath+"/PolicyArns/" + i0,schemaPath:"#/properties/PolicyArns/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err27];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err27);
 }
 errors++;
 }
 else {
-errors = _errs21;
+errors = _errs23;
 if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
+if(_errs23){
+vErrors.length = _errs23;
 }
 else {
 vErrors = null;
@@ -418,25 +430,7 @@ vErrors = null;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/PolicyArns",schemaPath:"#/properties/PolicyArns/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data.Tags !== undefined){
-let data9 = data.Tags;
-const _errs32 = errors;
-let valid8 = false;
-let passing2 = null;
-const _errs33 = errors;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(Object.keys(data9).length > 50){
-const err28 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/0/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
+const err28 = {instancePath:instancePath+"/PolicyArns",schemaPath:"#/properties/PolicyArns/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -445,11 +439,16 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key2 in data9){
+}
+if(data.Tags !== undefined){
+let data10 = data.Tags;
+const _errs34 = errors;
+let valid8 = false;
+let passing2 = null;
 const _errs35 = errors;
-if(typeof key2 === "string"){
-if(!pattern13.test(key2)){
-const err29 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"+"\"",propertyName:key2};
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(Object.keys(data10).length > 50){
+const err29 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/0/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -458,9 +457,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key2};
+for(const key2 in data10){
+const _errs37 = errors;
+if(typeof key2 === "string"){
+if(!pattern13.test(key2)){
+const err30 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"+"\"",propertyName:key2};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -469,9 +470,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-var valid9 = _errs35 === errors;
-if(!valid9){
-const err31 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
+}
+else {
+const err31 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string",propertyName:key2};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -480,12 +481,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-for(const key3 in data9){
-let data10 = data9[key3];
-if(typeof data10 === "string"){
-if(!pattern14.test(data10)){
-const err32 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"+"\""};
+var valid9 = _errs37 === errors;
+if(!valid9){
+const err32 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/0/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -495,8 +493,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data10){
+let data11 = data10[key3];
+if(typeof data11 === "string"){
+if(!pattern14.test(data11)){
+const err33 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -506,9 +507,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
 else {
-const err34 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err34 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -517,15 +517,10 @@ vErrors.push(err34);
 }
 errors++;
 }
-var _valid2 = _errs33 === errors;
-if(_valid2){
-valid8 = true;
-passing2 = 0;
 }
-const _errs42 = errors;
-if(Array.isArray(data9)){
-if(data9.length > 50){
-const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+}
+else {
+const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -534,12 +529,15 @@ vErrors.push(err35);
 }
 errors++;
 }
-const len1 = data9.length;
-for(let i1=0; i1<len1; i1++){
-let data11 = data9[i1];
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.Key === undefined){
-const err36 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'"};
+var _valid2 = _errs35 === errors;
+if(_valid2){
+valid8 = true;
+passing2 = 0;
+}
+const _errs44 = errors;
+if(Array.isArray(data10)){
+if(data10.length > 50){
+const err36 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -548,8 +546,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data11.Value === undefined){
-const err37 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'"};
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data12 = data10[i1];
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.Key === undefined){
+const err37 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -558,9 +560,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key4 in data11){
-if(!((key4 === "Key") || (key4 === "Value"))){
-const err38 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data12.Value === undefined){
+const err38 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -569,12 +570,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-if(data11.Key !== undefined){
-let data12 = data11.Key;
-if(typeof data12 === "string"){
-if(!pattern13.test(data12)){
-const err39 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"+"\""};
+for(const key4 in data12){
+if(!((key4 === "Key") || (key4 === "Value"))){
+const err39 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -584,8 +582,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data12.Key !== undefined){
+let data13 = data12.Key;
+if(typeof data13 === "string"){
+if(!pattern13.test(data13)){
+const err40 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"+"\""};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -595,11 +596,8 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data11.Value !== undefined){
-let data13 = data11.Value;
-if(typeof data13 === "string"){
-if(!pattern14.test(data13)){
-const err41 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"+"\""};
+else {
+const err41 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -609,8 +607,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tagValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data12.Value !== undefined){
+let data14 = data12.Value;
+if(typeof data14 === "string"){
+if(!pattern14.test(data14)){
+const err42 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"+"\""};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -620,9 +621,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
 else {
-const err43 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err43 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tagValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -634,7 +634,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err44 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/oneOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -643,7 +643,19 @@ vErrors.push(err44);
 }
 errors++;
 }
-var _valid2 = _errs42 === errors;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+var _valid2 = _errs44 === errors;
 if(_valid2 && valid8){
 valid8 = false;
 passing2 = [passing2, 1];
@@ -655,32 +667,7 @@ passing2 = 1;
 }
 }
 if(!valid8){
-const err45 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-else {
-errors = _errs32;
-if(vErrors !== null){
-if(_errs32){
-vErrors.length = _errs32;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.TransitiveTagKeys !== undefined){
-let data14 = data.TransitiveTagKeys;
-if(Array.isArray(data14)){
-if(data14.length > 50){
-const err46 = {instancePath:instancePath+"/TransitiveTagKeys",schemaPath:"#/properties/TransitiveTagKeys/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+const err46 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -689,12 +676,23 @@ vErrors.push(err46);
 }
 errors++;
 }
-const len2 = data14.length;
-for(let i2=0; i2<len2; i2++){
-let data15 = data14[i2];
-if(typeof data15 === "string"){
-if(!pattern13.test(data15)){
-const err47 = {instancePath:instancePath+"/TransitiveTagKeys/" + i2,schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"+"\""};
+else {
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.TransitiveTagKeys !== undefined){
+let data15 = data.TransitiveTagKeys;
+if(Array.isArray(data15)){
+if(data15.length > 50){
+const err47 = {instancePath:instancePath+"/TransitiveTagKeys",schemaPath:"#/properties/TransitiveTagKeys/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -703,9 +701,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/TransitiveTagKeys/" + i2,schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+let data16 = data15[i2];
+if(typeof data16 === "string"){
+if(!pattern13.test(data16)){
+const err48 = {instancePath:instancePath+"/TransitiveTagKeys/" + i2,schemaPath:"#/$defs/tagKey/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"+"\""};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -715,9 +716,8 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
 else {
-const err49 = {instancePath:instancePath+"/TransitiveTagKeys",schemaPath:"#/properties/TransitiveTagKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err49 = {instancePath:instancePath+"/TransitiveTagKeys/" + i2,schemaPath:"#/$defs/tagKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -727,11 +727,9 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data.source !== undefined){
-let data16 = data.source;
-if(typeof data16 === "string"){
-if(!pattern4.test(data16)){
-const err50 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\""};
+}
+else {
+const err50 = {instancePath:instancePath+"/TransitiveTagKeys",schemaPath:"#/properties/TransitiveTagKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -741,8 +739,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.source !== undefined){
+let data17 = data.source;
+if(typeof data17 === "string"){
+if(!pattern4.test(data17)){
+const err51 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -752,11 +753,8 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data.region !== undefined){
-let data17 = data.region;
-if(typeof data17 === "string"){
-if(!pattern19.test(data17)){
-const err52 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\""};
+else {
+const err52 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -766,8 +764,11 @@ vErrors.push(err52);
 errors++;
 }
 }
-else {
-const err53 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.region !== undefined){
+let data18 = data.region;
+if(typeof data18 === "string"){
+if(!pattern19.test(data18)){
+const err53 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -777,10 +778,8 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data.refreshBeforeExpirySeconds !== undefined){
-let data18 = data.refreshBeforeExpirySeconds;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err54 = {instancePath:instancePath+"/refreshBeforeExpirySeconds",schemaPath:"#/properties/refreshBeforeExpirySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err54 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -789,9 +788,11 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 21600 || isNaN(data18)){
-const err55 = {instancePath:instancePath+"/refreshBeforeExpirySeconds",schemaPath:"#/properties/refreshBeforeExpirySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600"};
+}
+if(data.refreshBeforeExpirySeconds !== undefined){
+let data19 = data.refreshBeforeExpirySeconds;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err55 = {instancePath:instancePath+"/refreshBeforeExpirySeconds",schemaPath:"#/properties/refreshBeforeExpirySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -800,8 +801,9 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data18 < 60 || isNaN(data18)){
-const err56 = {instancePath:instancePath+"/refreshBeforeExpirySeconds",schemaPath:"#/properties/refreshBeforeExpirySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 21600 || isNaN(data19)){
+const err56 = {instancePath:instancePath+"/refreshBeforeExpirySeconds",schemaPath:"#/properties/refreshBeforeExpirySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -810,16 +812,26 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data19 < 60 || isNaN(data19)){
+const err57 = {instancePath:instancePath+"/refreshBeforeExpirySeconds",schemaPath:"#/properties/refreshBeforeExpirySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
 if(vErrors === null){
 vErrors = [err57];
 }
 else {
 vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
 }
 errors++;
 }

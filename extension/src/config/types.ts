@@ -26,6 +26,8 @@ export interface RoleConfig {
   readonly source?: string;
   readonly region?: string;
   readonly refreshBeforeExpirySeconds: number;
+  /** Send the generated session name as SourceIdentity (the config's `generateSourceIdentity`). */
+  readonly generateSourceIdentity?: boolean;
 }
 
 export interface SidecarConfig {

@@ -159,6 +159,52 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
     'must equal "alice" (set on roles.a); a source identity cannot change along a role chain (got "carol")',
   ],
   [
+    "SourceIdentity and generateSourceIdentity together",
+    { roles: { a: { RoleArn: ARN, SourceIdentity: "alice", generateSourceIdentity: true } } },
+    "roles.a.generateSourceIdentity",
+    'cannot be true with SourceIdentity "alice" set',
+  ],
+  [
+    "generateSourceIdentity not a boolean",
+    { roles: { a: { RoleArn: ARN, generateSourceIdentity: "yes" } } },
+    "roles.a.generateSourceIdentity",
+    "must be",
+  ],
+  [
+    "generateSourceIdentity on a role chained from one with a SourceIdentity",
+    {
+      roles: {
+        a: { RoleArn: ARN, SourceIdentity: "alice" },
+        b: { RoleArn: OTHER_ARN, source: "a", generateSourceIdentity: true },
+      },
+    },
+    "roles.b.generateSourceIdentity",
+    "inherits the source identity of roles.a",
+  ],
+  [
+    "generateSourceIdentity two links down a chain that generates one",
+    {
+      roles: {
+        a: { RoleArn: ARN, generateSourceIdentity: true },
+        b: { RoleArn: OTHER_ARN, source: "a" },
+        c: { RoleArn: OTHER_ARN, source: "b", generateSourceIdentity: true },
+      },
+    },
+    "roles.c.generateSourceIdentity",
+    "inherits the source identity of roles.a",
+  ],
+  [
+    "SourceIdentity on a role chained from one that generates it",
+    {
+      roles: {
+        a: { RoleArn: ARN, generateSourceIdentity: true },
+        b: { RoleArn: OTHER_ARN, source: "a", SourceIdentity: "bob" },
+      },
+    },
+    "roles.b.SourceIdentity",
+    "whose source roles.a generates one",
+  ],
+  [
     "ExternalId of one character",
     { roles: { a: { RoleArn: ARN, ExternalId: "x" } } },
     "roles.a.ExternalId",
@@ -452,6 +498,19 @@ describe("validateConfig: normalising valid configs", () => {
       region: "eu-west-1",
       refreshBeforeExpirySeconds: 300,
     });
+  });
+
+  it("keeps generateSourceIdentity: true, and leaves false out", () => {
+    const config = configOf({
+      roles: {
+        traced: { RoleArn: ARN, generateSourceIdentity: true },
+        untraced: { RoleArn: OTHER_ARN, generateSourceIdentity: false },
+      },
+    });
+
+    expect(roleOf(config, "traced").generateSourceIdentity).toBe(true);
+    expect(roleOf(config, "traced").parameters.SourceIdentity).toBeUndefined();
+    expect(roleOf(config, "untraced")).not.toHaveProperty("generateSourceIdentity");
   });
 
   it("minifies a Policy given as a mapping", () => {

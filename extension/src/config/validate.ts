@@ -62,21 +62,43 @@ function roleProblems(name: string, role: RawRole, roles: Record<string, unknown
         message: `must be at most ${MAX_CHAINED_DURATION_SECONDS} for a chained role (source: ${role.source}); STS limits role chaining to one hour (got ${role.DurationSeconds})`,
       });
     }
-    const inherited = inheritedSourceIdentity(chain.names.slice(1), roles);
-    if (
-      typeof role.SourceIdentity === "string" &&
-      inherited !== undefined &&
-      inherited.identity !== role.SourceIdentity
-    ) {
-      problems.push({
-        path: at("SourceIdentity"),
-        message: `must equal ${quote(inherited.identity)} (set on roles.${inherited.role}); a source identity cannot change along a role chain${gotValue("SourceIdentity", role.SourceIdentity)}`,
-      });
-    }
+    problems.push(
+      ...chainedSourceIdentityProblems(name, role, inheritedSourceIdentity(chain.names.slice(1), roles)),
+    );
+  }
+  if (typeof role.SourceIdentity === "string" && role.generateSourceIdentity === true) {
+    problems.push({
+      path: at("generateSourceIdentity"),
+      message: `cannot be true with SourceIdentity ${quote(role.SourceIdentity)} set: choose one`,
+    });
   }
   problems.push(...policyProblems(at("Policy"), role.Policy));
   problems.push(...tagProblems(name, role));
   return problems;
+}
+
+/** A source identity is set once, at the start of a chain, and carried along it by STS. */
+function chainedSourceIdentityProblems(
+  name: string,
+  role: RawRole,
+  inherited: InheritedSourceIdentity | undefined,
+): ConfigProblem[] {
+  if (inherited === undefined) return [];
+  const at = (key: string) => `roles.${name}.${key}`;
+  if (role.generateSourceIdentity === true) {
+    return [
+      {
+        path: at("generateSourceIdentity"),
+        message: `cannot be true on a chained role: it inherits the source identity of roles.${inherited.role}, and a source identity cannot change along a role chain`,
+      },
+    ];
+  }
+  if (typeof role.SourceIdentity !== "string" || inherited.identity === role.SourceIdentity) return [];
+  const message =
+    inherited.identity === undefined
+      ? `cannot be set on a chained role whose source roles.${inherited.role} generates one: a source identity cannot change along a role chain, and the chained role inherits it`
+      : `must equal ${quote(inherited.identity)} (set on roles.${inherited.role}); a source identity cannot change along a role chain${gotValue("SourceIdentity", role.SourceIdentity)}`;
+  return [{ path: at("SourceIdentity"), message }];
 }
 
 /** The role and the roles it chains from, in order; stops at a cycle or a missing role. */
@@ -91,11 +113,21 @@ function sourceChain(name: string, roles: Record<string, unknown>): { names: str
   return { names, cycle: false };
 }
 
-function inheritedSourceIdentity(ancestors: string[], roles: Record<string, unknown>) {
+/** Where a chain's source identity is set: a literal, or `identity` undefined when generated. */
+interface InheritedSourceIdentity {
+  readonly role: string;
+  readonly identity: string | undefined;
+}
+
+function inheritedSourceIdentity(
+  ancestors: string[],
+  roles: Record<string, unknown>,
+): InheritedSourceIdentity | undefined {
   for (const role of ancestors) {
     const raw = roles[role];
     if (isObject(raw) && typeof raw.SourceIdentity === "string")
       return { role, identity: raw.SourceIdentity };
+    if (isObject(raw) && raw.generateSourceIdentity === true) return { role, identity: undefined };
   }
   return undefined;
 }
@@ -210,6 +242,7 @@ function normalise(defaultRole: unknown, raw: Record<string, RawRole>): SidecarC
       parameters,
       ...(typeof role.source === "string" ? { source: role.source } : {}),
       ...(typeof role.region === "string" ? { region: role.region } : {}),
+      ...(role.generateSourceIdentity === true ? { generateSourceIdentity: true } : {}),
       refreshBeforeExpirySeconds:
         (role.refreshBeforeExpirySeconds as number | undefined) ?? DEFAULT_REFRESH_BEFORE_EXPIRY_SECONDS,
     });

@@ -7,7 +7,8 @@ export type LoopEnd =
 
 /**
  * Loops on event/next. INVOKE is when the sandbox is awake, so it is when freshness is checked:
- * timers do not run while Lambda has the environment frozen.
+ * timers do not run while Lambda has the environment frozen. On Managed Instances the extension is
+ * registered for SHUTDOWN only, so this waits from init to SHUTDOWN while timers do the work.
  */
 export async function runEventLoop(
   api: ExtensionsApi,

@@ -1,3 +1,4 @@
+import type { LifecycleEvent } from "./managedInstances.js";
 import { exchange, type PlainResponse } from "./plainHttp.js";
 
 /** The Lambda Extensions API client: register, next, init/error, exit/error. */
@@ -13,6 +14,8 @@ export interface Registration {
   readonly functionName?: string;
   readonly functionVersion?: string;
   readonly accountId?: string;
+  /** The events Lambda accepted: INVOKE is missing on Managed Instances. */
+  readonly events: readonly LifecycleEvent[];
 }
 
 export type ExtensionEvent =
@@ -23,18 +26,38 @@ export class ExtensionsApiError extends Error {
   override readonly name = "ExtensionsApiError";
 }
 
+/**
+ * How Lambda refuses INVOKE on Managed Instances: 403 with this errorType, and the extension may
+ * register again (aws/aws-lambda-runtime-interface-emulator, internal/lambda-managed-instances:
+ * rapi/handler/agentregister.go validates each event before any state change, and
+ * core/externalagent.go accepts SHUTDOWN only).
+ */
+export const INVALID_EVENT_TYPE = "Extension.InvalidEventType";
+
 export class ExtensionsApi {
   private identifier: string | undefined;
 
-  constructor(private readonly runtimeApi: string) {}
+  /** `events`: what to register for (eventsToRegister() picks them for the environment). */
+  constructor(
+    private readonly runtimeApi: string,
+    private readonly events: readonly LifecycleEvent[] = ["INVOKE", "SHUTDOWN"],
+  ) {}
 
+  /**
+   * Registers for `events`. Should Lambda refuse INVOKE where AWS_LAMBDA_INITIALIZATION_TYPE did not
+   * say Managed Instances, registers again for SHUTDOWN alone rather than failing init.
+   */
   async register(): Promise<Registration> {
-    const response = await this.call(
-      "POST",
-      "/extension/register",
-      { [HEADER_NAME]: EXTENSION_NAME, [HEADER_ACCEPT_FEATURE]: "accountId" },
-      JSON.stringify({ events: ["INVOKE", "SHUTDOWN"] }),
-    );
+    let events = this.events;
+    let response = await this.registerFor(events);
+    if (
+      response.status === 403 &&
+      events.includes("INVOKE") &&
+      errorTypeOf(response) === INVALID_EVENT_TYPE
+    ) {
+      events = ["SHUTDOWN"];
+      response = await this.registerFor(events);
+    }
     const identifier = response.headers[HEADER_IDENTIFIER.toLowerCase()];
     if (response.status !== 200) {
       throw new ExtensionsApiError(`register answered ${response.status}: ${response.body.slice(0, 200)}`);
@@ -50,7 +73,17 @@ export class ExtensionsApi {
       ...pickString(body, "functionName"),
       ...pickString(body, "functionVersion"),
       ...pickString(body, "accountId"),
+      events,
     };
+  }
+
+  private registerFor(events: readonly LifecycleEvent[]): Promise<PlainResponse> {
+    return this.call(
+      "POST",
+      "/extension/register",
+      { [HEADER_NAME]: EXTENSION_NAME, [HEADER_ACCEPT_FEATURE]: "accountId" },
+      JSON.stringify({ events }),
+    );
   }
 
   /** Blocks until the next event; no client timeout, because the wait is as long as the idle time. */
@@ -120,6 +153,10 @@ function parseObject(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+function errorTypeOf(response: PlainResponse): unknown {
+  return parseObject(response.body).errorType;
 }
 
 function pickString(body: Record<string, unknown>, key: string): Record<string, string> {

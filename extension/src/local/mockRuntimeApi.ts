@@ -26,11 +26,23 @@ export interface MockRuntimeApiOptions {
   region?: string;
   invokeTimeoutMs?: number /* for deadlineMs, default 3000 */;
   shutdownDeadlineMs?: number /* default 2000 */;
+  /**
+   * Registrations are recorded at once (waitForRegistered resolves) but answered only when this
+   * settles: a test can run the runtime's side, as Lambda may, before an extension hears back.
+   */
+  holdRegistrationReplies?: Promise<unknown>;
+  /**
+   * Lambda Managed Instances: registering for INVOKE is refused as Lambda refuses it, and no INVOKE
+   * reaches an extension; give the extension AWS_LAMBDA_INITIALIZATION_TYPE=initializationType.
+   */
+  managedInstances?: boolean;
 }
 
 export interface MockRuntimeApi {
   /** "127.0.0.1:PORT", the value for AWS_LAMBDA_RUNTIME_API. */
   readonly address: string;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE for the processes of this sandbox. */
+  readonly initializationType: "on-demand" | "lambda-managed-instances";
   waitForRegistered(name: string, timeoutMs?: number): Promise<Registration>;
   /** Queues INVOKE for every extension registered for it, and for the runtime once one has polled. */
   invoke(payload?: unknown): { requestId: string; runtimeResponse: Promise<unknown> | undefined };
@@ -41,6 +53,8 @@ export interface MockRuntimeApi {
   /** Queues SHUTDOWN for every extension registered for it. Later calls are ignored. */
   shutdown(reason?: string): void;
   readonly errors: ReadonlyArray<RecordedError>;
+  /** Register calls refused for their events (Managed Instances and INVOKE), in order. */
+  readonly refusedRegistrations: ReadonlyArray<{ name: string; events: string[]; errorType: string }>;
   /** Resolves with the first error not yet returned by an earlier call. */
   waitForError(timeoutMs?: number): Promise<RecordedError>;
   /** What the runtime posted for each invocation. */
@@ -59,6 +73,16 @@ interface Reply {
   headers?: Record<string, string>;
 }
 const ACCEPTED: Reply = { status: 202, body: { status: "OK" } };
+/**
+ * Lambda's refusal of INVOKE on Managed Instances, as in aws/aws-lambda-runtime-interface-emulator,
+ * internal/lambda-managed-instances: rapi/handler/agentregister.go answers 403 with errorType
+ * Extension.InvalidEventType and the message "<event>: <error>", the error being core's
+ * "ErrorInvalidEventType" for anything but SHUTDOWN (core/externalagent.go). Nothing is registered,
+ * so the extension may register again. OpenTelemetry lambda PR 2083 and honeycomb-lambda-extension
+ * PR 170 describe the same refusal seen in Lambda (init then fails with Extension.InitError).
+ */
+const MANAGED_INSTANCES_REFUSAL = (event: string) =>
+  fail(403, "Extension.InvalidEventType", `${event}: ErrorInvalidEventType`);
 const UNKNOWN_EXTENSION = fail(
   403,
   "Extension.UnknownExtensionIdentifier",
@@ -99,6 +123,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
   private readonly byId = new Map<string, ExtensionState>();
   private readonly byName = new Map<string, ExtensionState>();
   private readonly errorList: RecordedError[] = [];
+  readonly refusedRegistrations: { name: string; events: string[]; errorType: string }[] = [];
   private errorCursor = 0;
   private readonly resultList: RuntimeResult[] = [];
   private readonly runtimeQueue: Invocation[] = [];
@@ -115,6 +140,10 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     this.server.headersTimeout = 10_000;
     // Node's default; close() destroys every socket, so idle keep-alive never delays it.
     this.server.keepAliveTimeout = 5_000;
+  }
+
+  get initializationType(): "on-demand" | "lambda-managed-instances" {
+    return this.opts.managedInstances ? "lambda-managed-instances" : "on-demand";
   }
 
   get errors(): ReadonlyArray<RecordedError> {
@@ -311,8 +340,11 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     const timeoutMs = Number(url.searchParams.get("timeoutMs")) || DEFAULT_WAIT_MS;
     const name = url.searchParams.get("name") ?? "";
     switch (route) {
-      case `POST ${EXT}/register`:
-        return this.register(req, body);
+      case `POST ${EXT}/register`: {
+        const reply = this.register(req, body);
+        await this.opts.holdRegistrationReplies;
+        return reply;
+      }
       case `GET ${EXT}/event/next`:
         if (!ext) return UNKNOWN_EXTENSION;
         if (ext.poll) return fail(403, "Extension.InvalidExtensionState", "already waiting in event/next");
@@ -418,6 +450,13 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     const known: readonly string[] = EXTENSION_EVENT_TYPES;
     if (!Array.isArray(events) || !events.every((e) => typeof e === "string" && known.includes(e))) {
       return fail(400, "Extension.InvalidEventType", 'body must be {"events": [INVOKE|SHUTDOWN, ...]}');
+    }
+    const refused = this.opts.managedInstances ? events.find((e) => e !== "SHUTDOWN") : undefined;
+    if (refused !== undefined) {
+      const reply = MANAGED_INSTANCES_REFUSAL(refused);
+      this.refusedRegistrations.push({ name, events, errorType: "Extension.InvalidEventType" });
+      this.changed();
+      return reply;
     }
     if (this.initEnded) return fail(403, "Extension.RegistrationClosed", "registration closed already");
     if (this.byName.has(name)) {

@@ -1,37 +1,14 @@
-import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
 import {
-  canonicalQuery,
-  canonicalUri,
   formatAmzDate,
+  NodeSha256,
   type ParsedAuthorization,
   parseAmzDate,
   parseAuthorization,
   type SignedRequest,
   verifySignature,
 } from "./sigv4.js";
-
-/** Smithy's hash interface over node:crypto (HMAC when given a secret). */
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data): string | Uint8Array =>
-  typeof d === "string"
-    ? d
-    : ArrayBuffer.isView(d)
-      ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
-      : new Uint8Array(d);
-class NodeSha256 {
-  private readonly h;
-  constructor(secret?: Data) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
-  }
-  update(data: Data): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-}
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
@@ -60,21 +37,23 @@ describe("AWS SigV4 test suite vector (get-vanilla)", () => {
   });
   const nowMs = Date.UTC(2015, 7, 30, 12, 36);
 
-  it("accepts the published signature", () => {
+  it("accepts the published signature", async () => {
     const req = request(signature);
-    expect(verifySignature(req, auth(req), { service: "service", nowMs, secret: SECRET })).toBeUndefined();
+    expect(
+      await verifySignature(req, auth(req), { service: "service", nowMs, secret: SECRET }),
+    ).toBeUndefined();
   });
 
-  it("rejects the published signature over a different body (no x-amz-content-sha256)", () => {
+  it("rejects the published signature over a different body (no x-amz-content-sha256)", async () => {
     const req = { ...request(signature), body: Buffer.from("x") };
-    expect(verifySignature(req, auth(req), { service: "service", nowMs, secret: SECRET })?.code).toBe(
+    expect((await verifySignature(req, auth(req), { service: "service", nowMs, secret: SECRET }))?.code).toBe(
       "SignatureDoesNotMatch",
     );
   });
 
-  it("rejects a one-character change of the signature", () => {
+  it("rejects a one-character change of the signature", async () => {
     const req = request(`${signature.slice(0, -1)}0`);
-    expect(verifySignature(req, auth(req), { service: "service", nowMs, secret: SECRET })?.code).toBe(
+    expect((await verifySignature(req, auth(req), { service: "service", nowMs, secret: SECRET }))?.code).toBe(
       "SignatureDoesNotMatch",
     );
   });
@@ -121,50 +100,50 @@ describe("verifySignature against @smithy/signature-v4", () => {
     };
   }
   const opts = { service: "sts", nowMs: signedAt.getTime(), secret: SECRET };
-  const check = (req: SignedRequest, o = opts) => verifySignature(req, auth(req), o)?.message;
+  const check = async (req: SignedRequest, o = opts) => (await verifySignature(req, auth(req), o))?.message;
 
   it("verifies a request signed by the SDK's signer (with query string and token)", async () => {
     const req = await signed({ b: "2", a: "x y", "a*": "1" });
     expect(auth(req)).toMatchObject({ accessKeyId: "AKIAEXAMPLE", region: "eu-west-1", service: "sts" });
     expect(auth(req).signedHeaders).toContain("x-amz-security-token");
-    expect(check(req)).toBeUndefined();
+    expect(await check(req)).toBeUndefined();
   });
 
   it("detects every kind of tampering", async () => {
     const req = await signed();
     const mismatch = /does not match the signature you provided/;
     // The SDK signs x-amz-content-sha256, so a changed body is caught by that header first.
-    expect(check({ ...req, body: Buffer.from(`${body}x`) })).toMatch(/x-amz-content-sha256/);
-    expect(check({ ...req, method: "PUT" })).toMatch(mismatch);
-    expect(check({ ...req, path: "/other" })).toMatch(mismatch);
-    expect(check({ ...req, query: "a=1" })).toMatch(mismatch);
-    expect(check(req, { ...opts, secret: `${SECRET}x` })).toMatch(mismatch);
+    expect(await check({ ...req, body: Buffer.from(`${body}x`) })).toMatch(/x-amz-content-sha256/);
+    expect(await check({ ...req, method: "PUT" })).toMatch(mismatch);
+    expect(await check({ ...req, path: "/other" })).toMatch(mismatch);
+    expect(await check({ ...req, query: "a=1" })).toMatch(mismatch);
+    expect(await check(req, { ...opts, secret: `${SECRET}x` })).toMatch(mismatch);
     const headers = req.headers.map(([n, v]): [string, string] => [n, n === "x-extra" ? "other" : v]);
-    expect(check({ ...req, headers })).toMatch(mismatch);
+    expect(await check({ ...req, headers })).toMatch(mismatch);
     const sha = req.headers.map(([n, v]): [string, string] => [
       n,
       n === "x-amz-content-sha256" ? "0".repeat(64) : v,
     ]);
-    expect(check({ ...req, headers: sha })).toMatch(/x-amz-content-sha256/);
+    expect(await check({ ...req, headers: sha })).toMatch(/x-amz-content-sha256/);
     const dropped = req.headers.filter(([n]) => n !== "x-extra");
-    expect(check({ ...req, headers: dropped })).toMatch(/signed header is missing/);
-    expect(check(req, { ...opts, service: "iam" })).toMatch(/correct service: 'iam'/);
+    expect(await check({ ...req, headers: dropped })).toMatch(/signed header is missing/);
+    expect(await check(req, { ...opts, service: "iam" })).toMatch(/correct service: 'iam'/);
   });
 
   it("rejects a signature more than 15 minutes old or ahead, accepts within", async () => {
     const req = await signed();
     const at = signedAt.getTime();
-    expect(check(req, { ...opts, nowMs: at + 15 * 60_000 })).toBeUndefined();
-    expect(check(req, { ...opts, nowMs: at + 15 * 60_000 + 1000 })).toBe(
+    expect(await check(req, { ...opts, nowMs: at + 15 * 60_000 })).toBeUndefined();
+    expect(await check(req, { ...opts, nowMs: at + 15 * 60_000 + 1000 })).toBe(
       "Signature expired: 20260102T030405Z is now earlier than 20260102T030406Z (20260102T031906Z - 15 min.)",
     );
-    expect(check(req, { ...opts, nowMs: at - 16 * 60_000 })).toMatch(/^Signature not yet current/);
+    expect(await check(req, { ...opts, nowMs: at - 16 * 60_000 })).toMatch(/^Signature not yet current/);
   });
 
   it("reports a missing X-Amz-Date as IncompleteSignature", async () => {
     const req = await signed();
     const headers = req.headers.filter(([n]) => n !== "x-amz-date");
-    expect(verifySignature({ ...req, headers }, auth(req), opts)?.code).toBe("IncompleteSignature");
+    expect((await verifySignature({ ...req, headers }, auth(req), opts))?.code).toBe("IncompleteSignature");
   });
 });
 
@@ -191,13 +170,6 @@ describe("helpers", () => {
       code: "IncompleteSignature",
     });
     expect(parseAuthorization("AWS AKID:sig")).toMatchObject({ code: "IncompleteSignature" });
-  });
-
-  it("canonicalises URI and query like the SDKs", () => {
-    expect(canonicalUri("/")).toBe("/");
-    expect(canonicalUri("/a/./b/../c/")).toBe("/a/c/");
-    expect(canonicalUri("/a%20b")).toBe("/a%2520b");
-    expect(canonicalQuery("b=2&a=x+y&a=1&X-Amz-Signature=zz&c")).toBe("a=1&a=x%20y&b=2&c=");
   });
 
   it("round-trips amz dates", () => {

@@ -1,6 +1,9 @@
-// Server-side AWS Signature Version 4 verification (Authorization header form only).
-// Pure: no I/O, the caller supplies the request, the clock and the secret lookup.
+// Server-side AWS Signature Version 4 verification (Authorization header form only): the checks STS
+// makes before the signature, then the signature itself, recomputed by the SDK's own signer
+// (@smithy/signature-v4) over the signed headers and compared. No I/O: the caller supplies the
+// request, the clock and the secret.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
 
 export const ALGORITHM = "AWS4-HMAC-SHA256";
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -28,23 +31,6 @@ export interface ParsedAuthorization {
 export type SigV4Failure = { code: "IncompleteSignature" | "SignatureDoesNotMatch"; message: string };
 
 export const sha256Hex = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256", key).update(data).digest();
-
-/** RFC 3986 encoding as SigV4 wants it (unreserved characters kept, everything else %XX upper case). */
-export function uriEscape(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, "%20"));
-  } catch {
-    return value;
-  }
-}
 
 export function parseAuthorization(header: string): ParsedAuthorization | SigV4Failure {
   const incomplete = (message: string): SigV4Failure => ({ code: "IncompleteSignature", message });
@@ -73,59 +59,6 @@ export function parseAuthorization(header: string): ParsedAuthorization | SigV4F
   return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(";"), signature };
 }
 
-export function canonicalUri(path: string): string {
-  const segments: string[] = [];
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") segments.pop();
-    else segments.push(uriEscape(segment));
-  }
-  const trailing = segments.length > 0 && path.endsWith("/") ? "/" : "";
-  return `/${segments.join("/")}${trailing}`;
-}
-
-export function canonicalQuery(query: string): string {
-  if (query === "") return "";
-  const pairs = query
-    .split("&")
-    .filter((p) => p !== "")
-    .map((p) => {
-      const eq = p.indexOf("=");
-      const key = eq < 0 ? p : p.slice(0, eq);
-      const value = eq < 0 ? "" : p.slice(eq + 1);
-      return [uriEscape(safeDecode(key)), uriEscape(safeDecode(value))] as const;
-    })
-    .filter(([key]) => key !== "X-Amz-Signature");
-  pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join("&");
-}
-
-/** Canonical header block for the signed header names; undefined when a signed header is absent. */
-export function canonicalHeaders(headers: [string, string][], signed: string[]): string | undefined {
-  const values = new Map<string, string[]>();
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase();
-    const list = values.get(key) ?? [];
-    list.push(value.trim().replace(/\s+/g, " "));
-    values.set(key, list);
-  }
-  const lines: string[] = [];
-  for (const name of signed) {
-    const list = values.get(name);
-    if (!list) return undefined;
-    lines.push(`${name}:${list.join(",")}\n`);
-  }
-  return lines.join("");
-}
-
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), "aws4_request");
-}
-
-export function stringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-}
-
 export function headerValue(headers: [string, string][], name: string): string | undefined {
   const wanted = name.toLowerCase();
   return headers.find(([n]) => n.toLowerCase() === wanted)?.[1];
@@ -149,11 +82,11 @@ export interface VerifyOptions {
 }
 
 /** Verifies a request already known to carry `auth`; returns undefined when the signature is valid. */
-export function verifySignature(
+export async function verifySignature(
   req: SignedRequest,
   auth: ParsedAuthorization,
   opts: VerifyOptions,
-): SigV4Failure | undefined {
+): Promise<SigV4Failure | undefined> {
   const mismatch = (message: string): SigV4Failure => ({ code: "SignatureDoesNotMatch", message });
   const amzDate = headerValue(req.headers, "x-amz-date");
   if (amzDate === undefined) {
@@ -190,21 +123,8 @@ export function verifySignature(
   const declared = headerValue(req.headers, "x-amz-content-sha256");
   if (declared !== undefined && declared !== bodyHash)
     return mismatch("The provided 'x-amz-content-sha256' header does not match what was computed.");
-  const headerBlock = canonicalHeaders(req.headers, auth.signedHeaders);
-  if (headerBlock === undefined) return mismatch("A signed header is missing from the request.");
-  const canonical = [
-    req.method.toUpperCase(),
-    canonicalUri(req.path),
-    canonicalQuery(req.query),
-    headerBlock,
-    auth.signedHeaders.join(";"),
-    bodyHash,
-  ].join("\n");
-  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const expected = hmac(
-    signingKey(opts.secret, auth.date, auth.region, auth.service),
-    stringToSign(amzDate, scope, canonical),
-  );
+  const expected = await resign(req, auth, opts.secret, signedAt);
+  if (expected === undefined) return mismatch("A signed header is missing from the request.");
   const given = Buffer.from(/^[0-9a-f]{64}$/.test(auth.signature) ? auth.signature : "", "hex");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return mismatch(
@@ -212,4 +132,81 @@ export function verifySignature(
     );
   }
   return undefined;
+}
+
+/**
+ * The signature the SDK's signer gives the request with exactly its signed headers; undefined when
+ * one of them is absent. Repeated headers are joined with commas, as SigV4 canonicalises them.
+ */
+async function resign(
+  req: SignedRequest,
+  auth: ParsedAuthorization,
+  secret: string,
+  signedAt: number,
+): Promise<Buffer | undefined> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of req.headers) {
+    const key = name.toLowerCase();
+    if (!auth.signedHeaders.includes(key)) continue;
+    headers[key] = key in headers ? `${headers[key]},${value}` : value;
+  }
+  if (!auth.signedHeaders.every((name) => name in headers)) return undefined;
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret },
+    region: auth.region,
+    service: auth.service,
+    sha256: NodeSha256,
+    // Sign exactly what the client signed: no x-amz-content-sha256 of our own.
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    {
+      method: req.method.toUpperCase(),
+      protocol: "http:",
+      hostname: headers.host ?? "",
+      // As sent (already escaped): the signer escapes it once more, as SigV4 wants for every service but S3.
+      path: req.path,
+      query: parseQuery(req.query),
+      headers,
+      body: req.body,
+    },
+    { signingDate: new Date(signedAt), signableHeaders: new Set(auth.signedHeaders) },
+  );
+  const signature = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ""))?.[1];
+  return signature === undefined ? undefined : Buffer.from(signature, "hex");
+}
+
+type HashInput = string | ArrayBuffer | ArrayBufferView;
+
+/** The hash the signer asks for (HMAC when given a secret), over node:crypto. */
+export class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: HashInput) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytesOf(secret));
+  }
+  update(data: HashInput): void {
+    this.hash.update(bytesOf(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+function bytesOf(data: HashInput): string | Uint8Array {
+  if (typeof data === "string") return data;
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+}
+
+/** `a=1&b=x%20y` → {a: "1", b: "x y"}; repeated keys become lists; X-Amz-Signature is left out. */
+function parseQuery(query: string): Record<string, string | string[]> {
+  const parsed: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (key === "X-Amz-Signature") continue;
+    const existing = parsed[key];
+    parsed[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return parsed;
 }

@@ -98,7 +98,14 @@ describe("STS stand-in with @aws-sdk/client-sts", () => {
   });
 
   it("rejects bad signatures, unknown keys and missing session tokens", async () => {
-    const wrong = { ...sts.base, secretAccessKey: `${sts.base.secretAccessKey.slice(0, -1)}x` };
+    // Always a different secret: its last character changed to another one (a fixed "x" would be the
+    // same secret whenever the random one ended in "x").
+    const secret = sts.base.secretAccessKey;
+    const wrong = {
+      ...sts.base,
+      secretAccessKey: `${secret.slice(0, -1)}${secret.endsWith("x") ? "y" : "x"}`,
+    };
+    expect(wrong.secretAccessKey).not.toBe(secret);
     expect(await errorOf(client(wrong).send(new GetCallerIdentityCommand({})))).toMatchObject({
       name: "SignatureDoesNotMatch",
       status: 403,

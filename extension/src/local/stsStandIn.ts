@@ -109,7 +109,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
   let fault: StsFault | undefined;
   let parked: (() => void)[] = [];
 
-  function authenticate(req: SignedRequest): Principal {
+  async function authenticate(req: SignedRequest): Promise<Principal> {
     const header = headerValue(req.headers, "authorization");
     if (header === undefined)
       throw new StsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
@@ -124,7 +124,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
         403,
       );
     }
-    const failure = verifySignature(req, auth, { service: "sts", nowMs: now(), secret: who.secret });
+    const failure = await verifySignature(req, auth, { service: "sts", nowMs: now(), secret: who.secret });
     if (failure)
       throw new StsError(failure.code, failure.message, failure.code === "IncompleteSignature" ? 400 : 403);
     if (who.expiresAt !== undefined && who.expiresAt <= now()) {
@@ -218,7 +218,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
         headers.push([req.rawHeaders[i] ?? "", req.rawHeaders[i + 1] ?? ""]);
       }
-      const caller = authenticate({ method: req.method ?? "GET", path, query, headers, body });
+      const caller = await authenticate({ method: req.method ?? "GET", path, query, headers, body });
       const result =
         action === "AssumeRole"
           ? assumeRole(params, caller)

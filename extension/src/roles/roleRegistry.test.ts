@@ -33,14 +33,15 @@ interface Call {
   readonly role: string;
   readonly sessionName: string;
   readonly sourceCredentials: RoleCredentials | undefined;
+  readonly sourceIdentity: string | undefined;
 }
 
 /** An AssumeFunction that reads its source (as the STS client would) and fails for the named roles. */
 function fakeAssume(clock: FakeClock, failing: ReadonlySet<string> = new Set()) {
   const calls: Call[] = [];
-  const assume: AssumeFunction = async (config, sessionName, source) => {
+  const assume: AssumeFunction = async (config, sessionName, source, sourceIdentity) => {
     const sourceCredentials = source === undefined ? undefined : await source();
-    calls.push({ role: config.name, sessionName, sourceCredentials });
+    calls.push({ role: config.name, sessionName, sourceCredentials, sourceIdentity });
     if (failing.has(config.name)) throw ACCESS_DENIED;
     return {
       accessKeyId: `ASIA-${config.name}`,
@@ -55,11 +56,16 @@ function fakeAssume(clock: FakeClock, failing: ReadonlySet<string> = new Set()) 
   return { calls, assume };
 }
 
-function registryOf(config: SidecarConfig, assume: AssumeFunction, clock: FakeClock) {
+function registryOf(
+  config: SidecarConfig,
+  assume: AssumeFunction,
+  clock: FakeClock,
+  generatedSessionName: () => string = () => "fn.instance",
+) {
   let loads = 0;
   const registry = new RoleRegistry({
     config,
-    generatedSessionName: "fn.instance",
+    generatedSessionName,
     loadAssume: async () => {
       loads++;
       return assume;
@@ -165,6 +171,46 @@ describe("RoleRegistry", () => {
     });
   });
 
+  it("names each assumption when it starts, so a later one carries a better instance id", async () => {
+    // Prepare: the name changes between the first assumption and the refresh (the wrapper reported
+    // the log stream after the first AssumeRole went out).
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    let generated = "fn.sidecar-id";
+    const { registry } = registryOf(configOf(role("plain")), fake.assume, clock, () => generated);
+    await registry.refreshDue();
+
+    // Act
+    generated = "fn.log-stream-id";
+    clock.advance(HOUR - 1200_000);
+    await session(registry, "plain").refreshIfDue();
+
+    // Assess
+    expect(fake.calls.map((c) => c.sessionName)).toEqual(["fn.sidecar-id", "fn.log-stream-id"]);
+  });
+
+  it("sends the generated name as SourceIdentity only for roles that generate one", async () => {
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    const { registry } = registryOf(
+      configOf(
+        role("traced", { generateSourceIdentity: true }),
+        role("tracedNamed", { generateSourceIdentity: true, RoleSessionName: "custom" }),
+        role("plain"),
+      ),
+      fake.assume,
+      clock,
+    );
+
+    await registry.refreshDue();
+
+    expect(Object.fromEntries(fake.calls.map((c) => [c.role, [c.sessionName, c.sourceIdentity]]))).toEqual({
+      traced: ["fn.instance", "fn.instance"],
+      tracedNamed: ["custom", "fn.instance"],
+      plain: ["fn.instance", undefined],
+    });
+  });
+
   it("loads the STS side once, on first use", async () => {
     const clock = new FakeClock();
     const { registry, loads } = registryOf(configOf(role("a"), role("b")), fakeAssume(clock).assume, clock);
@@ -209,5 +255,122 @@ describe("RoleRegistry", () => {
 
     expect(clock.pendingTimers()).toBe(0);
     expect(fake.calls).toHaveLength(2);
+  });
+});
+
+describe("RoleRegistry.untilSettled (init on Managed Instances)", () => {
+  const THROTTLING = Object.assign(new Error("Rate exceeded"), {
+    name: "Throttling",
+    $metadata: { httpStatusCode: 400 },
+  });
+
+  /** STS throttles the first `throttled` calls (all roles together), then `then` decides. */
+  function throttlingAssume(throttled: number, then: AssumeFunction) {
+    let calls = 0;
+    const assume: AssumeFunction = async (config, sessionName, source) => {
+      calls++;
+      if (calls <= throttled) throw THROTTLING;
+      return then(config, sessionName, source);
+    };
+    return { assume, calls: () => calls };
+  }
+
+  /** Runs timers second by second until `promise` settles or `maxMs` passed; returns when it did. */
+  async function runUntil<T>(clock: FakeClock, promise: Promise<T>, maxMs: number) {
+    let result: { value: T } | undefined;
+    void promise.then((value) => {
+      result = { value };
+    });
+    const startMs = clock.now();
+    for (let i = 0; i <= maxMs / 1000 && result === undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (result === undefined) clock.advance(1000);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    return { result, afterMs: clock.now() - startMs };
+  }
+
+  it.each([0, 1, 3, 6])(
+    "waits through %i throttled calls, retried on the sessions' timers, until both roles are ready",
+    async (throttled) => {
+      const clock = new FakeClock();
+      const sts = throttlingAssume(throttled, fakeAssume(clock).assume);
+      const { registry } = registryOf(
+        configOf(role("base"), role("chained", { source: "base" })),
+        sts.assume,
+        clock,
+      );
+
+      await registry.refreshDue();
+      const { result } = await runUntil(clock, registry.untilSettled(60_000), 70_000);
+
+      expect(result?.value).toBe(true);
+      expect(registry.names().map((name) => session(registry, name).state())).toEqual(["ready", "ready"]);
+    },
+  );
+
+  it("gives up at the deadline while STS keeps throttling, and the retries go on", async () => {
+    const clock = new FakeClock();
+    const sts = throttlingAssume(Number.POSITIVE_INFINITY, fakeAssume(clock).assume);
+    const { registry } = registryOf(configOf(role("only")), sts.assume, clock);
+
+    await registry.refreshDue();
+    const { result, afterMs } = await runUntil(clock, registry.untilSettled(60_000), 120_000);
+    const callsAtDeadline = sts.calls();
+    await runUntil(clock, new Promise(() => undefined), 120_000);
+
+    expect(result?.value).toBe(false);
+    expect(afterMs).toBeGreaterThanOrEqual(60_000);
+    expect(afterMs).toBeLessThanOrEqual(61_000);
+    expect(sts.calls()).toBeGreaterThan(callsAtDeadline);
+    registry.stop();
+  });
+
+  it("does not wait for a role refused for good (AccessDenied): that is settled", async () => {
+    const clock = new FakeClock();
+    const { registry } = registryOf(
+      configOf(role("denied"), role("fine")),
+      fakeAssume(clock, new Set(["denied"])).assume,
+      clock,
+    );
+
+    await registry.refreshDue();
+    const { result, afterMs } = await runUntil(clock, registry.untilSettled(60_000), 70_000);
+
+    expect(result?.value).toBe(true);
+    expect(afterMs).toBe(0);
+  });
+});
+
+describe("RoleRegistry loading the STS client", () => {
+  it("loads it again on the next attempt after a failed load, instead of failing for good", async () => {
+    // Prepare: the first load fails (too many open files during a burst), the second works
+    const clock = new FakeClock();
+    const fake = fakeAssume(clock);
+    let loads = 0;
+    const registry = new RoleRegistry({
+      config: configOf(role("only")),
+      generatedSessionName: () => "fn.instance",
+      loadAssume: async () => {
+        loads++;
+        if (loads === 1) throw Object.assign(new Error("EMFILE: too many open files"), { code: "EMFILE" });
+        return fake.assume;
+      },
+      clock,
+      random: () => 0,
+      log: createLogger("error", () => {}),
+    });
+
+    // Act
+    await registry.refreshDue();
+    const failedFirst = session(registry, "only").state();
+    clock.advance(60_000);
+    await registry.refreshDue();
+
+    // Assess
+    expect(failedFirst).toBe("pending");
+    expect(loads).toBe(2);
+    expect(session(registry, "only").state()).toBe("ready");
+    registry.stop();
   });
 });

@@ -10,11 +10,14 @@ export type AssumeFunction = (
   role: RoleConfig,
   sessionName: string,
   source: (() => Promise<RoleCredentials>) | undefined,
+  /** Sent as SourceIdentity when the role generates one; its own literal one is in `role.parameters`. */
+  generatedSourceIdentity?: string,
 ) => Promise<IssuedCredentials>;
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;
-  readonly generatedSessionName: string;
+  /** The generated session name for an AssumeRole starting now (it may learn the log stream's id). */
+  readonly generatedSessionName: () => string;
   /** Loads the STS side on first use, keeping the SDK off the path to `register`. */
   readonly loadAssume: () => Promise<AssumeFunction>;
   readonly clock: Clock;
@@ -30,7 +33,6 @@ export class RoleRegistry {
 
   constructor(private readonly options: RoleRegistryOptions) {
     for (const role of options.config.roles.values()) {
-      const sessionName = sessionNameFor(role.parameters, options.generatedSessionName);
       this.sessions.set(
         role.name,
         new RoleSession({
@@ -40,7 +42,13 @@ export class RoleRegistry {
           random: options.random ?? Math.random,
           log: options.log,
           ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
-          assume: async () => (await this.resolveAssume())(role, sessionName, this.sourceOf(role)),
+          assume: async () => {
+            // Named when the call starts: every assumption carries the best instance id known by then.
+            const generated = options.generatedSessionName();
+            const sessionName = sessionNameFor(role.parameters, generated);
+            const sourceIdentity = role.generateSourceIdentity === true ? generated : undefined;
+            return (await this.resolveAssume())(role, sessionName, this.sourceOf(role), sourceIdentity);
+          },
         }),
       );
     }
@@ -72,6 +80,27 @@ export class RoleRegistry {
     return settled;
   }
 
+  /**
+   * Resolves true once no role is pending any more (each has credentials or failed for good), false
+   * when `ms` pass first. The sessions' own timers retry meanwhile; this only watches.
+   */
+  async untilSettled(ms: number): Promise<boolean> {
+    const { clock } = this.options;
+    const deadline = clock.now() + ms;
+    for (;;) {
+      const pending = [...this.sessions.values()].filter((session) => session.state() === "pending");
+      if (pending.length === 0) return true;
+      const left = deadline - clock.now();
+      if (left <= 0) return false;
+      let cancel: (() => void) | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        cancel = clock.schedule(resolve, left);
+      });
+      await Promise.race([...pending.map((session) => session.attemptSettled()), timedOut]);
+      cancel?.();
+    }
+  }
+
   stop(): void {
     for (const session of this.sessions.values()) session.stop();
   }
@@ -93,8 +122,12 @@ export class RoleRegistry {
     );
   }
 
+  /** A failed load (EMFILE in a burst, say) is tried again by the next attempt, not kept for good. */
   private resolveAssume(): Promise<AssumeFunction> {
-    this.assumeFunction ??= this.options.loadAssume();
+    this.assumeFunction ??= this.options.loadAssume().catch((error: unknown) => {
+      this.assumeFunction = undefined;
+      throw error;
+    });
     return this.assumeFunction;
   }
 }

@@ -402,3 +402,125 @@ describe("RoleSession timers", () => {
     }
   });
 });
+
+/**
+ * Where nothing wakes the sidecar (Managed Instances: no INVOKE event, the environment lives for
+ * hours), the timer chain alone keeps credentials fresh: no path may end it.
+ */
+describe("RoleSession timer chain with no requests", () => {
+  /** Runs timers for `ms` and lets the attempts they start settle. */
+  async function run(clock: FakeClock, ms: number, step = SECOND): Promise<void> {
+    for (let passed = 0; passed < ms; passed += step) {
+      clock.advance(step);
+      await settle();
+    }
+  }
+
+  it.each([
+    ["Throttling", THROTTLING],
+    ["AccessDenied", ACCESS_DENIED],
+    ["a network error", Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })],
+    ["a non-Error value", "garbage"],
+    ["undefined", undefined],
+  ])("keeps retrying after 12 failures in a row (%s), then recovers", async (_name, error) => {
+    // Prepare: the first attempt, started by nobody but start-up
+    const { clock, fake, session } = setUp({ random: 0.5 });
+    void session.refreshIfDue();
+
+    // Act: every attempt fails; only timers run
+    for (let failed = 0; failed < 12; failed++) {
+      const before = fake.count;
+      fake.fail(error);
+      await settle();
+      expect(clock.pendingTimers()).toBe(1);
+      // The backoff is at most 5 minutes (permanent errors): the next attempt comes within it.
+      await run(clock, 6 * MINUTE, 10 * SECOND);
+      expect(fake.count).toBe(before + 1);
+    }
+    fake.succeed();
+    await settle();
+
+    // Assess
+    expect(session.state()).toBe("ready");
+    expect(clock.pendingDueTimes()).toEqual([expect.any(Number)]);
+  });
+
+  it.each([1, 999, 60 * SECOND, 60 * MINUTE])(
+    "refreshes although its timer fired %i ms before now() reached refreshAt (wall clock stepped back)",
+    async (stepBackMs) => {
+      // Prepare: a clock whose wall time steps back once, after the refresh timer was set
+      const { clock: fake, session: probe } = setUp();
+      probe.stop();
+      let skewMs = 0;
+      const clock = {
+        now: () => fake.now() - skewMs,
+        schedule: (fn: () => void, ms: number) => fake.schedule(fn, ms),
+      };
+      const assume = new FakeAssume(fake);
+      const session = new RoleSession({
+        name: "reader",
+        settings: { refreshBeforeExpirySeconds: 1200 },
+        assume: assume.assume,
+        clock,
+        random: () => 0,
+        log: createLogger("error", () => undefined),
+      });
+      void session.refreshIfDue();
+      assume.succeed();
+      await settle();
+
+      // Act: the timer fires on time by the monotonic clock, early by the wall clock
+      skewMs = stepBackMs;
+      const [refreshTimer] = fake.pendingDueTimes() as [number];
+      fake.advance(refreshTimer - fake.now());
+      await settle();
+      const atTimer = assume.count;
+      fake.advance(stepBackMs);
+      await settle();
+
+      // Assess: no refresh before its time, one once the wall clock got there
+      expect(atTimer).toBe(1);
+      expect(assume.count).toBe(2);
+      session.stop();
+    },
+  );
+
+  it("goes on when its own bookkeeping throws (a metrics sink that fails), without rejecting", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const fake = new FakeAssume(clock);
+    const lines: string[] = [];
+    const session = new RoleSession({
+      name: "reader",
+      settings: { refreshBeforeExpirySeconds: 1200 },
+      assume: fake.assume,
+      clock,
+      random: () => 0,
+      log: createLogger("debug", (line) => lines.push(line)),
+      metrics: {
+        assumed: () => {
+          throw new Error("sink broken");
+        },
+        assumeFailed: () => {
+          throw new Error("sink broken");
+        },
+        served: () => undefined,
+        flush: () => undefined,
+      },
+    });
+
+    // Act
+    const first = session.refreshIfDue();
+    fake.fail(THROTTLING);
+    await first;
+    await run(clock, 2 * MINUTE, 10 * SECOND);
+    fake.succeed();
+    await settle();
+
+    // Assess: the failure and the success both happened, were logged, and a timer is set
+    expect(fake.count).toBe(2);
+    expect(session.state()).toBe("ready");
+    expect(lines.filter((line) => line.includes('"event":"internal-error"'))).toHaveLength(2);
+    expect(clock.pendingTimers()).toBe(1);
+  });
+});

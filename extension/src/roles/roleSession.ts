@@ -40,6 +40,9 @@ export interface RoleSessionOptions {
   readonly metrics?: Metrics;
 }
 
+/** The least delay before a timer-started attempt, so no failure can turn the timer chain into a busy loop. */
+const MIN_TIMER_MS = 500;
+
 const PENDING: ClassifiedFailure = {
   kind: "retryable",
   code: "CredentialsPending",
@@ -61,6 +64,8 @@ export class RoleSession {
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
   private readonly repeats = new RepeatedFailures();
+  /** Callers of attemptSettled() that came while no attempt was in flight. */
+  private settledWaiters: (() => void)[] = [];
 
   constructor(private readonly options: RoleSessionOptions) {}
 
@@ -82,13 +87,19 @@ export class RoleSession {
   /** Starts an AssumeRole if one is due and none is running; resolves when that attempt settles. */
   refreshIfDue(): Promise<void> {
     if (this.inFlight !== undefined) return this.inFlight;
-    const now = this.options.clock.now();
-    if (this.stopped || now < this.nextAttemptAtMs) return Promise.resolve();
-    if (this.current !== undefined && now < this.current.refreshAtMs) return Promise.resolve();
+    if (this.stopped || this.options.clock.now() < this.dueAtMs()) return Promise.resolve();
     this.inFlight = this.attempt().finally(() => {
       this.inFlight = undefined;
+      this.releaseWaiters();
     });
     return this.inFlight;
+  }
+
+  /** Resolves once the attempt in flight, or else the next one (or stop()), has settled. */
+  attemptSettled(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   /** Credentials now, waiting up to `waitMs` for an attempt in flight when none are servable. */
@@ -121,6 +132,13 @@ export class RoleSession {
   stop(): void {
     this.stopped = true;
     this.cancelTimer?.();
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private servable(): Acquired | undefined {
@@ -135,7 +153,33 @@ export class RoleSession {
     return { ok: false, failure, retryAfterMs };
   }
 
+  /** When the next AssumeRole is due: the refresh time, or the end of a backoff. */
+  private dueAtMs(): number {
+    return Math.max(this.nextAttemptAtMs, this.current?.refreshAtMs ?? 0);
+  }
+
+  /**
+   * One attempt, never rejecting (a request or a timer may have started it, and nobody may be
+   * waiting), and always followed by a timer for the next one: where nothing else wakes the sidecar
+   * (Managed Instances, standalone), that timer chain is all that keeps credentials fresh.
+   */
   private async attempt(): Promise<void> {
+    try {
+      await this.assumeOnce();
+    } catch (error) {
+      // A bug in the bookkeeping below, not an STS failure (those are handled there): keep going.
+      this.nextAttemptAtMs = this.options.clock.now() + RETRYABLE_BACKOFF.capMs;
+      this.options.log.error("unexpected error around AssumeRole; the timer retries", {
+        role: this.options.name,
+        event: "internal-error",
+        error: (error as Error)?.message ?? String(error),
+      });
+    } finally {
+      this.scheduleAt(Math.max(this.dueAtMs(), this.options.clock.now() + MIN_TIMER_MS));
+    }
+  }
+
+  private async assumeOnce(): Promise<void> {
     const { clock } = this.options;
     const startedAtMs = clock.now();
     let failure: ClassifiedFailure | undefined;
@@ -168,7 +212,6 @@ export class RoleSession {
       durationMs: issuedAtMs - startedAtMs,
     });
     this.options.metrics?.assumed(name, issuedAtMs - startedAtMs);
-    this.scheduleAt(refreshAt);
   }
 
   private failed(failure: ClassifiedFailure, startedAtMs: number): void {
@@ -201,17 +244,23 @@ export class RoleSession {
       durationMs: clock.now() - startedAtMs,
     });
     this.options.metrics?.assumeFailed(name, failure.code, failure.kind === "retryable");
-    this.scheduleAt(this.nextAttemptAtMs);
   }
 
   /** Timers only help outside a frozen sandbox; INVOKE events and requests check freshness too. */
   private scheduleAt(atMs: number): void {
     this.cancelTimer?.();
     if (this.stopped) return;
-    this.cancelTimer = this.options.clock.schedule(() => {
-      // A delay past the timer maximum fires early (clock.ts): wait again rather than refresh early.
-      if (this.options.clock.now() < atMs) this.scheduleAt(atMs);
-      else void this.refreshIfDue();
-    }, atMs - this.options.clock.now());
+    this.cancelTimer = this.options.clock.schedule(() => this.onTimer(), atMs - this.options.clock.now());
+  }
+
+  /**
+   * A timer can fire before `now()` reaches its due time: the wall clock stepped back (NTP, on a host
+   * that lives for hours), or Node rounded the delay. Then it waits again instead of ending the chain.
+   */
+  private onTimer(): void {
+    if (this.stopped || this.inFlight !== undefined) return; // the attempt in flight schedules the next
+    const due = this.dueAtMs();
+    if (this.options.clock.now() < due) this.scheduleAt(due);
+    else void this.refreshIfDue();
   }
 }

@@ -1,9 +1,8 @@
 /**
  * Role session names for CloudTrail, after aws-assume-role-lib's generate_lambda_session_name:
  * `{function}.{version}.{instance id}`, the version left out for $LATEST, at most 64 characters.
- * Extensions cannot see the log stream name (whose suffix is Lambda's instance id), so the sidecar
- * makes its own instance id and logs it first thing: that log line is in the function's log stream,
- * which leads from a CloudTrail session name to the logs.
+ * The instance id is the log stream's when the wrapper reports it (sessionNaming.ts), else the
+ * sidecar's own, logged first thing: either leads from a CloudTrail session name to the logs.
  */
 const MAX_LENGTH = 64;
 const INVALID_CHARACTERS = /[^A-Za-z0-9_=,.@-]+/g;

@@ -44,12 +44,19 @@ export function createStsAssumer(options: StsAssumerOptions) {
     role: RoleConfig,
     sessionName: string,
     source: (() => Promise<RoleCredentials>) | undefined,
+    generatedSourceIdentity?: string,
   ): Promise<IssuedCredentials> {
     const credentials: AwsCredentialIdentityProvider =
       source === undefined ? options.baseCredentials : async () => toIdentity(await source());
     const p = role.parameters;
     const client = clientFor(role, credentials);
-    const response = await client.send(new AssumeRoleCommand({ ...p, RoleSessionName: sessionName }));
+    const response = await client.send(
+      new AssumeRoleCommand({
+        ...p,
+        RoleSessionName: sessionName,
+        ...(generatedSourceIdentity !== undefined ? { SourceIdentity: generatedSourceIdentity } : {}),
+      }),
+    );
     const issued = response.Credentials;
     if (issued === undefined) {
       throw Object.assign(new Error("STS answered AssumeRole without credentials"), { name: "StsError" });

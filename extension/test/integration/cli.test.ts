@@ -237,6 +237,28 @@ describe("local -- COMMAND", () => {
     expect(failing.code).toBe(7);
   });
 
+  it("with --managed-instances, serves the command with the sidecar registered for SHUTDOWN only", async () => {
+    const config = writeConfig(
+      "managed.yaml",
+      "roles:\n  only:\n    RoleArn: arn:aws:iam::123456789012:role/only\n",
+    );
+    const run = await runCli([
+      "local",
+      "-c",
+      config,
+      "--port",
+      String(await freePort()),
+      "--managed-instances",
+      "--",
+      "python3",
+      CLIENT_SCRIPTS.python,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).arn).toMatch(/:assumed-role\/only\/credentials-sidecar-local\./);
+    expect(run.stderr).toMatch(/registered event=registered .*\bevents=SHUTDOWN\s/);
+    expect(run.stderr).toMatch(/extension exited 0 in \d+ ms/);
+  });
+
   it("exits 1 and prints the problems when the config is invalid, starting nothing", async () => {
     const config = writeConfig("broken.yaml", "roles: {}\n");
     const run = await runCli(["local", "-c", config, "--", "true"]);
@@ -313,18 +335,25 @@ describe("demo", () => {
     expect(run.stdout).toMatch(/Demo passed in \d+\.\d s/);
   });
 
-  it.skipIf(!hasCommand("moto_server"))(
-    "with --sts moto, a boto3 function reads DynamoDB and is denied S3 under IAM",
-    async () => {
-      const run = await runCli(["demo", "--sts", "moto"], { timeoutMs: 60_000 });
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(
-        /SDK default chain, no credential code\s+arn:aws:sts::123456789012:assumed-role\/demo-app\//,
-      );
-      expect(run.stdout).toMatch(/allowed {2}dynamodb:GetItem demo-table\n\s+→ .*hello from DynamoDB/);
-      expect(run.stdout).toMatch(/DENIED {3}s3:GetObject s3:\/\/demo-bucket\/secret\.txt\n\s+→ AccessDenied/);
-    },
-  );
+  it("with --managed-instances, the sidecar registers for SHUTDOWN only and serves every invocation", async () => {
+    const run = await runCli(["demo", "--managed-instances"], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances");
+    expect(run.stdout).toMatch(/registered event=registered .*\bevents=SHUTDOWN\s/);
+    for (const n of [1, 2, 3]) expect(run.stdout).toContain(`Invocation ${n} of 3`);
+    expect(run.stdout).toMatch(/extension exited 0 in \d+ ms/);
+  });
+
+  it("with --sts moto, a boto3 function reads DynamoDB and is denied S3 under IAM", async (ctx) => {
+    if (!hasCommand("moto_server")) ctx.skip("moto_server is not on PATH (pip install 'moto[server]')");
+    const run = await runCli(["demo", "--sts", "moto"], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      /SDK default chain, no credential code\s+arn:aws:sts::123456789012:assumed-role\/demo-app\//,
+    );
+    expect(run.stdout).toMatch(/allowed {2}dynamodb:GetItem demo-table\n\s+→ .*hello from DynamoDB/);
+    expect(run.stdout).toMatch(/DENIED {3}s3:GetObject s3:\/\/demo-bucket\/secret\.txt\n\s+→ AccessDenied/);
+  });
 });
 
 function hasCommand(name: string): boolean {

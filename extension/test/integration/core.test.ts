@@ -18,8 +18,10 @@ let runtime: MockRuntimeApi;
 let sidecar: ExtensionProcess;
 let configDir: string;
 
+let configFiles = 0;
 function configFile(yaml: string): string {
-  const path = join(configDir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+  configFiles += 1;
+  const path = join(configDir, `config-${configFiles}.yaml`);
   writeFileSync(path, yaml);
   return path;
 }

@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LOG_STREAM_FILE, readReport, reportsLogStream, watchLogStreamReport } from "./logStreamReport.js";
+
+const LOG_STREAM = "2026/12/01/[$LATEST]7dbe525574b94441ab09ec8ae6d724be";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "log-stream-report-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Resolves with the first name reported to a watch on `dir`. */
+function watchOnce() {
+  let resolveName: (name: string) => void = () => {};
+  const name = new Promise<string>((resolve) => {
+    resolveName = resolve;
+  });
+  const watch = watchLogStreamReport(dir, resolveName);
+  return { watch, name };
+}
+
+describe("watchLogStreamReport", () => {
+  it("reports a name the wrapper wrote before watching began", async () => {
+    writeFileSync(join(dir, LOG_STREAM_FILE), `${LOG_STREAM}\n`);
+
+    const { watch, name } = watchOnce();
+
+    expect(await watch.reportedWithin(60_000)).toBe(true);
+    expect(await name).toBe(LOG_STREAM);
+    watch.close();
+  });
+
+  it("reports a name written while it watches", async () => {
+    const { watch, name } = watchOnce();
+
+    writeFileSync(join(dir, LOG_STREAM_FILE), `${LOG_STREAM}\n`);
+
+    expect(await name).toBe(LOG_STREAM);
+    expect(await watch.reportedWithin(60_000)).toBe(true);
+    watch.close();
+  });
+
+  it("waits past a partial write for the line's end", async () => {
+    // Prepare: half a line (no newline yet) is there when watching starts.
+    const path = join(dir, LOG_STREAM_FILE);
+    writeFileSync(path, LOG_STREAM.slice(0, 20));
+    const { watch, name } = watchOnce();
+
+    // Act
+    writeFileSync(path, `${LOG_STREAM}\n`);
+
+    // Assess
+    expect(await name).toBe(LOG_STREAM);
+    watch.close();
+  });
+
+  it("gives up waiting after the limit when nothing is reported", async () => {
+    const { watch } = watchOnce();
+
+    expect(await watch.reportedWithin(5)).toBe(false);
+    watch.close();
+  });
+
+  it("removes the report when closed", async () => {
+    writeFileSync(join(dir, LOG_STREAM_FILE), `${LOG_STREAM}\n`);
+    const { watch, name } = watchOnce();
+    await name;
+
+    watch.close();
+
+    expect(existsSync(join(dir, LOG_STREAM_FILE))).toBe(false);
+  });
+
+  it("does not throw for a folder that does not exist", () => {
+    const watch = watchLogStreamReport(join(dir, "missing"), () => {
+      throw new Error("reported from nowhere");
+    });
+
+    expect(() => watch.close()).not.toThrow();
+  });
+});
+
+describe("readReport", () => {
+  const write = (content: string | Buffer) => {
+    const path = join(dir, LOG_STREAM_FILE);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it("reads a name ended by a newline", () => {
+    expect(readReport(write(`${LOG_STREAM}\n`))).toBe(LOG_STREAM);
+  });
+
+  it.each([
+    ["no newline yet", LOG_STREAM],
+    ["empty", ""],
+    ["an empty line", "\n"],
+    ["two lines", `${LOG_STREAM}\nmore\n`],
+    ["a space", "2026/12/01/[$LATEST] abc\n"],
+    ["a control character", "2026/12/01/[$LATEST]\u001b[31mabc\n"],
+    ["a carriage return", `${LOG_STREAM}\r\n`],
+    ["non-ASCII", "2026/12/01/[$LATEST]ä\n"],
+    ["over 500 characters", `${"a".repeat(501)}\n`],
+    ["far over the read bound", `${"a".repeat(100_000)}\n`],
+  ])("refuses %s", (_what, content) => {
+    expect(readReport(write(content))).toBeUndefined();
+  });
+
+  it("reads nothing from a file that is not there", () => {
+    expect(readReport(join(dir, "absent"))).toBeUndefined();
+  });
+});
+
+describe("reportsLogStream", () => {
+  it.each([
+    [{ AWS_LAMBDA_EXEC_WRAPPER: "/opt/credentials-sidecar/wrapper" }, true],
+    [{ AWS_LAMBDA_EXEC_WRAPPER: "/var/task/vendor/credentials-sidecar/wrapper" }, true],
+    [{ AWS_LAMBDA_EXEC_WRAPPER: "/opt/otel-instrument" }, false],
+    [{ AWS_LAMBDA_EXEC_WRAPPER: "" }, false],
+    [{}, false],
+  ])("%j → %s", (env, expected) => {
+    expect(reportsLogStream(env)).toBe(expected);
+  });
+});

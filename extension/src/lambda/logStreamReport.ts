@@ -1,0 +1,92 @@
+import { type FSWatcher, rmSync, watch } from "node:fs";
+import { join } from "node:path";
+import { ENV, readEnv } from "../env.js";
+import { readBounded } from "../readBounded.js";
+
+/**
+ * The function's log stream name, as the layer's wrapper reports it. Extensions cannot read
+ * AWS_LAMBDA_LOG_STREAM_NAME; the runtime, and so the wrapper, can. The wrapper writes it with a
+ * newline to this file in the runtime folder before it starts the runtime.
+ */
+export const LOG_STREAM_FILE = "log-stream-name";
+/**
+ * How long the first AssumeRole waits for the report: the wrapper runs as soon as `register` is
+ * answered, and first credentials must not be late by more than 20 ms for it.
+ */
+export const LOG_STREAM_WAIT_MS = 15;
+/** Longer than any log stream name Lambda makes (`YYYY/MM/DD/[version]` + 32 hex); more is not one. */
+const MAX_BYTES = 512;
+
+export interface LogStreamWatch {
+  /** Resolves true once the name is reported, false after `ms` without it. */
+  reportedWithin(ms: number): Promise<boolean>;
+  /** Stops watching and removes the report. */
+  close(): void;
+}
+
+/** The wrapper reports the log stream only where it is the function's exec wrapper. */
+export function reportsLogStream(env: NodeJS.ProcessEnv): boolean {
+  return readEnv(env, ENV.execWrapper)?.endsWith("/credentials-sidecar/wrapper") === true;
+}
+
+/**
+ * Watches `directory` for the wrapper's report, calling `onReport` once with the name. The file is
+ * written by one `printf` (one write), so a read sees nothing or everything; the newline tells.
+ */
+export function watchLogStreamReport(directory: string, onReport: (name: string) => void): LogStreamWatch {
+  let watcher: FSWatcher | undefined;
+  let done = false;
+  let resolveReported: () => void = () => {};
+  const reported = new Promise<void>((resolve) => {
+    resolveReported = resolve;
+  });
+  const stop = () => {
+    done = true;
+    watcher?.close();
+    watcher = undefined;
+  };
+  const check = () => {
+    if (done) return;
+    const name = readReport(join(directory, LOG_STREAM_FILE));
+    if (name === undefined) return;
+    stop();
+    onReport(name);
+    resolveReported();
+  };
+  try {
+    // Watch first, then look: a report written in between is not missed.
+    watcher = watch(directory, { persistent: false }, (_event, file) => {
+      if (file === null || file === LOG_STREAM_FILE) check();
+    });
+    watcher.on("error", stop);
+  } catch {
+    // No inotify (or the folder went away): the sidecar's own id stays, as without the wrapper.
+  }
+  check();
+  return {
+    reportedWithin: (ms) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      });
+      return Promise.race([reported.then(() => true), timedOut]).finally(() => clearTimeout(timer));
+    },
+    close: () => {
+      stop();
+      rmSync(join(directory, LOG_STREAM_FILE), { force: true });
+    },
+  };
+}
+
+/** The reported name, or undefined while the file is absent, partial or not a log stream name. */
+export function readReport(path: string): string | undefined {
+  let text: string;
+  try {
+    text = readBounded(path, MAX_BYTES + 1).toString("utf8");
+  } catch {
+    return undefined;
+  }
+  if (!text.endsWith("\n") || text.length > MAX_BYTES) return undefined;
+  const name = text.slice(0, -1);
+  return /^[\x21-\x7e]{1,500}$/.test(name) ? name : undefined;
+}

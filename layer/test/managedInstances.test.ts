@@ -1,0 +1,265 @@
+/**
+ * The built layer on Lambda Managed Instances, as the mock Runtime API plays it: registering for
+ * INVOKE is refused there, no INVOKE ever comes, the environment is never frozen, and the runtime's
+ * many worker processes ask for credentials at once. The extension starts from the unzipped layer's
+ * launcher (its own node); the STS stand-in counts AssumeRole calls and throttles on demand.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
+import { type StsFault, type StsStandIn, startStsStandIn } from "../../extension/src/local/stsStandIn.js";
+import { clientEnv } from "../../extension/test/support/clients.js";
+import { type ExtensionProcess, startExtension } from "../../extension/test/support/extensionProcess.js";
+import { extractLayer, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+
+const EXTENSION = "credentials-sidecar";
+const FUNCTION_NAME = "orders-worker";
+const ROLE_ARN = "arn:aws:iam::123456789012:role/reader";
+const BURST_CLIENTS = fileURLToPath(new URL("./support/burst-clients.mjs", import.meta.url));
+/** 64 clients in all: four runtime processes of 16 workers each (Python's count for one vCPU). */
+const PROCESSES = 4;
+const CLIENTS_PER_PROCESS = 16;
+const REQUESTS_PER_CLIENT = 20;
+
+let work: string;
+let opt: string;
+/** Everything one test started, stopped after it. */
+let running: { runtime: MockRuntimeApi; sts: StsStandIn; sidecar: ExtensionProcess } | undefined;
+
+interface Started {
+  readonly runtime: MockRuntimeApi;
+  readonly sts: StsStandIn;
+  readonly sidecar: ExtensionProcess;
+  /** What Lambda gives every process in the sandbox, extension and runtime alike. */
+  readonly sandboxEnv: Record<string, string>;
+}
+
+/** A Managed Instances sandbox: mock in that mode, the stand-in, the layer's extension registered. */
+async function startManaged(
+  options: {
+    fault?: StsFault;
+    latencyMs?: number;
+    env?: Record<string, string | undefined>;
+    /** Limit on the extension's open files (`ulimit -n`), as a crowded environment might reach. */
+    openFiles?: number;
+  } = {},
+): Promise<Started> {
+  const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME, managedInstances: true });
+  const sts = await startStsStandIn({ latencyMs: options.latencyMs ?? 0 });
+  if (options.fault !== undefined) await sts.setFault(options.fault);
+  const sandboxEnv = {
+    AWS_LAMBDA_RUNTIME_API: runtime.address,
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_INITIALIZATION_TYPE: runtime.initializationType,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
+  };
+  const launcher = join(opt, "extensions", EXTENSION);
+  const sidecar = await startExtension({
+    command:
+      options.openFiles === undefined
+        ? [launcher]
+        : ["sh", "-c", `ulimit -n ${options.openFiles} && exec "$0"`, launcher],
+    env: {
+      ...sandboxEnv,
+      AWS_ENDPOINT_URL_STS: sts.endpoint, // the stand-in plays STS; a real function would not set this
+      CREDENTIALS_SIDECAR_ROLE_ARN: ROLE_ARN,
+      ...options.env,
+    },
+  });
+  running = { runtime, sts, sidecar };
+  try {
+    await runtime.waitForRegistered(EXTENSION);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nextension output:\n${sidecar.output()}`);
+  }
+  return { runtime, sts, sidecar, sandboxEnv };
+}
+
+/** SHUTDOWN as Lambda sends it when it retires the environment; the exit and how long it took. */
+async function shutDown(started: Started) {
+  const at = Date.now();
+  started.runtime.shutdown("spindown");
+  const exit = await started.sidecar.exited(5_000);
+  return { ...exit, shutdownMs: Date.now() - at };
+}
+
+// The layer's node is a Linux binary: like the other layer tests, this runs only on Linux.
+describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instances", () => {
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "layer-managed-"));
+    opt = extractLayer((await layerEntries(work)).entries, join(work, "opt"));
+  });
+
+  afterEach(async () => {
+    if (running === undefined) return;
+    const { runtime, sts, sidecar } = running;
+    running = undefined;
+    sidecar.kill();
+    await sidecar.exited(5_000).catch(() => undefined);
+    await Promise.all([runtime.close(), sts.close()]);
+    rmSync(dirname(sidecar.runtimeDir), { recursive: true, force: true });
+  });
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it.each([
+    ["AWS_LAMBDA_INITIALIZATION_TYPE says so", {}, 0],
+    ["the variable is missing: after Lambda's refusal", { AWS_LAMBDA_INITIALIZATION_TYPE: undefined }, 1],
+  ])(
+    "registers for SHUTDOWN only (%s), serves, and exits 0 within 2 s on SHUTDOWN",
+    async (_case, env, refusals) => {
+      // Prepare
+      const started = await startManaged({ env });
+      const { runtime, sidecar } = started;
+
+      // Act
+      const registration = await runtime.waitForRegistered(EXTENSION);
+      const logged = await sidecar.waitForLog((line) => line.event === "registered");
+      await sidecar.waitForLog((line) => line.event === "assumed");
+      await runtime.waitForIdle(EXTENSION);
+      const exit = await shutDown(started);
+
+      // Assess
+      expect(registration.events).toEqual(["SHUTDOWN"]);
+      expect(logged.events).toBe("SHUTDOWN");
+      expect(runtime.refusedRegistrations).toHaveLength(refusals);
+      expect(runtime.errors).toEqual([]);
+      expect(exit.code).toBe(0);
+      expect(exit.shutdownMs).toBeLessThan(2_000);
+      expect(sidecar.logs.at(-1)).toMatchObject({ event: "stop", reason: "SHUTDOWN (spindown)" });
+    },
+  );
+
+  it(`serves ${PROCESSES * CLIENTS_PER_PROCESS} concurrent clients × ${REQUESTS_PER_CLIENT} requests from one AssumeRole`, async () => {
+    // Prepare: STS answers slowly, so the burst arrives while the first AssumeRole is in flight
+    const started = await startManaged({
+      latencyMs: 400,
+      env: { CREDENTIALS_SIDECAR_METRICS: "emf" },
+    });
+    const { sts, sidecar, sandboxEnv } = started;
+    const wrapper = join(opt, "credentials-sidecar", "wrapper");
+    const env = clientEnv({ ...sandboxEnv, CREDENTIALS_SIDECAR_RUNTIME_DIR: sidecar.runtimeDir });
+
+    // Act: the runtime's worker processes, started through the layer's wrapper right after register
+    const runs = await Promise.all(
+      Array.from({ length: PROCESSES }, () =>
+        runFunction(
+          [process.execPath, BURST_CLIENTS, String(CLIENTS_PER_PROCESS), String(REQUESTS_PER_CLIENT)],
+          env,
+          wrapper,
+        ),
+      ),
+    );
+    const results = runs.map((run) =>
+      lastJsonLine<{ served: number; failed: number; keys: string[]; errors: string[] }>(run),
+    );
+    const exit = await shutDown(started);
+
+    // Assess: every request served the same credentials, from a single AssumeRole
+    const total = PROCESSES * CLIENTS_PER_PROCESS * REQUESTS_PER_CLIENT;
+    expect(results.flatMap((result) => result.errors)).toEqual([]);
+    expect(results.reduce((sum, result) => sum + result.served, 0)).toBe(total);
+    expect(new Set(results.flatMap((result) => result.keys)).size).toBe(1);
+    expect(sts.calls("AssumeRole")).toBe(1);
+    // No INVOKE flushes the counts on Managed Instances: SHUTDOWN (or the minute timer) writes them.
+    const served = sidecar.logs
+      .map((line) => line.CredentialsServed)
+      .filter((count): count is number => typeof count === "number");
+    expect(served.reduce((sum, count) => sum + count, 0)).toBe(total);
+    expect(exit.code).toBe(0);
+    expect(sidecar.logs.filter((line) => line.level === "error")).toEqual([]);
+  });
+
+  it("survives a flood of connections beyond its open-file limit, then serves again", async () => {
+    // Prepare: 256 open files, the credentials ready
+    const started = await startManaged({ openFiles: 256 });
+    const { runtime, sidecar } = started;
+    await runtime.waitForIdle(EXTENSION);
+    const pid = sidecar.child.pid as number;
+    const token = readFileSync(join(sidecar.runtimeDir, "token"), "utf8");
+
+    // Act: 600 connections held open by the runtime's workers, more than it can accept
+    const flood = Array.from({ length: 600 }, () => {
+      const socket = connect(sidecar.port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      return socket;
+    });
+    await untilTrue(
+      () => readdirSync(`/proc/${pid}/fd`).length >= 250,
+      10_000,
+      "its open files to reach the limit",
+    );
+    for (const socket of flood) socket.destroy();
+    const answer = await untilServed(sidecar.port, token, 10_000);
+    const exit = await shutDown(started);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(exit.code).toBe(0);
+    expect(runtime.errors).toEqual([]);
+  });
+
+  it("recovers from STS throttling its first AssumeRole calls on its own timers, with no INVOKE, before init ends", async () => {
+    // Prepare: STS throttles the first 3 AssumeRole calls of init
+    const started = await startManaged({ fault: { kind: "throttle", actions: ["AssumeRole"], times: 3 } });
+    const { runtime, sts, sidecar } = started;
+
+    // Act: nobody asks for anything and no event comes; only the sidecar's timers can retry. Init
+    // ends (the extension waits in event/next) once the role has credentials, which are then served.
+    await runtime.waitForIdle(EXTENSION, 20_000);
+    const answer = await fetch(`http://127.0.0.1:${sidecar.port}/roles/default`, {
+      headers: { authorization: readFileSync(join(sidecar.runtimeDir, "token"), "utf8") },
+    });
+    const assumed = await sidecar.waitForLog((line) => line.event === "assumed");
+    const exit = await shutDown(started);
+
+    // Assess
+    const failures = sidecar.logs.filter((line) => line.event === "assume-failed");
+    expect(failures.map((line) => [line.code, line.attempt])).toEqual([
+      ["Throttling", 1],
+      ["Throttling", 2],
+      ["Throttling", 3],
+    ]);
+    expect(sidecar.logs.indexOf(assumed)).toBeGreaterThan(sidecar.logs.indexOf(failures[2] as never));
+    expect(sts.calls("AssumeRole")).toBe(4);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { RoleArn: string }).RoleArn).toBe(ROLE_ARN);
+    expect((await runtime.waitForRegistered(EXTENSION)).events).toEqual(["SHUTDOWN"]);
+    expect(runtime.errors).toEqual([]);
+    expect(exit.code).toBe(0);
+  });
+});
+
+/** Polls `check` (each poll a macrotask apart) until it holds; fails after `timeoutMs`. */
+async function untilTrue(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** GET /roles/default until it answers (connections refused or reset while the flood drains). */
+async function untilServed(port: number, token: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/roles/default`, {
+        headers: { authorization: token },
+        signal: AbortSignal.timeout(2_000),
+      });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
