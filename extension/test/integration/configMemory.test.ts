@@ -3,6 +3,7 @@
  * and block nesting, quotes, comments, anchors and aliases go through the bundled extension in a
  * 128 MB heap, whose peak RSS (process.resourceUsage().maxRSS, printed at exit by a preloaded
  * module) must stay under 160 MB, with a ConfigInvalid error naming a line or a key.
+ * One process at a time: each burns a core for up to a second, and other files' tests measure time.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -151,13 +152,13 @@ describe("config parsing memory, in the bundled extension with a 128 MB heap", (
     return [i, size, generate(random, size)] as const;
   });
 
-  it.concurrent.each(inputs)(
+  it.each(inputs)(
     "random mix #%i (%i bytes): ConfigInvalid naming a line or key, peak RSS under 160 MB",
     async (_i, _size, config) => expectBounded(config),
     60_000,
   );
 
-  it.concurrent.each(SHAPES)(
+  it.each(SHAPES)(
     "%s, 1 MiB: ConfigInvalid naming a line or key, peak RSS under 160 MB",
     async (_name, config) => expectBounded(config),
     60_000,
