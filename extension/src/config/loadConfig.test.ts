@@ -135,7 +135,7 @@ describe("loadConfig: problems in the role variables", () => {
 
     expect(result.source).toBe("environment variables");
     expect(problemsOf(result)).toEqual([
-      { path: "CREDENTIALS_SIDECAR_DURATION_SECONDS", message: "must be at least 900" },
+      { path: "CREDENTIALS_SIDECAR_DURATION_SECONDS", message: "must be at least 900 (got 600)" },
     ]);
   });
 
@@ -211,7 +211,7 @@ describe("loadConfigFile", () => {
     );
 
     expect(problemsOf(await loadConfigFile(path))).toEqual([
-      { path: "roles.reader.DurationSeconds", message: "must be at most 43200" },
+      { path: "roles.reader.DurationSeconds", message: "must be at most 43200 (got 50000)" },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { joinPath, pointerToPath, valueAtPointer } from "./configPath.js";
+import { gotValue, quote } from "./quoteValue.js";
 import type { SchemaError } from "./schemaValidator.generated.js";
 import { validate } from "./schemaValidator.generated.js";
 import type { ConfigProblem } from "./types.js";
@@ -47,13 +48,14 @@ export function schemaProblems(input: unknown, allowedKeys: (pointer: string) =>
     ) {
       const key = String(next.params.propertyName);
       problems.push({
-        path: joinPath(pointerToPath(error.instancePath), key),
+        // A key can be 1 MiB long: the path carries it cut like any quoted value.
+        path: joinPath(pointerToPath(error.instancePath), [...key].length > 60 ? quote(key) : key),
         message: `is not a valid key: ${patternMessage(error)}`,
       });
       i++;
       continue;
     }
-    problems.push(describe(error, allowedKeys));
+    problems.push(describe(error, allowedKeys, input));
   }
   return dedupe(problems);
 }
@@ -90,9 +92,15 @@ function collapseOneOf(errors: SchemaError[], input: unknown): SchemaError[] {
   return result;
 }
 
-function describe(error: SchemaError, allowedKeys: (pointer: string) => string[]): ConfigProblem {
+function describe(
+  error: SchemaError,
+  allowedKeys: (pointer: string) => string[],
+  input: unknown,
+): ConfigProblem {
   const path = pointerToPath(error.instancePath);
   const p = error.params;
+  const key = error.instancePath.split("/").at(-1)?.replaceAll("~1", "/").replaceAll("~0", "~");
+  const got = gotValue(key, valueAtPointer(input, error.instancePath));
   switch (error.keyword) {
     case "required":
       return { path: joinPath(path, String(p.missingProperty)), message: "is required" };
@@ -104,22 +112,22 @@ function describe(error: SchemaError, allowedKeys: (pointer: string) => string[]
       const types = Array.isArray(p.types)
         ? (p.types as string[])
         : [TYPE_NAMES[String(p.type)] ?? String(p.type)];
-      return { path, message: `must be ${types.join(" or ")}` };
+      return { path, message: `must be ${types.join(" or ")}${got}` };
     }
     case "minimum":
-      return { path, message: `must be at least ${String(p.limit)}` };
+      return { path, message: `must be at least ${String(p.limit)}${got}` };
     case "maximum":
-      return { path, message: `must be at most ${String(p.limit)}` };
+      return { path, message: `must be at most ${String(p.limit)}${got}` };
     case "maxItems":
-      return { path, message: `must have at most ${String(p.limit)} items` };
+      return { path, message: `must have at most ${String(p.limit)} items${got}` };
     case "maxProperties":
-      return { path, message: `must have at most ${String(p.limit)} entries` };
+      return { path, message: `must have at most ${String(p.limit)} entries${got}` };
     case "minProperties":
       return { path, message: path === "roles" ? "must name at least one role" : "must not be empty" };
     case "pattern":
-      return { path, message: patternMessage(error) };
+      return { path, message: `${patternMessage(error)}${got}` };
     default:
-      return { path, message: error.message ?? `fails ${error.keyword}` };
+      return { path, message: `${error.message ?? `fails ${error.keyword}`}${got}` };
   }
 }
 

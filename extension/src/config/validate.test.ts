@@ -60,7 +60,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
     "source naming a missing role",
     { roles: { a: { RoleArn: ARN, source: "nobody" } } },
     "roles.a.source",
-    "names no role in roles (have: a)",
+    'names no role in roles: "nobody" (have: a)',
   ],
   [
     "source cycle a -> b -> a",
@@ -78,7 +78,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
     "default naming a missing role",
     { default: "writer", roles: { reader: { RoleArn: ARN } } },
     "default",
-    "names no role in roles (have: reader)",
+    'names no role in roles: "writer" (have: reader)',
   ],
   [
     "unknown key differing only in case",
@@ -144,7 +144,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
       },
     },
     "roles.b.SourceIdentity",
-    "must equal alice (set on roles.a)",
+    'must equal "alice" (set on roles.a); a source identity cannot change along a role chain (got "bob")',
   ],
   [
     "SourceIdentity changing two links down a chain",
@@ -156,7 +156,7 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
       },
     },
     "roles.c.SourceIdentity",
-    "must equal alice (set on roles.a)",
+    'must equal "alice" (set on roles.a); a source identity cannot change along a role chain (got "carol")',
   ],
   [
     "SourceIdentity and generateSourceIdentity together",
@@ -326,19 +326,19 @@ const INVALID: [title: string, config: unknown, path: string, fragment: string][
       },
     },
     "roles.r.Tags",
-    "has the key team twice (keys are case-insensitive)",
+    'has the key "team" twice (keys are case-insensitive)',
   ],
   [
     "Tags map with keys differing only in case",
     { roles: { r: { RoleArn: ARN, Tags: { Team: "a", TEAM: "b" } } } },
     "roles.r.Tags",
-    "has the key TEAM twice",
+    'has the key "TEAM" twice',
   ],
   [
     "TransitiveTagKeys naming a key not in Tags",
     { roles: { r: { RoleArn: ARN, Tags: { team: "a" }, TransitiveTagKeys: ["team", "project"] } } },
     "roles.r.TransitiveTagKeys[1]",
-    "names project, which is not in Tags",
+    'names "project", which is not in Tags',
   ],
   [
     "TransitiveTagKeys without Tags",

@@ -1,3 +1,5 @@
+import { jsonKeyProblem } from "./jsonKeys.js";
+import { gotValue, quote } from "./quoteValue.js";
 import { allowedKeysAt } from "./schemaKeys.js";
 import { schemaProblems } from "./schemaProblems.js";
 import type { AssumeRoleParameters, ConfigProblem, RoleConfig, SidecarConfig, Tag } from "./types.js";
@@ -13,6 +15,9 @@ export type ValidationResult =
   | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 type RawRole = Record<string, unknown>;
+
+/** A policy document nests 4-5 levels (Statement, item, Condition, operator, values). */
+const MAX_POLICY_NESTING = 32;
 
 /** Checks a parsed config against the schema and the rules a schema cannot express; never throws. */
 export function validateConfig(input: unknown): ValidationResult {
@@ -33,7 +38,9 @@ export function validateConfig(input: unknown): ValidationResult {
 
 function defaultRoleProblems(defaultRole: unknown, roles: Record<string, unknown>): ConfigProblem[] {
   if (typeof defaultRole !== "string" || Object.hasOwn(roles, defaultRole)) return [];
-  return [{ path: "default", message: `names no role in roles (have: ${Object.keys(roles).join(", ")})` }];
+  return [
+    { path: "default", message: `names no role in roles: ${quote(defaultRole)} (have: ${roleList(roles)})` },
+  ];
 }
 
 function roleProblems(name: string, role: RawRole, roles: Record<string, unknown>): ConfigProblem[] {
@@ -44,7 +51,7 @@ function roleProblems(name: string, role: RawRole, roles: Record<string, unknown
     if (!Object.hasOwn(roles, role.source)) {
       problems.push({
         path: at("source"),
-        message: `names no role in roles (have: ${Object.keys(roles).join(", ")})`,
+        message: `names no role in roles: ${quote(role.source)} (have: ${roleList(roles)})`,
       });
     } else if (chain.cycle) {
       problems.push({ path: at("source"), message: `forms a cycle: ${chain.names.join(" -> ")}` });
@@ -52,7 +59,7 @@ function roleProblems(name: string, role: RawRole, roles: Record<string, unknown
     if (typeof role.DurationSeconds === "number" && role.DurationSeconds > MAX_CHAINED_DURATION_SECONDS) {
       problems.push({
         path: at("DurationSeconds"),
-        message: `must be at most ${MAX_CHAINED_DURATION_SECONDS} for a chained role (source: ${role.source}); STS limits role chaining to one hour`,
+        message: `must be at most ${MAX_CHAINED_DURATION_SECONDS} for a chained role (source: ${role.source}); STS limits role chaining to one hour (got ${role.DurationSeconds})`,
       });
     }
     problems.push(
@@ -62,7 +69,7 @@ function roleProblems(name: string, role: RawRole, roles: Record<string, unknown
   if (typeof role.SourceIdentity === "string" && role.generateSourceIdentity === true) {
     problems.push({
       path: at("generateSourceIdentity"),
-      message: `cannot be true with SourceIdentity ${JSON.stringify(role.SourceIdentity)} set: choose one`,
+      message: `cannot be true with SourceIdentity ${quote(role.SourceIdentity)} set: choose one`,
     });
   }
   problems.push(...policyProblems(at("Policy"), role.Policy));
@@ -90,7 +97,7 @@ function chainedSourceIdentityProblems(
   const message =
     inherited.identity === undefined
       ? `cannot be set on a chained role whose source roles.${inherited.role} generates one: a source identity cannot change along a role chain, and the chained role inherits it`
-      : `must equal ${inherited.identity} (set on roles.${inherited.role}); a source identity cannot change along a role chain`;
+      : `must equal ${quote(inherited.identity)} (set on roles.${inherited.role}); a source identity cannot change along a role chain${gotValue("SourceIdentity", role.SourceIdentity)}`;
   return [{ path: at("SourceIdentity"), message }];
 }
 
@@ -125,15 +132,35 @@ function inheritedSourceIdentity(
   return undefined;
 }
 
+/**
+ * A JSON string policy gets the checks YAML gives the mapping form: not empty (the schema's
+ * minProperties), no duplicate keys (uniqueKeys), bounded nesting (the parser's limit).
+ */
 function policyProblems(path: string, policy: unknown): ConfigProblem[] {
   let document: unknown = policy;
   if (typeof policy === "string") {
     try {
       document = JSON.parse(policy);
     } catch (error) {
-      return [{ path, message: `is not valid JSON: ${(error as Error).message}` }];
+      return [{ path, message: `is not valid JSON: ${oneLine((error as Error).message)}` }];
     }
-    if (!isObject(document)) return [{ path, message: "must be a JSON object (a policy document)" }];
+    if (!isObject(document)) {
+      return [{ path, message: `must be a JSON object (a policy document)${gotValue("Policy", document)}` }];
+    }
+    if (Object.keys(document).length === 0) return [{ path, message: "must not be empty (got {})" }];
+    const keyProblem = jsonKeyProblem(policy, MAX_POLICY_NESTING);
+    if (keyProblem?.kind === "duplicate") {
+      const where = keyProblem.path === "" ? "" : ` in ${keyProblem.path.slice(1) || keyProblem.path}`;
+      return [
+        {
+          path,
+          message: `has the key ${quote(keyProblem.key)} twice${where}; JSON would keep only the last`,
+        },
+      ];
+    }
+    if (keyProblem?.kind === "too-deep") {
+      return [{ path, message: `nests more than ${MAX_POLICY_NESTING} levels deep` }];
+    }
   }
   if (!isObject(document)) return [];
   const packed = JSON.stringify(document).length;
@@ -163,7 +190,7 @@ function tagProblems(name: string, role: RawRole): ConfigProblem[] {
     if (seen.has(folded))
       problems.push({
         path: `roles.${name}.Tags`,
-        message: `has the key ${tag.Key} twice (keys are case-insensitive)`,
+        message: `has the key ${quote(tag.Key)} twice (keys are case-insensitive)`,
       });
     seen.add(folded);
   }
@@ -172,7 +199,7 @@ function tagProblems(name: string, role: RawRole): ConfigProblem[] {
     if (typeof key === "string" && !seen.has(key.toLowerCase())) {
       problems.push({
         path: `roles.${name}.TransitiveTagKeys[${index}]`,
-        message: `names ${key}, which is not in Tags`,
+        message: `names ${quote(key)}, which is not in Tags`,
       });
     }
   });
@@ -223,6 +250,17 @@ function normalise(defaultRole: unknown, raw: Record<string, RawRole>): SidecarC
   const single = roles.size === 1 ? [...roles.keys()][0] : undefined;
   const chosen = typeof defaultRole === "string" ? defaultRole : single;
   return chosen === undefined ? { roles } : { roles, defaultRole: chosen };
+}
+
+/** The configured role names, cut after 10: a user needs the spelling, not a list of 100. */
+function roleList(roles: Record<string, unknown>): string {
+  const names = Object.keys(roles);
+  const shown = names.slice(0, 10).join(", ");
+  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").slice(0, 200);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -160,6 +160,24 @@ describe("STS stand-in with @aws-sdk/client-sts", () => {
     }
   });
 
+  it("answers AssumeRole with the raw values of an override, until it is cleared", async () => {
+    // Act
+    sts.setAnswerOverride({ Expiration: "2020-01-01T00:00:00Z", AccessKeyId: " " });
+    const overridden = (await assume("app-role")).Credentials;
+    sts.setAnswerOverride({ SessionToken: undefined });
+    const missing = (await assume("app-role")).Credentials;
+    sts.setAnswerOverride(undefined);
+    const normal = (await assume("app-role")).Credentials;
+
+    // Assess
+    expect(overridden?.Expiration?.toISOString()).toBe("2020-01-01T00:00:00.000Z");
+    expect(overridden?.AccessKeyId).toBe(" ");
+    expect(overridden?.SecretAccessKey).toHaveLength(40);
+    expect(missing?.SessionToken).toBeUndefined();
+    expect(normal?.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    expect(normal?.Expiration?.getTime()).toBeGreaterThan(clock);
+  });
+
   it("injects throttling and server errors for the chosen actions and number of calls", async () => {
     const before = sts.calls("AssumeRole");
     await sts.setFault({ kind: "throttle", actions: ["AssumeRole"], times: 1 });

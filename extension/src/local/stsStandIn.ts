@@ -23,6 +23,17 @@ export interface StsFault {
   /** Affect only the next N matching requests, then clear the fault (parked `hang` requests stay parked). */
   times?: number;
 }
+/**
+ * Raw values AssumeRole answers with instead of the real ones, to test a client against a broken STS
+ * (or a clock far from it): `Expiration: "2020-01-01T00:00:00Z"`, `AccessKeyId: " "`. The session
+ * is still issued and works under its real key.
+ */
+export interface StsAnswerOverride {
+  Expiration?: string;
+  AccessKeyId?: string;
+  SecretAccessKey?: string;
+  SessionToken?: string;
+}
 export interface StsStandInOptions {
   port?: number;
   host?: string;
@@ -42,6 +53,7 @@ export interface StsStandIn {
   setFault(f: StsFault | undefined): Promise<void>;
   setLatencyMs(ms: number): void;
   setSessionLifetimeSeconds(seconds: number | undefined): void;
+  setAnswerOverride(override: StsAnswerOverride | undefined): void;
   calls(action?: string): number;
   issued(): number;
   close(): Promise<void>;
@@ -72,6 +84,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
   const log = options.log ?? (() => {});
   let latencyMs = options.latencyMs ?? 0;
   let lifetimeOverride = options.sessionLifetimeSeconds;
+  let answerOverride: StsAnswerOverride | undefined;
   const base = {
     accessKeyId: options.base?.accessKeyId ?? newId("AKIA"),
     secretAccessKey: options.base?.secretAccessKey ?? newSecret(),
@@ -143,12 +156,19 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
     const accessKeyId = newId("ASIA");
     principals.set(accessKeyId, session);
     issuedCount++;
+    const answer: Required<StsAnswerOverride> = {
+      AccessKeyId: accessKeyId,
+      SecretAccessKey: session.secret,
+      SessionToken: session.token ?? "",
+      Expiration: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      ...answerOverride,
+    };
     return [
       el("Credentials", [
-        el("AccessKeyId", accessKeyId),
-        el("SecretAccessKey", session.secret),
-        el("SessionToken", session.token),
-        el("Expiration", new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z")),
+        el("AccessKeyId", answer.AccessKeyId),
+        el("SecretAccessKey", answer.SecretAccessKey),
+        el("SessionToken", answer.SessionToken),
+        el("Expiration", answer.Expiration),
       ]),
       el("AssumedRoleUser", [el("AssumedRoleId", session.userId), el("Arn", session.arn)]),
       el("PackedPolicySize", r.packedPolicySize?.toString()),
@@ -254,6 +274,9 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
     },
     setSessionLifetimeSeconds(seconds) {
       lifetimeOverride = seconds;
+    },
+    setAnswerOverride(override) {
+      answerOverride = override === undefined ? undefined : { ...override };
     },
     calls(action) {
       if (action !== undefined) return counts.get(action) ?? 0;

@@ -15,3 +15,9 @@ export function accountIdFromArn(arn: string): string | undefined {
   const account = arn.split(":")[4];
   return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
 }
+
+/** What one AssumeRole call returns: the credentials, and how far STS's clock is from ours. */
+export interface IssuedCredentials extends RoleCredentials {
+  /** STS's Date minus this host's clock, as the SDK measured it (0 within its 4-minute threshold). */
+  readonly stsClockOffsetMs?: number;
+}

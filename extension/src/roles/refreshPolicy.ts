@@ -52,13 +52,22 @@ export function isServable(session: Session, nowMs: number): boolean {
 export interface BackoffSettings {
   readonly baseMs: number;
   readonly capMs: number;
+  /** Jitter covers only the top part of [base, ceiling]: the delay is at least ceiling × this. */
+  readonly floorFraction?: number;
 }
 
 export const RETRYABLE_BACKOFF: BackoffSettings = { baseMs: 500, capMs: 60_000 };
 /** Permanent errors (AccessDenied…) are retried slowly: a fixed trust policy should work within minutes. */
 export const PERMANENT_BACKOFF: BackoffSettings = { baseMs: 30_000, capMs: 300_000 };
+/**
+ * Unusable answers (expired on arrival, blank fields) come from a wrong clock or a broken STS, which
+ * seconds will not fix: start at 5 s, not 0.5 s, double, and never less than half the ceiling, so even the
+ * unluckiest jitter cannot keep calling every 5 s ("equal jitter"); at worst ~30 calls an hour.
+ */
+export const UNUSABLE_BACKOFF: BackoffSettings = { baseMs: 5_000, capMs: 300_000, floorFraction: 0.5 };
 
 export function backoffDelayMs(attempt: number, settings: BackoffSettings, random: number): number {
   const ceiling = Math.min(settings.capMs, settings.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(settings.baseMs + random * Math.max(0, ceiling - settings.baseMs));
+  const floor = Math.max(settings.baseMs, ceiling * (settings.floorFraction ?? 0));
+  return Math.round(floor + random * Math.max(0, ceiling - floor));
 }

@@ -2,7 +2,7 @@ import type { Clock } from "../clock.js";
 import type { RoleConfig, SidecarConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { RoleCredentials } from "./credentials.js";
+import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
 
@@ -12,7 +12,7 @@ export type AssumeFunction = (
   source: (() => Promise<RoleCredentials>) | undefined,
   /** Sent as SourceIdentity when the role generates one; its own literal one is in `role.parameters`. */
   generatedSourceIdentity?: string,
-) => Promise<RoleCredentials>;
+) => Promise<IssuedCredentials>;
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;

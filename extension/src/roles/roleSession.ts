@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { RoleCredentials } from "./credentials.js";
+import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import {
   backoffDelayMs,
   isServable,
@@ -11,8 +11,11 @@ import {
   refreshAtMs,
   type Session,
   serveUntilMs,
+  UNUSABLE_BACKOFF,
 } from "./refreshPolicy.js";
+import { RepeatedFailures } from "./repeatedFailures.js";
 import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "./stsErrors.js";
+import { UNUSABLE_CODE, unusableCredentials } from "./usableCredentials.js";
 
 export type Acquired =
   | { readonly ok: true; readonly credentials: RoleCredentials }
@@ -30,7 +33,7 @@ export interface RoleSessionOptions {
   readonly name: string;
   readonly settings: RefreshSettings;
   /** One AssumeRole call; throws what the STS client throws. */
-  readonly assume: () => Promise<RoleCredentials>;
+  readonly assume: () => Promise<IssuedCredentials>;
   readonly clock: Clock;
   readonly random: () => number;
   readonly log: Logger;
@@ -60,6 +63,7 @@ export class RoleSession {
   private nextAttemptAtMs = 0;
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
+  private readonly repeats = new RepeatedFailures();
   /** Callers of attemptSettled() that came while no attempt was in flight. */
   private settledWaiters: (() => void)[] = [];
 
@@ -176,49 +180,70 @@ export class RoleSession {
   }
 
   private async assumeOnce(): Promise<void> {
-    const { clock, log, name } = this.options;
+    const { clock } = this.options;
     const startedAtMs = clock.now();
+    let failure: ClassifiedFailure | undefined;
     try {
       const credentials = await this.options.assume();
-      const issuedAtMs = clock.now();
-      const session = { issuedAtMs, expiresAtMs: credentials.expiresAtMs };
-      const refreshAt = refreshAtMs(session, this.options.settings, this.options.random());
-      this.current = { credentials, session, refreshAtMs: refreshAt };
-      this.lastFailure = undefined;
-      this.consecutiveFailures = 0;
-      this.nextAttemptAtMs = 0;
-      log.info("assumed role", {
-        role: name,
-        event: "assumed",
-        sessionName: credentials.sessionName,
-        expiration: new Date(credentials.expiresAtMs).toISOString(),
-        refreshAt: new Date(refreshAt).toISOString(),
-        durationMs: issuedAtMs - startedAtMs,
-      });
-      this.options.metrics?.assumed(name, issuedAtMs - startedAtMs);
+      failure = unusableCredentials(credentials, clock.now(), credentials.stsClockOffsetMs);
+      if (failure === undefined) this.succeeded(credentials, startedAtMs);
     } catch (error) {
-      const failure = classifyStsError(error);
-      this.lastFailure = failure;
-      this.consecutiveFailures++;
-      const backoff = failure.kind === "permanent" ? PERMANENT_BACKOFF : RETRYABLE_BACKOFF;
-      this.nextAttemptAtMs =
-        clock.now() + backoffDelayMs(this.consecutiveFailures - 1, backoff, this.options.random());
-      const serving = this.current !== undefined && isServable(this.current.session, clock.now());
-      log[failure.kind === "permanent" ? "error" : "warn"]("assume role failed", {
-        role: name,
-        event: "assume-failed",
-        code: failure.code,
-        error: failure.message,
-        retryable: failure.kind === "retryable",
-        attempt: this.consecutiveFailures,
-        nextAttemptAt: new Date(this.nextAttemptAtMs).toISOString(),
-        ...(serving && this.current
-          ? { servingUntil: new Date(serveUntilMs(this.current.session)).toISOString() }
-          : {}),
-        durationMs: clock.now() - startedAtMs,
-      });
-      this.options.metrics?.assumeFailed(name, failure.code, failure.kind === "retryable");
+      failure = classifyStsError(error);
     }
+    if (failure !== undefined) this.failed(failure, startedAtMs);
+  }
+
+  private succeeded(credentials: RoleCredentials, startedAtMs: number): void {
+    const { clock, log, name } = this.options;
+    const issuedAtMs = clock.now();
+    const session = { issuedAtMs, expiresAtMs: credentials.expiresAtMs };
+    const refreshAt = refreshAtMs(session, this.options.settings, this.options.random());
+    this.current = { credentials, session, refreshAtMs: refreshAt };
+    this.lastFailure = undefined;
+    this.consecutiveFailures = 0;
+    this.nextAttemptAtMs = 0;
+    this.repeats.reset();
+    log.info("assumed role", {
+      role: name,
+      event: "assumed",
+      sessionName: credentials.sessionName,
+      expiration: new Date(credentials.expiresAtMs).toISOString(),
+      refreshAt: new Date(refreshAt).toISOString(),
+      durationMs: issuedAtMs - startedAtMs,
+    });
+    this.options.metrics?.assumed(name, issuedAtMs - startedAtMs);
+  }
+
+  private failed(failure: ClassifiedFailure, startedAtMs: number): void {
+    const { clock, log, name } = this.options;
+    this.lastFailure = failure;
+    this.consecutiveFailures++;
+    const backoff =
+      failure.code === UNUSABLE_CODE
+        ? UNUSABLE_BACKOFF
+        : failure.kind === "permanent"
+          ? PERMANENT_BACKOFF
+          : RETRYABLE_BACKOFF;
+    this.nextAttemptAtMs =
+      clock.now() + backoffDelayMs(this.consecutiveFailures - 1, backoff, this.options.random());
+    const serving = this.current !== undefined && isServable(this.current.session, clock.now());
+    const level = failure.kind === "permanent" ? "error" : "warn";
+    const repeat = this.repeats.observe(failure, clock.now());
+    log[repeat.loud ? level : "debug"]("assume role failed", {
+      role: name,
+      event: "assume-failed",
+      code: failure.code,
+      error: failure.message,
+      retryable: failure.kind === "retryable",
+      attempt: this.consecutiveFailures,
+      ...(repeat.unlogged > 0 ? { repeatedSinceLastLogged: repeat.unlogged } : {}),
+      nextAttemptAt: new Date(this.nextAttemptAtMs).toISOString(),
+      ...(serving && this.current
+        ? { servingUntil: new Date(serveUntilMs(this.current.session)).toISOString() }
+        : {}),
+      durationMs: clock.now() - startedAtMs,
+    });
+    this.options.metrics?.assumeFailed(name, failure.code, failure.kind === "retryable");
   }
 
   /** Timers only help outside a frozen sandbox; INVOKE events and requests check freshness too. */

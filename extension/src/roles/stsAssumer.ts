@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RoleConfig } from "../config/types.js";
-import { accountIdFromArn, type RoleCredentials } from "./credentials.js";
+import { accountIdFromArn, type IssuedCredentials, type RoleCredentials } from "./credentials.js";
 
 /** STS timeouts: short enough that a hung endpoint becomes a retry long before credentials expire. */
 const CONNECTION_TIMEOUT_MS = 2000;
@@ -45,11 +45,12 @@ export function createStsAssumer(options: StsAssumerOptions) {
     sessionName: string,
     source: (() => Promise<RoleCredentials>) | undefined,
     generatedSourceIdentity?: string,
-  ): Promise<RoleCredentials> {
+  ): Promise<IssuedCredentials> {
     const credentials: AwsCredentialIdentityProvider =
       source === undefined ? options.baseCredentials : async () => toIdentity(await source());
     const p = role.parameters;
-    const response = await clientFor(role, credentials).send(
+    const client = clientFor(role, credentials);
+    const response = await client.send(
       new AssumeRoleCommand({
         ...p,
         RoleSessionName: sessionName,
@@ -57,22 +58,22 @@ export function createStsAssumer(options: StsAssumerOptions) {
       }),
     );
     const issued = response.Credentials;
-    if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken || !issued.Expiration) {
-      throw Object.assign(new Error("STS answered AssumeRole without complete credentials"), {
-        name: "StsError",
-      });
+    if (issued === undefined) {
+      throw Object.assign(new Error("STS answered AssumeRole without credentials"), { name: "StsError" });
     }
+    // Blank fields and a missing or absurd Expiration are judged by unusableCredentials, with the clock.
     const assumedRoleArn = response.AssumedRoleUser?.Arn ?? "";
     const accountId = accountIdFromArn(assumedRoleArn) ?? accountIdFromArn(p.RoleArn);
     return {
-      accessKeyId: issued.AccessKeyId,
-      secretAccessKey: issued.SecretAccessKey,
-      sessionToken: issued.SessionToken,
-      expiresAtMs: issued.Expiration.getTime(),
+      accessKeyId: issued.AccessKeyId ?? "",
+      secretAccessKey: issued.SecretAccessKey ?? "",
+      sessionToken: issued.SessionToken ?? "",
+      expiresAtMs: issued.Expiration?.getTime() ?? Number.NaN,
       roleArn: p.RoleArn,
       assumedRoleArn,
       sessionName,
       ...(accountId !== undefined ? { accountId } : {}),
+      stsClockOffsetMs: client.config.systemClockOffset ?? 0,
     };
   };
 }

@@ -101,4 +101,32 @@ describe("classifyStsError", () => {
       httpStatus: failure.httpStatus,
     });
   });
+
+  it.each(["SignatureDoesNotMatch", "InvalidSignatureException", "RequestExpired"])(
+    "retries %s soon once the SDK corrected its clock offset (a sandbox clock far from STS's)",
+    (name) => {
+      const error = Object.assign(new Error("Signature expired"), {
+        name,
+        $metadata: { httpStatusCode: 403, clockSkewCorrected: true },
+      });
+      expect(classifyStsError(error)).toMatchObject({ kind: "retryable", code: "ClockSkewCorrected" });
+      expect(classifyStsError(sdkError(name, 403))).toMatchObject({ kind: "permanent", code: name });
+    },
+  );
+
+  it("treats a 200 the SDK could not deserialize as an unusable answer, not a quick retry", () => {
+    const error = Object.assign(
+      new TypeError("Invalid RFC3339 timestamp format soon\n  Deserialization error"),
+      {
+        $metadata: { httpStatusCode: 200 },
+      },
+    );
+    expect(classifyStsError(error)).toEqual({
+      kind: "retryable",
+      code: "UnusableCredentials",
+      message:
+        "STS answered AssumeRole with a body that cannot be read: TypeError: Invalid RFC3339 timestamp format soon Deserialization error",
+      httpStatus: 503,
+    });
+  });
 });

@@ -11,6 +11,9 @@ export interface ClassifiedFailure {
   readonly httpStatus: number;
 }
 
+/** STS answered 200 with credentials that cannot be served (usableCredentials.ts), or unreadable. */
+export const UNUSABLE_CODE = "UnusableCredentials";
+
 const THROTTLING = new Set([
   "Throttling",
   "ThrottlingException",
@@ -50,7 +53,7 @@ interface ErrorLike {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
   $retryable?: unknown;
 }
 
@@ -79,6 +82,25 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
       code: "NoBaseCredentials",
       message: `no base credentials: ${message}`,
       httpStatus: 403,
+    };
+  }
+  // STS refused the signature's time and the SDK has just corrected its clock offset from STS's Date
+  // header (a sandbox clock far off): the next attempt signs with STS's time, so retry soon.
+  if (e.$metadata?.clockSkewCorrected === true) {
+    return {
+      kind: "retryable",
+      code: "ClockSkewCorrected",
+      message: `this host's clock differs from STS's by more than 4 minutes; corrected for the next attempt: ${name}: ${message}`,
+      httpStatus: 503,
+    };
+  }
+  // A 200 the SDK could not read (an Expiration that is no timestamp): as unusable as an expired one.
+  if (status !== undefined && status >= 200 && status < 300) {
+    return {
+      kind: "retryable",
+      code: UNUSABLE_CODE,
+      message: `STS answered AssumeRole with a body that cannot be read: ${name}: ${message}`,
+      httpStatus: 503,
     };
   }
   if (THROTTLING.has(name) || TRANSIENT.has(name))
