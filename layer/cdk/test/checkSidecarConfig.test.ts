@@ -74,7 +74,7 @@ describe("sidecarConfigProblems", () => {
           "environment",
         ),
       ),
-    ).toEqual(["roles.reader.DurationSeconds: must be at least 900"]);
+    ).toEqual(["roles.reader.DurationSeconds: must be at least 900 (got 60)"]);
   });
 
   it("names what the environment cannot carry: a second role, keys without a variable", () => {

@@ -184,8 +184,8 @@ describe("CredentialsSidecar refuses at synth", () => {
     expect(() => sidecar(stack, { config })).toThrow(
       [
         "Invalid config (CredentialsSidecar Test/Sidecar), 2 problems:",
-        "  roles.reader.RoleArn: must be an IAM role ARN such as arn:aws:iam::123456789012:role/name",
-        "  roles.reader.DurationSeconds: must be at least 900",
+        '  roles.reader.RoleArn: must be an IAM role ARN such as arn:aws:iam::123456789012:role/name (got "arn:aws:iam::1:user/x")',
+        "  roles.reader.DurationSeconds: must be at least 900 (got 60)",
       ].join("\n"),
     );
   });
