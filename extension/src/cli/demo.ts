@@ -188,7 +188,7 @@ class Demo {
       `\nDemo passed in ${seconds} s: ${INVOCATIONS} invocations as role demo-app, no credential code in the function.\n`,
     );
     io.out(
-      "Next: `credentials-sidecar local --config your.yaml` runs the sidecar for your own code (see --help).\n",
+      "Next: `node dist/cli.mjs local --config your.yaml` runs the sidecar for your own code (see --help).\n",
     );
     return EXIT.ok;
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { VERSION } from "../version.js";
 import { COMMANDS, runCli } from "./dispatch.js";
@@ -54,5 +56,27 @@ describe("runCli", () => {
 
   it("does not treat inherited property names as commands", async () => {
     expect(await runCli(["constructor"], recordingIo())).toBe(2);
+  });
+});
+
+describe("schema", () => {
+  it("prints config.schema.json, which names no URL of its own", async () => {
+    const io = recordingIo();
+
+    expect(await runCli(["schema"], io)).toBe(0);
+
+    const printed = JSON.parse(io.stdout) as Record<string, unknown>;
+    const file = JSON.parse(
+      readFileSync(fileURLToPath(new URL("../../../config.schema.json", import.meta.url)), "utf8"),
+    ) as Record<string, unknown>;
+    expect(printed).toEqual(file);
+    expect(printed).not.toHaveProperty("$id");
+  });
+
+  it("refuses an argument: the schema goes to stdout", async () => {
+    const io = recordingIo();
+
+    expect(await runCli(["schema", "out.json"], io)).toBe(2);
+    expect(io.stderr).toContain("redirect its output");
   });
 });

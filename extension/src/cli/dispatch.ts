@@ -3,6 +3,7 @@ import { VERSION } from "../version.js";
 import { DEMO_HELP, demoCommand } from "./demo.js";
 import { CliError, type CliIo, EXIT, UsageError } from "./io.js";
 import { LOCAL_HELP, localCommand } from "./local.js";
+import { SCHEMA_HELP, schemaCommand } from "./schema.js";
 import { SERVE_HELP, serveCommand } from "./serve.js";
 import { VALIDATE_HELP, validateCommand } from "./validate.js";
 
@@ -25,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, { run: Command; help: string; sum
     summary: "check a config file as the extension would",
   },
   serve: { run: serveCommand, help: SERVE_HELP, summary: "run the sidecar outside Lambda (standalone)" },
+  schema: { run: schemaCommand, help: SCHEMA_HELP, summary: "print the config's JSON Schema, for editors" },
 };
 
 export const USAGE = `Usage: credentials-sidecar <command> [options]

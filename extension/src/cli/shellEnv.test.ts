@@ -1,5 +1,12 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { applyShellEnv, formatShellEnv, shellEnv, shellQuote } from "./shellEnv.js";
+
+const WRAPPER = fileURLToPath(new URL("../../../layer/credentials-sidecar/wrapper", import.meta.url));
 
 const BASE = {
   rolesUrl: "http://127.0.0.1:9770/roles/",
@@ -12,7 +19,7 @@ describe("shellEnv", () => {
     const env = shellEnv({ ...BASE, defaultRole: "app" });
     const text = formatShellEnv(env);
     expect(text).toContain(
-      "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n",
+      "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n",
     );
     expect(text).toContain("export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:9770/roles/app\n");
     expect(text).toContain("export AWS_CONTAINER_AUTHORIZATION_TOKEN=tok-abcdefghijklmnop\n");
@@ -28,6 +35,7 @@ describe("shellEnv", () => {
     expect(env.set.map((v) => v.name)).toEqual([
       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
       "CREDENTIALS_SIDECAR_ROLES_URL",
+      "CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN",
       "AWS_REGION",
       "AWS_DEFAULT_REGION",
     ]);
@@ -57,6 +65,68 @@ describe("shellEnv", () => {
     expect(result.AWS_CONTAINER_CREDENTIALS_FULL_URI).toBe("http://127.0.0.1:9770/roles/app");
     expect(result.AWS_CONTAINER_AUTHORIZATION_TOKEN).toBe("tok-abcdefghijklmnop");
   });
+});
+
+describe("shellEnv against the layer's wrapper", () => {
+  // Every variable an SDK's default chain or the README's code reads. AWS_SESSION_TOKEN differs on
+  // purpose: the wrapper keeps it for the Parameters and Secrets extension; a laptop has none.
+  const COMPARED = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "CREDENTIALS_SIDECAR_ROLES_URL",
+    "CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN",
+  ];
+
+  it.each([["app"], [undefined]])(
+    "sets and removes what the wrapper does (default role %s)",
+    (defaultRole) => {
+      // Prepare: the runtime folder as the extension leaves it, and a shell full of other credentials.
+      const dir = mkdtempSync(join(tmpdir(), "shell-env-wrapper-"));
+      try {
+        writeFileSync(join(dir, "token"), BASE.token, { mode: 0o600 });
+        writeFileSync(join(dir, "roles-url"), BASE.rolesUrl, { mode: 0o600 });
+        if (defaultRole !== undefined) writeFileSync(join(dir, "default-role"), defaultRole, { mode: 0o600 });
+        const before: Record<string, string> = {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          CREDENTIALS_SIDECAR_RUNTIME_DIR: dir,
+          AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+          AWS_SECRET_ACCESS_KEY: "secret",
+          AWS_PROFILE: "dev",
+          AWS_DEFAULT_PROFILE: "dev",
+          AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/web",
+          AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/token",
+          AWS_CONFIG_FILE: "/home/me/.aws/config",
+          AWS_SHARED_CREDENTIALS_FILE: "/home/me/.aws/credentials",
+          AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x",
+        };
+
+        // Act
+        const run = spawnSync("sh", [WRAPPER, "env", "-0"], { env: before, encoding: "utf8" });
+        const local = applyShellEnv(before, shellEnv({ ...BASE, defaultRole, region: undefined }));
+
+        // Assess
+        expect(run.stderr).toBe("");
+        const wrapped = Object.fromEntries(
+          run.stdout
+            .split("\0")
+            .filter((entry) => entry.includes("="))
+            .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+        );
+        for (const name of COMPARED) expect([name, local[name]]).toEqual([name, wrapped[name]]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("shellQuote", () => {

@@ -25,13 +25,16 @@ export function shellEnv(input: ShellEnvInput): ShellEnv {
   let unset: string[] = [];
   if (input.defaultRole !== undefined) {
     notes.push(`the SDKs' default credentials are now role ${input.defaultRole}, served by the sidecar`);
-    // Every SDK reads keys, profiles and the ECS relative URI before a full URI: as in Lambda
-    // (where the wrapper moves the execution role's keys away), none of them may be left.
+    // Every SDK reads keys, profiles, web identity and the ECS relative URI before a full URI: as in
+    // Lambda (where the wrapper moves them aside), none of them may be left.
     unset = [
       "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY",
       "AWS_SESSION_TOKEN",
       "AWS_PROFILE",
+      "AWS_DEFAULT_PROFILE",
+      "AWS_ROLE_ARN",
+      "AWS_WEB_IDENTITY_TOKEN_FILE",
       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     ];
     set.push(
@@ -42,9 +45,11 @@ export function shellEnv(input: ShellEnvInput): ShellEnv {
   } else {
     notes.push(`no default role: point an SDK at $CREDENTIALS_SIDECAR_ROLES_URL<role name> yourself`);
   }
+  // The wrapper's variables, so code written for Lambda (a second role by URL) runs here unchanged.
   set.push(
     { name: "AWS_CONTAINER_AUTHORIZATION_TOKEN", value: input.token },
     { name: "CREDENTIALS_SIDECAR_ROLES_URL", value: input.rolesUrl },
+    { name: "CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN", value: input.token },
   );
   if (input.region !== undefined) {
     set.push(
