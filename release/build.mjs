@@ -2,6 +2,7 @@
 //   credentials-sidecar-<version>-{x86_64,arm64,nodejs}.zip   the layer zips, renamed
 //   container/                                                the container image's build context
 //   credentials-sidecar-<version>-{x86_64,arm64}.oci.tar      the image itself, where buildah runs
+//   config.schema.json                                        the config format, for editors
 //   SHA256SUMS                                                `sha256sum -c SHA256SUMS` checks them
 // The version is package.json's. Nothing here reads the clock or the environment: the same layer
 // zips and Dockerfile give byte-identical artifacts (the layer build is deterministic too).
@@ -72,6 +73,8 @@ function main() {
   freshOutDir();
   const artifacts = {};
   for (const [variant, data] of Object.entries(zips)) artifacts[zipName(version, variant)] = data;
+  // For editors: `# yaml-language-server: $schema=./config.schema.json` beside a config.
+  artifacts["config.schema.json"] = readFileSync(join(repo, "config.schema.json"));
 
   const file = dockerfile();
   if (file) {

@@ -117,6 +117,7 @@ describe("release/build.mjs", () => {
     }
     const sums = parseSums(readFileSync(join(first, "SHA256SUMS"), "utf8"));
     const expected = ["x86_64", "arm64", "nodejs"].map((v) => zipName(version, v));
+    expected.push("config.schema.json");
     if (!noBuildah) expected.push(imageName(version, "x86_64"), imageName(version, "arm64"));
     expect([...sums.keys()]).toEqual(expected.sort());
     for (const [name, digest] of sums) expect(sha256(readFileSync(join(first, name)))).toBe(digest);
