@@ -166,17 +166,3 @@ describe("sidecar configs under examples/", () => {
     expect(first).toBe(`# yaml-language-server: $schema=${"../".repeat(depth + 1)}config.schema.json`);
   });
 });
-
-describe("examples/go/bootstrap", () => {
-  it("is what the README tells provided.al2023 users to write (comments aside)", () => {
-    const readme = readFileSync(join(EXAMPLES, "../README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### `provided.al2023`"));
-    const snippet = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
-    const bootstrap = readFileSync(join(EXAMPLES, "go/bootstrap"), "utf8")
-      .split("\n")
-      .filter((line) => !line.startsWith("# "))
-      .join("\n");
-
-    expect(snippet).toBe(bootstrap);
-  });
-});
