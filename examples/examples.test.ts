@@ -71,12 +71,25 @@ const goSkipReason = goMissing();
 
 let moto: MotoEnvironment;
 
-/** Starts the bundled extension the way Lambda does and lets it take one INVOKE (roles assumed). */
-async function startSidecar(env: Record<string, string>): Promise<{
+/**
+ * Starts the bundled extension the way Lambda does and lets it take one INVOKE (roles assumed).
+ * `whileRegistering` runs once it registered, before it hears back: where Lambda starts the runtime.
+ */
+async function startSidecar(
+  env: Record<string, string>,
+  whileRegistering?: (sidecar: ExtensionProcess) => Promise<void>,
+): Promise<{
   runtime: MockRuntimeApi;
   sidecar: ExtensionProcess;
 }> {
-  const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME });
+  let answerRegistration: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    answerRegistration = resolve;
+  });
+  const runtime = await startMockRuntimeApi({
+    functionName: FUNCTION_NAME,
+    ...(whileRegistering === undefined ? {} : { holdRegistrationReplies: held }),
+  });
   const sidecar = await startExtension({
     env: {
       AWS_LAMBDA_RUNTIME_API: runtime.address,
@@ -90,6 +103,8 @@ async function startSidecar(env: Record<string, string>): Promise<{
     },
   });
   await runtime.waitForRegistered(EXTENSION);
+  await whileRegistering?.(sidecar);
+  answerRegistration();
   runtime.invoke({});
   await runtime.waitForIdle(EXTENSION);
   return { runtime, sidecar };
@@ -223,16 +238,26 @@ roles:
   });
 });
 
+const SAM_ENVIRONMENT_ID = "2f3ba8c6e2b94c1e9b7d5a4f0c1e2d3a";
+const SAM_LOG_STREAM = { AWS_LAMBDA_LOG_STREAM_NAME: `2026/12/01/[1]${SAM_ENVIRONMENT_ID}` };
+
 describe("examples/sam: the demo handler with one role from CREDENTIALS_SIDECAR_ROLE_ARN", () => {
   let runtime: MockRuntimeApi;
   let sidecar: ExtensionProcess;
 
   beforeAll(async () => {
-    // As examples/sam/template.yaml configures it.
-    ({ runtime, sidecar } = await startSidecar({
-      CREDENTIALS_SIDECAR_ROLE_ARN: moto.roles.reader,
-      CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY: "true",
-    }));
+    // As examples/sam/template.yaml configures it; the runtime starts through the wrapper, which
+    // reports the log stream, while the extension registers.
+    ({ runtime, sidecar } = await startSidecar(
+      {
+        AWS_LAMBDA_EXEC_WRAPPER: WRAPPER,
+        CREDENTIALS_SIDECAR_ROLE_ARN: moto.roles.reader,
+        CREDENTIALS_SIDECAR_GENERATE_SOURCE_IDENTITY: "true",
+      },
+      async (started) => {
+        await runFunction(started, ["python3", "-c", "print('{}')"], SAM_LOG_STREAM);
+      },
+    ));
   });
 
   afterAll(async () => {
@@ -247,8 +272,11 @@ describe("examples/sam: the demo handler with one role from CREDENTIALS_SIDECAR_
       BUCKET_NAME: moto.bucketName,
       ITEM_KEY: moto.itemKey.pk?.S ?? "",
       OBJECT_KEY: moto.objectKey,
+      ...SAM_LOG_STREAM,
     });
     expect(result.role_arn).toMatch(sessionArn("reader"));
+    // aws-assume-role-lib's demo: the CloudTrail session name leads to the log stream.
+    expect(result.role_arn).toMatch(new RegExp(`/${FUNCTION_NAME}\\.1\\.${SAM_ENVIRONMENT_ID}$`));
     expect(result.dynamodb).toBe("allowed");
     expect(result.s3).toBe("denied:AccessDenied");
     expect(result.execution_role_arn).toBe(moto.base.arn);
