@@ -39,8 +39,8 @@ export async function writeZip(files) {
     }
   }
   const zip = new yazl.ZipFile();
-  // Code-unit order, not the locale's: the same on every machine.
-  for (const name of [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // sort() without a comparator orders by UTF-16 code units, not by the locale: the same everywhere.
+  for (const name of [...byName.keys()].sort()) {
     const file = byName.get(name);
     // yazl refuses absolute names and `..` segments.
     if (file) zip.addBuffer(file.data, name, { ...FIXED_TIME, mode: S_IFREG | (file.mode & 0o7777) });
