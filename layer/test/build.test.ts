@@ -204,7 +204,7 @@ describe("layer/build.mjs", () => {
       (e) => e.name === "credentials-sidecar/bin/node",
     )?.data;
     expect(node && hasSymbolTable(node)).toBe(true);
-  });
+  }, 180_000); // a whole arm64 layer build, its node run under qemu: ~20 s alone, over 60 s under load
 
   it("keeps the nodejs zip small (no node binary)", () => {
     expect(readFileSync(join(out, "layer-nodejs.zip")).length).toBeLessThan(64 * 1024);
