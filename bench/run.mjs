@@ -74,7 +74,7 @@ function writeYamlConfig() {
 }
 
 const started = Date.now();
-const layer = unpackLayer(join(dist, "layer-x86_64.zip"));
+const layer = await unpackLayer(join(dist, "layer-x86_64.zip"));
 if (!layer.node) throw new Error("dist/layer-x86_64.zip holds no node");
 const layerNodeVersion = execFileSync(layer.node, ["--version"], { encoding: "utf8" }).trim();
 const { startStsStandIn } = await stsStandInModule();
@@ -83,7 +83,7 @@ const results = {};
 const loadBefore = os.loadavg();
 try {
   const common = { launcher: layer.launcher, node: layer.node, sts, progress: log };
-  if (only.has("sizes")) results.sizes = measureSizes(dist);
+  if (only.has("sizes")) results.sizes = await measureSizes(dist);
   if (only.has("cold")) {
     log("cold start…");
     const cold = { ...common, runs: plan.coldRuns, restoreCompileCache: layer.restoreCompileCache };

@@ -34,7 +34,7 @@ function startupBytes(meta, entry) {
   return [...seen].reduce((sum, path) => sum + meta.outputs[path].bytes, 0);
 }
 
-export function measureSizes(dist) {
+export async function measureSizes(dist) {
   const meta = JSON.parse(readFileSync(join(dist, "extension.mjs.meta.json"), "utf8"));
   const outputs = Object.entries(meta.outputs);
   const entryPath = outputs.find(
@@ -43,7 +43,7 @@ export function measureSizes(dist) {
   const zips = {};
   for (const name of ["layer-x86_64.zip", "layer-arm64.zip", "layer-nodejs.zip"]) {
     const zip = readFileSync(join(dist, name));
-    const entries = listZip(zip).filter((entry) => !entry.name.endsWith("/"));
+    const entries = (await listZip(zip)).filter((entry) => !entry.name.endsWith("/"));
     const groups = new Map();
     for (const entry of entries) {
       const group = entry.name.includes("/chunks/")

@@ -1,5 +1,5 @@
 // Bundles the extension (dist/extension.mjs + dist/chunks/) and the CLI (dist/cli.mjs) with esbuild.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -90,6 +90,21 @@ const builtinsViaRequire = {
   },
 };
 
+/**
+ * extension/src/version.ts imports package.json for its version: the bundle gets that field only,
+ * not the package's dependency lists (which would grow the layer whenever a dev tool is added).
+ */
+const packageVersionOnly = {
+  name: "package-version-only",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+      if (args.path !== `${root}package.json`) return undefined;
+      const { version } = JSON.parse(readFileSync(args.path, "utf8"));
+      return { contents: JSON.stringify({ version }), loader: "json" };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -101,7 +116,7 @@ const common = {
   logLevel: "warning",
   // CommonJS dependencies call require() for Node built-ins; ESM output needs one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  plugins: [stubUnused],
+  plugins: [stubUnused, packageVersionOnly],
 };
 
 /**

@@ -306,7 +306,7 @@ async function writeLayer(fileName, files) {
   const path = join(outDir, fileName);
   writeFileSync(`${path}.tmp`, zip);
   renameSync(`${path}.tmp`, path);
-  const entries = listZip(zip);
+  const entries = await listZip(zip);
   const largest = entries.reduce((a, b) => (b.size > a.size ? b : a));
   const unzipped = entries.reduce((sum, entry) => sum + entry.size, 0);
   log(

@@ -57,19 +57,20 @@ function dockerfile() {
   return undefined;
 }
 
-function main() {
+async function main() {
   if (!["auto", "always", "never"].includes(values.image))
     throw new Error(`--image ${values.image}: use auto, always or never`);
   const version = readVersion(repo);
-  const zips = Object.fromEntries(
-    Object.entries(LAYER_ZIPS).map(([variant, file]) => {
-      const path = join(distDir, file);
-      if (!existsSync(path)) throw new Error(`${path} is missing: run \`make layer\` first`);
-      const data = readFileSync(path);
-      listZip(data); // refuses a truncated or foreign file
-      return [variant, data];
-    }),
-  );
+  const zips = {};
+  for (const [variant, file] of Object.entries(LAYER_ZIPS)) {
+    const path = join(distDir, file);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`make layer\` first`);
+    zips[variant] = readFileSync(path);
+    // Refuses a truncated or foreign file.
+    await listZip(zips[variant]).catch((error) => {
+      throw new Error(`${path} is not a readable zip: ${error.message}`);
+    });
+  }
   freshOutDir();
   const artifacts = {};
   for (const [variant, data] of Object.entries(zips)) artifacts[zipName(version, variant)] = data;
@@ -81,7 +82,7 @@ function main() {
     const missing = values.image === "never" ? "--image never" : buildahMissing();
     if (missing && values.image === "always") throw new Error(`--image always, but ${missing}`);
     const context = join(outDir, "container");
-    writeContext(context, zips, file);
+    await writeContext(context, zips, file);
     log(
       `${context}: image build context (docker buildx build --platform linux/amd64,linux/arm64 ${context})`,
     );
@@ -103,7 +104,7 @@ function main() {
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   console.error(`release failed: ${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;

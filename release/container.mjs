@@ -12,9 +12,9 @@ import { extractZip } from "../layer/zip.mjs";
 import { ARCHITECTURES, OCI_ARCH } from "./artifacts.mjs";
 
 /** Writes `dir/<amd64|arm64>/…` (each architecture's layer zip, modes kept) and `dir/Dockerfile`. */
-export function writeContext(dir, layerZips, dockerfile) {
+export async function writeContext(dir, layerZips, dockerfile) {
   mkdirSync(dir, { recursive: true });
-  for (const arch of ARCHITECTURES) extractZip(layerZips[arch], join(dir, OCI_ARCH[arch]));
+  for (const arch of ARCHITECTURES) await extractZip(layerZips[arch], join(dir, OCI_ARCH[arch]));
   copyFileSync(dockerfile, join(dir, "Dockerfile"));
 }
 

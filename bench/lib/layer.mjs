@@ -8,12 +8,12 @@ const COMPILE_CACHE = "credentials-sidecar/compile-cache";
 
 /**
  * @param {string} zipPath e.g. dist/layer-x86_64.zip
- * @returns {{ root: string, launcher: string, node: string | undefined, restoreCompileCache(): void }}
+ * @returns {Promise<{ root: string, launcher: string, node: string | undefined, restoreCompileCache(): void }>}
  */
-export function unpackLayer(zipPath) {
+export async function unpackLayer(zipPath) {
   if (!existsSync(zipPath)) throw new Error(`${zipPath} is missing: run \`make layer\` first`);
   const root = mkdtempSync(join(tmpdir(), "sidecar-bench-opt-"));
-  const entries = readZip(readFileSync(zipPath));
+  const entries = await readZip(readFileSync(zipPath));
   extractEntries(entries, root);
   const node = join(root, "credentials-sidecar", "bin", "node");
   const shippedCache = entries.filter((entry) => entry.name.startsWith(`${COMPILE_CACHE}/`));

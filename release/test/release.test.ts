@@ -235,6 +235,27 @@ describe("release/build.mjs", () => {
     expect(noDockerfile.code).toBe(1);
     expect(noDockerfile.stderr).toContain(`--dockerfile ${join(work, "nope")} does not exist`);
   });
+
+  it("refuses a layer zip that is cut short, empty or not a zip, naming it, and writes nothing", async () => {
+    const whole = readFileSync(join(dist, "layer-arm64.zip"));
+    const broken: Record<string, Buffer> = {
+      "cut short": whole.subarray(0, whole.length - 10),
+      "cut before its central directory": whole.subarray(0, 40),
+      empty: Buffer.alloc(0),
+      "not a zip": Buffer.from("#!/bin/sh\necho not a zip\n"),
+    };
+    for (const [what, bytes] of Object.entries(broken)) {
+      const bad = mkdtempSync(join(work, "bad-dist-"));
+      for (const variant of ["x86_64", "nodejs"])
+        writeFileSync(join(bad, `layer-${variant}.zip`), readFileSync(join(dist, `layer-${variant}.zip`)));
+      writeFileSync(join(bad, "layer-arm64.zip"), bytes);
+      const out = join(bad, "out");
+      const run = await node(releaseScript, ["--dist", bad, "--out", out, "--image", "never"]);
+      expect(run.code, what).toBe(1);
+      expect(run.stderr, what).toContain(`${join(bad, "layer-arm64.zip")} is not a readable zip: `);
+      expect(existsSync(out), what).toBe(false);
+    }
+  });
 });
 
 // The layer build itself: two builds of the same inputs, for the architecture whose node cannot run
@@ -256,7 +277,7 @@ describe("layer/build.mjs reproducibility", () => {
     }
     for (const zip of [`layer-${foreign}.zip`, "layer-nodejs.zip"]) {
       const [a, b] = outs.map((out) => readFileSync(join(out, zip)));
-      expect(listZip(a as Buffer).length).toBeGreaterThan(0);
+      expect((await listZip(a as Buffer)).length).toBeGreaterThan(0);
       expect(sha256(b as Buffer), zip).toBe(sha256(a as Buffer));
     }
   }, 600_000);

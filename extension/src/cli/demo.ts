@@ -101,7 +101,7 @@ class Demo {
     const taskDir = join(this.workDir, "task");
     mkdirSync(taskDir, { recursive: true });
     const choice = chooseLayerZip(process.platform, process.arch);
-    const layer = unpackLayer(choice.zip, layerDir);
+    const layer = await unpackLayer(choice.zip, layerDir);
     const problems: string[] = [];
     const stage = this.mode === "builtin" ? await this.builtinStage(taskDir) : await this.motoStage(taskDir);
     const configPath = join(taskDir, "credentials-sidecar.yaml");

@@ -40,7 +40,7 @@ describe("unpackLayer", () => {
       ]),
     );
     const into = join(dir, "opt");
-    const { launcher, wrapper } = unpackLayer(zip, into);
+    const { launcher, wrapper } = await unpackLayer(zip, into);
     expect(launcher).toBe(join(into, "extensions", "credentials-sidecar"));
     expect(statSync(launcher).mode & 0o777).toBe(0o755);
     expect(statSync(wrapper).mode & 0o777).toBe(0o755);
@@ -48,8 +48,10 @@ describe("unpackLayer", () => {
     expect(readFileSync(join(into, "credentials-sidecar", "extension.mjs"), "utf8")).toBe("// bundle\n");
   });
 
-  it("tells to run make layer when the zip is missing", () => {
-    expect(() => unpackLayer(join(dir, "missing.zip"), join(dir, "x"))).toThrow(/run `make layer` first/);
+  it("tells to run make layer when the zip is missing", async () => {
+    await expect(unpackLayer(join(dir, "missing.zip"), join(dir, "x"))).rejects.toThrow(
+      /run `make layer` first/,
+    );
   });
 
   it("refuses an entry that would land outside the folder", async () => {
@@ -60,13 +62,15 @@ describe("unpackLayer", () => {
       zip,
       Buffer.from(bytes.toString("latin1").replaceAll("xx/escaped", "../escaped"), "latin1"),
     );
-    expect(() => unpackLayer(zip, join(dir, "opt2"))).toThrow(CliError);
+    await expect(unpackLayer(zip, join(dir, "opt2"))).rejects.toThrow(CliError);
     expect(existsSync(join(dir, "escaped"))).toBe(false);
   });
 
   it("refuses a zip without the launcher or the wrapper", async () => {
     const zip = join(dir, "partial.zip");
     writeFileSync(zip, await writeZip([file("credentials-sidecar/wrapper", "#!/bin/sh\n", 0o755)]));
-    expect(() => unpackLayer(zip, join(dir, "opt3"))).toThrow(/has no extensions\/credentials-sidecar/);
+    await expect(unpackLayer(zip, join(dir, "opt3"))).rejects.toThrow(
+      /has no extensions\/credentials-sidecar/,
+    );
   });
 });

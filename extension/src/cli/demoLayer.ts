@@ -33,10 +33,13 @@ export function chooseLayerZip(platform: NodeJS.Platform, arch: string): LayerCh
 }
 
 /** Unzips the layer into `into` (like /opt), keeping file modes; returns the launcher and wrapper. */
-export function unpackLayer(zipPath: string, into: string): { launcher: string; wrapper: string } {
+export async function unpackLayer(
+  zipPath: string,
+  into: string,
+): Promise<{ launcher: string; wrapper: string }> {
   if (!existsSync(zipPath)) throw new CliError(`${zipPath} is missing: run \`make layer\` first`);
   try {
-    extractZip(readFileSync(zipPath), into);
+    await extractZip(readFileSync(zipPath), into);
   } catch (error) {
     throw new CliError(`${zipPath}: ${(error as Error).message}`);
   }

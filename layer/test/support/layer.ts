@@ -44,7 +44,7 @@ export async function layerEntries(
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make layer\` first`);
   const distZip = join(REPO_ROOT, "dist", `layer-${arch}.zip`);
   if (existsSync(distZip)) {
-    const entries = readZip(readFileSync(distZip));
+    const entries = await readZip(readFileSync(distZip));
     if (isCurrent(entries)) return { entries, zip: distZip };
   }
   const out = join(workDir, `layer-build-${arch}`);
@@ -52,7 +52,7 @@ export async function layerEntries(
     maxBuffer: 1024 * 1024,
   });
   const zip = join(out, `layer-${arch}.zip`);
-  return { entries: readZip(readFileSync(zip)), zip };
+  return { entries: await readZip(readFileSync(zip)), zip };
 }
 
 /**
