@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_KINDS, CLIENT_SCRIPTS, runClient } from "../support/clients.js";
-import { freePort, REPO_ROOT } from "../support/extensionProcess.js";
+import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");
+/** STS for tests where it must not answer: nothing listens on port 1 (tcpmux) here. */
+const UNREACHABLE_STS = "http://127.0.0.1:1";
 const LAYER_ZIP = join(REPO_ROOT, "dist", process.arch === "arm64" ? "layer-arm64.zip" : "layer-x86_64.zip");
 
 let workDir: string;
@@ -137,10 +139,9 @@ describe("local --sts builtin", () => {
       "local.yaml",
       "default: reader\nroles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n  writer:\n    RoleArn: arn:aws:iam::123456789012:role/writer\n",
     );
-    const port = await freePort();
     child = spawn(
       process.execPath,
-      [CLI, "local", "--config", config, "--port", String(port), "--export-file", exportFile],
+      [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
       { env: cliEnv(tmp), stdio: ["ignore", "pipe", "pipe"] },
     );
     exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
@@ -170,7 +171,9 @@ describe("local --sts builtin", () => {
 
   it("prints only shell lines on stdout, and its status on stderr", () => {
     for (const line of stdout.trim().split("\n")) expect(line).toMatch(/^(# |unset |export [A-Z_]+=)/);
-    expect(stderr).toContain("credentials-sidecar local: ready on port");
+    const port = /credentials-sidecar local: ready on port (\d+),/.exec(stderr)?.[1];
+    expect(Number(port)).toBeGreaterThan(0);
+    expect(parseExports(stdout).set.CREDENTIALS_SIDECAR_ROLES_URL).toBe(`http://127.0.0.1:${port}/roles/`);
     expect(stderr).toMatch(/reader\*\s+ok\s+arn:aws:iam::123456789012:role\/reader, expires/);
     expect(stderr).toContain("assumed role role=reader");
   });
@@ -219,13 +222,12 @@ describe("local -- COMMAND", () => {
       "cmd.yaml",
       "roles:\n  only:\n    RoleArn: arn:aws:iam::123456789012:role/only\n",
     );
-    const port = await freePort();
     const ok = await runCli([
       "local",
       "-c",
       config,
       "--port",
-      String(port),
+      "0",
       "--",
       "python3",
       CLIENT_SCRIPTS.python,
@@ -233,7 +235,7 @@ describe("local -- COMMAND", () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).arn).toMatch(/:assumed-role\/only\/credentials-sidecar-local\./);
     expect(ok.stderr).toMatch(/extension exited 0 in \d+ ms/);
-    const failing = await runCli(["local", "-c", config, "--port", String(port), "--", "sh", "-c", "exit 7"]);
+    const failing = await runCli(["local", "-c", config, "--port", "0", "--", "sh", "-c", "exit 7"]);
     expect(failing.code).toBe(7);
   });
 
@@ -247,7 +249,7 @@ describe("local -- COMMAND", () => {
       "-c",
       config,
       "--port",
-      String(await freePort()),
+      "0",
       "--managed-instances",
       "--",
       "python3",
@@ -274,15 +276,14 @@ describe("serve", () => {
       "serve.yaml",
       "roles:\n  app:\n    RoleArn: arn:aws:iam::123456789012:role/app\n",
     );
-    const port = await freePort();
-    const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", String(port)], {
+    const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", "0"], {
       // STS is unreachable on purpose: serving, /health and the stop do not depend on it.
       env: {
         ...cliEnv(workDir),
         AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
         AWS_SECRET_ACCESS_KEY: "example",
         AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${await freePort()}`,
+        AWS_ENDPOINT_URL_STS: UNREACHABLE_STS,
         CREDENTIALS_SIDECAR_RUNTIME_DIR: mkdtempSync(join(workDir, "serve-rt-")),
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -296,6 +297,7 @@ describe("serve", () => {
       });
       child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
     });
+    const port = /"event":"listening","port":(\d+)/.exec(stdout)?.[1];
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     child.kill("SIGTERM");

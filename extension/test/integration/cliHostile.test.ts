@@ -19,9 +19,11 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT } from "../support/extensionProcess.js";
+import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");
+/** STS for tests where it must not answer: nothing listens on port 1 (tcpmux) here. */
+const UNREACHABLE_STS = "http://127.0.0.1:1";
 const work = mkdtempSync(join(tmpdir(), "cli-hostile-"));
 const children: ChildProcess[] = [];
 
@@ -70,15 +72,14 @@ describe("serve stopped by a signal", () => {
     "%s to serve alone ends the sidecar with it and frees the port",
     async (signal) => {
       // Prepare: serve in its own process group, so the signal reaches serve only (as `kill PID`)
-      const port = await freePort();
       const runtimeDir = join(mkdtempSync(join(work, "rt-")), "run");
-      const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", String(port)], {
+      const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", "0"], {
         // STS is unreachable on purpose: serving and stopping do not depend on it.
         env: cliEnv({
           AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
           AWS_SECRET_ACCESS_KEY: "example",
           AWS_REGION: "us-east-1",
-          AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${await freePort()}`,
+          AWS_ENDPOINT_URL_STS: UNREACHABLE_STS,
           CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
         }),
         stdio: ["ignore", "pipe", "pipe"],
@@ -96,6 +97,7 @@ describe("serve stopped by a signal", () => {
         });
         child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
       });
+      const port = Number(/"event":"listening","port":(\d+)/.exec(stdout)?.[1]);
       expect(await listening(port)).toBe(true);
       const sidecarChildren = childrenOf(child.pid as number);
 
@@ -134,11 +136,10 @@ describe("local stopped by a signal", () => {
     "%s to local alone ends its sidecar too and frees the port",
     async (signal) => {
       // Prepare
-      const port = await freePort();
       const exportFile = join(mkdtempSync(join(work, "local-sig-")), "sidecar.env");
       const child = spawn(
         process.execPath,
-        [CLI, "local", "--config", config, "--port", String(port), "--export-file", exportFile],
+        [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
         { env: cliEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true },
       );
       children.push(child);
@@ -159,6 +160,7 @@ describe("local stopped by a signal", () => {
       });
       const [sidecarPid] = childrenOf(child.pid as number);
       expect(sidecarPid).toBeDefined();
+      const port = Number(/CREDENTIALS_SIDECAR_ROLES_URL='?http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)?.[1]);
       expect(await listening(port)).toBe(true);
 
       // Act
