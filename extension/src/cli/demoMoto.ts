@@ -85,7 +85,9 @@ export async function startMotoServer(env: Record<string, string | undefined> = 
     await stop();
     const exit = moto.exitStatus();
     if (exit?.error !== undefined) {
-      throw new CliError(`cannot start moto_server (${exit.error}): is it on PATH? (pip install 'moto[server]')`);
+      throw new CliError(
+        `cannot start moto_server (${exit.error}): is it on PATH? (pip install 'moto[server]')`,
+      );
     }
     throw error;
   }

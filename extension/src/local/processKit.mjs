@@ -20,7 +20,14 @@ export const NO_HOST_AWS = Object.freeze({
 });
 
 /** Variables taken from this process: nothing AWS-related, only what programs need to run. */
-export const PASSED_THROUGH = Object.freeze(["PATH", "HOME", "LANG", "TMPDIR", "PYENV_ROOT", "PYENV_VERSION"]);
+export const PASSED_THROUGH = Object.freeze([
+  "PATH",
+  "HOME",
+  "LANG",
+  "TMPDIR",
+  "PYENV_ROOT",
+  "PYENV_VERSION",
+]);
 
 /**
  * The clean environment of a child process: PASSED_THROUGH from `from`, NO_HOST_AWS, then `extra`
@@ -159,7 +166,9 @@ export function startProcess(options) {
           resolve(value);
         } else if (exit !== undefined) {
           cleanup();
-          reject(new Error(`${name} exited (${exit.code ?? exit.signal}) while waiting for ${what}\n${output}`));
+          reject(
+            new Error(`${name} exited (${exit.code ?? exit.signal}) while waiting for ${what}\n${output}`),
+          );
         }
       };
       const timer = setTimeout(() => {

@@ -298,7 +298,11 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
         };
         const timer = setTimeout(() => {
           countListeners.delete(check);
-          reject(new Error(`STS stand-in: ${counts.get(action) ?? 0} of ${count} ${action} calls after ${timeoutMs} ms`));
+          reject(
+            new Error(
+              `STS stand-in: ${counts.get(action) ?? 0} of ${count} ${action} calls after ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
         countListeners.add(check);
         check();

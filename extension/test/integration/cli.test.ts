@@ -222,16 +222,7 @@ describe("local -- COMMAND", () => {
       "cmd.yaml",
       "roles:\n  only:\n    RoleArn: arn:aws:iam::123456789012:role/only\n",
     );
-    const ok = await runCli([
-      "local",
-      "-c",
-      config,
-      "--port",
-      "0",
-      "--",
-      "python3",
-      CLIENT_SCRIPTS.python,
-    ]);
+    const ok = await runCli(["local", "-c", config, "--port", "0", "--", "python3", CLIENT_SCRIPTS.python]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).arn).toMatch(/:assumed-role\/only\/credentials-sidecar-local\./);
     expect(ok.stderr).toMatch(/extension exited 0 in \d+ ms/);

@@ -80,7 +80,8 @@ export async function startExtension(options: StartOptions): Promise<ExtensionPr
       port ??=
         (extension.records.find((line) => line.event === "listening")?.port as number | undefined) ??
         portFromRuntimeDir(runtimeDir);
-      if (port === undefined) throw new Error(`the extension has not reported its port yet\n${extension.output()}`);
+      if (port === undefined)
+        throw new Error(`the extension has not reported its port yet\n${extension.output()}`);
       return port;
     },
     runtimeDir,

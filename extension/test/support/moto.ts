@@ -210,7 +210,13 @@ export async function startMotoServer(): Promise<MotoServer> {
   const server = await startMoto0({ MOTO_ACCOUNT_ID: process.env.MOTO_ACCOUNT_ID });
   const pid = server.process.child.pid;
   if (pid === undefined) throw new Error("moto_server started without a pid");
-  return { endpoint: server.endpoint, port: server.port, pid, logs: server.process.output, stop: server.stop };
+  return {
+    endpoint: server.endpoint,
+    port: server.port,
+    pid,
+    logs: server.process.output,
+    stop: server.stop,
+  };
 }
 
 /** Starts moto_server, seeds it, then switches on SigV4 + IAM enforcement. */
