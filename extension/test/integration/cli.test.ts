@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanAwsEnv } from "../../src/local/processKit.mjs";
 import { CLIENT_KINDS, CLIENT_SCRIPTS, runClient } from "../support/clients.js";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 
@@ -25,7 +26,7 @@ interface Run {
 
 /** The CLI's environment: nothing AWS-related from the test machine; its temp files go to `tmp`. */
 function cliEnv(tmp: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: workDir, LANG: process.env.LANG, TMPDIR: tmp };
+  return cleanAwsEnv({ HOME: workDir, TMPDIR: tmp });
 }
 
 function runCli(args: string[], options: { timeoutMs?: number; tmp?: string } = {}): Promise<Run> {

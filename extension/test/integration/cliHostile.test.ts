@@ -19,6 +19,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cleanAwsEnv } from "../../src/local/processKit.mjs";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");
@@ -34,7 +35,7 @@ afterAll(() => {
 });
 
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: work, LANG: process.env.LANG, TMPDIR: work, ...extra };
+  return cleanAwsEnv({ HOME: work, TMPDIR: work, ...extra });
 }
 
 /** The pids whose parent is `pid` (Linux /proc). */
