@@ -42,7 +42,7 @@ export interface ProcessOptions {
   /** How it is called in errors; default: the command. */
   readonly name?: string;
   /** Every line of either stream, with its JSON record when it is one. */
-  readonly onLine?: (line: string, record: LogRecord | undefined) => void;
+  readonly onLine?: (line: string, record: LogRecord | undefined, stream: "stdout" | "stderr") => void;
   /** Raw output kept for output() (the first characters); default: all of it. */
   readonly maxOutputChars?: number;
 }

@@ -119,17 +119,17 @@ export function startProcess(options) {
   const notify = () => {
     for (const listener of [...listeners]) listener();
   };
-  const take = (line) => {
+  const take = (line, stream) => {
     const record = parseLogRecord(line);
     if (record !== undefined) records.push(record);
-    options.onLine?.(line, record);
+    options.onLine?.(line, record, stream);
     notify();
   };
   const keep = (chunk) => {
     if (output.length < maxOutputChars) output += chunk.toString();
   };
-  const stdout = lineSplitter(take);
-  const stderr = lineSplitter(take);
+  const stdout = lineSplitter((line) => take(line, "stdout"));
+  const stderr = lineSplitter((line) => take(line, "stderr"));
   child.stdout.on("data", (chunk) => {
     keep(chunk);
     stdout.push(chunk);
@@ -149,7 +149,7 @@ export function startProcess(options) {
       notify();
     };
     child.once("error", (error) => {
-      take(`cannot start ${name}: ${error.message}`);
+      take(`cannot start ${name}: ${error.message}`, "stderr");
       done({ code: null, signal: null, error: error.message });
     });
     // `close`, not `exit`: every line the process printed has been read by then.

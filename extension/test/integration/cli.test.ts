@@ -2,12 +2,12 @@
  * The bundled CLI (dist/cli.mjs, `make build`) as a user runs it: validate's exit codes and output,
  * `local` serving real SDK clients until Ctrl-C, and `demo` running the built layer end to end.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanAwsEnv } from "../../src/local/processKit.mjs";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../../src/local/processKit.mjs";
 import { CLIENT_KINDS, CLIENT_SCRIPTS, runClient } from "../support/clients.js";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 
@@ -126,12 +126,11 @@ describe("validate", () => {
 });
 
 describe("local --sts builtin", () => {
-  let child: ChildProcess;
+  let local: KitProcess;
   let stdout = "";
   let stderr = "";
   let tmp: string;
   let exportFile: string;
-  let exited: Promise<number | null>;
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(workDir, "tmp-"));
@@ -140,34 +139,35 @@ describe("local --sts builtin", () => {
       "local.yaml",
       "default: reader\nroles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n  writer:\n    RoleArn: arn:aws:iam::123456789012:role/writer\n",
     );
-    child = spawn(
-      process.execPath,
-      [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
-      { env: cliEnv(tmp), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-    child.stdout?.on("data", (chunk: Buffer) => {
+    local = startProcess({
+      command: process.execPath,
+      args: [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
+      env: cliEnv(tmp),
+      name: "local",
+    });
+    // Each stream byte for byte (the export file must equal stdout).
+    local.child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.stderr?.on("data", (chunk: Buffer) => {
+    local.child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    // Ready when the export lines are out (they are written in one piece, after the first INVOKE).
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local never got ready:\n${stderr}`)), 20_000);
-      const check = () => {
-        if (stdout.includes("CREDENTIALS_SIDECAR_ROLES_URL")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on("data", check);
-      child.once("exit", (code) => reject(new Error(`local exited ${code} before ready:\n${stderr}`)));
-    });
+    // Ready when the status (stderr) and the export lines (stdout, one piece after the first INVOKE) are
+    // out. The kit's output() has both streams, and is up to date whenever it checks.
+    await local.waitFor(
+      () => {
+        const output = local.output();
+        return output.includes("CREDENTIALS_SIDECAR_ROLES_URL") && output.includes("ready on port")
+          ? true
+          : undefined;
+      },
+      "the status and the export lines",
+      20_000,
+    );
   });
 
-  afterAll(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+  afterAll(async () => {
+    await local.kill();
   });
 
   it("prints only shell lines on stdout, and its status on stderr", () => {
@@ -207,8 +207,8 @@ describe("local --sts builtin", () => {
   });
 
   it("on Ctrl-C sends SHUTDOWN, exits 0 and removes its files", async () => {
-    child.kill("SIGINT");
-    expect(await exited).toBe(0);
+    local.child.kill("SIGINT");
+    expect((await local.exited).code).toBe(0);
     expect(stderr).toContain("SIGINT: sending SHUTDOWN to the extension");
     expect(stderr).toContain("reason=SHUTDOWN (spindown)");
     expect(stderr).toMatch(/extension exited 0 in \d+ ms/);
@@ -268,7 +268,9 @@ describe("serve", () => {
       "serve.yaml",
       "roles:\n  app:\n    RoleArn: arn:aws:iam::123456789012:role/app\n",
     );
-    const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", "0"], {
+    const serve = startProcess({
+      command: process.execPath,
+      args: [CLI, "serve", "--config", config, "--port", "0"],
       // STS is unreachable on purpose: serving, /health and the stop do not depend on it.
       env: {
         ...cliEnv(workDir),
@@ -278,23 +280,15 @@ describe("serve", () => {
         AWS_ENDPOINT_URL_STS: UNREACHABLE_STS,
         CREDENTIALS_SIDECAR_RUNTIME_DIR: mkdtempSync(join(workDir, "serve-rt-")),
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      name: "serve",
     });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    let stdout = "";
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('"event":"standalone"')) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
-    });
-    const port = /"event":"listening","port":(\d+)/.exec(stdout)?.[1];
+    const port = await serve.waitForPort();
+    await serve.waitForLog((line) => line.event === "standalone");
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('"reason":"SIGTERM"');
+    const exit = await serve.stop();
+    expect(exit.code).toBe(0);
+    expect(serve.records.find((line) => line.event === "stop")?.reason).toBe("SIGTERM");
   });
 });
 
