@@ -30,7 +30,7 @@ export async function sidecarColdStartOnce({ launcher, sts, env }) {
   let cpuAtRegister = { main: Number.NaN, all: Number.NaN };
   let pid;
   const runtime = await startTimingRuntime({ onRegister: () => (cpuAtRegister = cpuMsOf(pid)) });
-  const sidecar = await spawnSidecar({ launcher, sts, runtimeApi: runtime.address, env });
+  const sidecar = spawnSidecar({ launcher, sts, runtimeApi: runtime.address, env });
   pid = sidecar.child.pid;
   try {
     const registeredAt = await Promise.race([

@@ -137,7 +137,7 @@ function cold(c, yaml) {
 
 Spawn of \`extensions/credentials-sidecar\` (the launcher, which execs the layer's node) → the
 \`POST /extension/register\` arriving at a timing Runtime API, and → the first \`200\` from
-\`GET /roles/default\` (asked as soon as the token file exists; STS stand-in answers at once).
+\`GET /roles/default\` (asked at its \`listening\` line, printed once the token file exists; STS stand-in answers at once).
 Baseline: spawn → exit of \`<layer node> -e 0\`, one baseline run beside each subject run, order alternated.
 
 Configured by \`CREDENTIALS_SIDECAR_ROLE_ARN\` (one role, no YAML parser loaded):

@@ -36,12 +36,11 @@ function burst(port, token) {
 
 async function withSidecar(launcher, sts, act) {
   const runtime = await startTimingRuntime();
-  const sidecar = await spawnSidecar({ launcher, sts, runtimeApi: runtime.address });
+  const sidecar = spawnSidecar({ launcher, sts, runtimeApi: runtime.address });
   try {
     return await act(sidecar);
   } finally {
-    runtime.shutdown();
-    await Promise.race([sidecar.exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    await sidecar.stopWith(() => runtime.shutdown(), 3000);
     await sidecar.stop();
     await runtime.close();
   }

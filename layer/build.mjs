@@ -15,7 +15,7 @@
 //   --cache    where the downloaded node tarballs stay between builds (default dist/.cache/)
 //   --arch     build only these architectures (default both); the nodejs zip is always built
 //   --no-strip ship node binaries as downloaded (local builds on machines without strip; not for release)
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -28,11 +28,11 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { cleanAwsEnv, startProcess } from "../extension/src/local/processKit.mjs";
 import { elfMachine, hasSymbolTable } from "./elf.mjs";
 import { nodeRunner, onPath, runUnderQemu } from "./foreignNode.mjs";
 import { listZip, writeZip } from "./zip.mjs";
@@ -210,17 +210,6 @@ function nodeFiles(arch) {
   }
 }
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
  * Runs the layer's launcher in a scratch copy of the layer, with a configured role but no base
  * credentials, once per kind of config: the extension loads everything it loads in Lambda (its
@@ -258,16 +247,13 @@ async function compileCacheFiles(arch, files) {
     }
     const cacheDir = join(stage, COMPILE_CACHE);
     mkdirSync(cacheDir, { recursive: true });
-    const base = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+    const base = cleanAwsEnv({
       HOME: stage,
       AWS_REGION: "us-east-1",
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_CONFIG_FILE: join(stage, "none"),
-      AWS_SHARED_CREDENTIALS_FILE: join(stage, "none"),
+      CREDENTIALS_SIDECAR_PORT: "0",
       CREDENTIALS_SIDECAR_RUNTIME_DIR: join(stage, "run"),
       CREDENTIALS_SIDECAR_LOG_LEVEL: "error",
-    };
+    });
     // Once with a YAML config file, so that the YAML parser's chunk is cached too (Lambda's /opt is
     // read-only: what is not cached here is compiled at every cold start), once with the variables.
     const configFile = join(stage, "compile-cache.yaml");
@@ -279,14 +265,12 @@ async function compileCacheFiles(arch, files) {
       { CREDENTIALS_SIDECAR_CONFIG: configFile },
       { CREDENTIALS_SIDECAR_ROLE_ARN: "arn:aws:iam::123456789012:role/compile-cache" },
     ]) {
-      const env = { ...base, ...config, CREDENTIALS_SIDECAR_PORT: String(await freePort()) };
-      const child = spawn(join(stage, "extensions", "credentials-sidecar"), [], { env, stdio: "ignore" });
-      const timer = setTimeout(() => child.kill("SIGTERM"), 30_000);
-      await new Promise((done) => {
-        child.on("exit", done);
-        child.on("error", done);
+      const extension = startProcess({
+        command: join(stage, "extensions", "credentials-sidecar"),
+        env: { ...base, ...config },
+        maxOutputChars: 0,
       });
-      clearTimeout(timer);
+      await extension.waitForExit(30_000).catch(() => extension.stop());
     }
     const cached = filesUnder(stage, COMPILE_CACHE).map((name) => ({
       name,

@@ -1,7 +1,6 @@
 // The baselines: the layer's node doing nothing, and the layer's node serving a static body with
 // plain node:http (the least any credentials server on that node could cost).
-import { spawn } from "node:child_process";
-import { freePort } from "./sidecar.mjs";
+import { startProcess } from "../../extension/src/local/processKit.mjs";
 
 const IDLE = "process.stdout.write('ready\\n'); setInterval(() => {}, 1e9);";
 const SERVER = `
@@ -11,38 +10,25 @@ require("node:http")
     response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store", "content-length": body.length });
     response.end(body);
   })
-  .listen(Number(process.env.PORT), "127.0.0.1", () => process.stdout.write("ready\\n"));
+  .listen(0, "127.0.0.1", function () { process.stdout.write("ready " + this.address().port + "\\n"); });
 `;
 
+/** Runs `script` with `node` until it printed "ready" (and the port it bound, if it serves). */
 async function startReady(node, script, env) {
-  const child = spawn(node, ["-e", script], {
+  const baseline = startProcess({
+    command: node,
+    args: ["-e", script],
     env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    name: "the baseline",
   });
-  await new Promise((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`baseline exited ${code}`)));
-    child.stdout.once("data", resolve);
-  });
-  child.removeAllListeners("exit");
-  return {
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once("exit", resolve);
-        child.kill("SIGKILL");
-      }),
-  };
+  const [, port] = await baseline.waitForOutput(/^ready(?: (\d+))?$/m, 10_000);
+  return { child: baseline.child, port: Number(port), stop: () => baseline.kill() };
 }
 
 /** `node` idling: the memory baseline. */
 export const startIdleNode = (node) => startReady(node, IDLE, {});
 
 /** `node` answering every request with `body` (same size and headers as a credentials response). */
-export async function startBareServer(node, body) {
-  const port = await freePort();
-  const started = await startReady(node, SERVER, {
-    PORT: String(port),
-    BODY: Buffer.from(body).toString("base64"),
-  });
-  return { ...started, port };
+export function startBareServer(node, body) {
+  return startReady(node, SERVER, { BODY: Buffer.from(body).toString("base64") });
 }

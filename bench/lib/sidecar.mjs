@@ -1,40 +1,23 @@
 // Spawns the layer's launcher as Lambda would (clean environment, stdout drained like the
-// platform's log pipe) against a Runtime API and an STS stand-in, and talks to it.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// platform's log pipe; the process kit's) against a Runtime API and an STS stand-in, and talks to it.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cleanAwsEnv, startProcess } from "../../extension/src/local/processKit.mjs";
 
 export const ROLE_ARN = "arn:aws:iam::123456789012:role/bench";
 export const ROLE = "default";
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * @param {{ launcher: string, runtimeApi?: string, sts: { endpoint: string, base: { accessKeyId: string, secretAccessKey: string } },
  *   env?: Record<string, string> }} options
  */
-export async function spawnSidecar(options) {
-  const port = await freePort();
+export function spawnSidecar(options) {
   const scratch = mkdtempSync(join(tmpdir(), "sidecar-bench-run-"));
   const runtimeDir = join(scratch, "run");
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
+  const env = cleanAwsEnv({
     HOME: scratch,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: "/nonexistent/config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: options.sts.base.accessKeyId,
     AWS_SECRET_ACCESS_KEY: options.sts.base.secretAccessKey,
@@ -42,45 +25,44 @@ export async function spawnSidecar(options) {
     AWS_LAMBDA_FUNCTION_NAME: "bench",
     AWS_LAMBDA_FUNCTION_VERSION: "1",
     CREDENTIALS_SIDECAR_ROLE_ARN: ROLE_ARN,
-    CREDENTIALS_SIDECAR_PORT: String(port),
+    // Any free port, reported on its `listening` line: nothing can take it before the sidecar binds it.
+    CREDENTIALS_SIDECAR_PORT: "0",
     CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
-    ...(options.runtimeApi !== undefined ? { AWS_LAMBDA_RUNTIME_API: options.runtimeApi } : {}),
+    AWS_LAMBDA_RUNTIME_API: options.runtimeApi,
     ...options.env,
-  };
-  const spawnedAt = performance.now();
-  const child = spawn(options.launcher, [], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk) => {
-    if (output.length < 200_000) output += chunk;
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  });
+  const sidecar = startProcess({
+    command: options.launcher,
+    env,
+    name: "the sidecar",
+    maxOutputChars: 200_000,
+  });
   const tokenPath = join(runtimeDir, "token");
+  let port;
   return {
-    child,
-    port,
-    spawnedAt,
+    child: sidecar.child,
+    spawnedAt: sidecar.spawnedAt,
     runtimeDir,
-    exited,
-    output: () => output,
-    /** Resolves once the token file exists (checked every millisecond): the wrapper's readiness signal. */
-    filesReady(timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const started = performance.now();
-        const check = () => {
-          if (existsSync(tokenPath)) return resolve(performance.now());
-          if (performance.now() - started > timeoutMs || child.exitCode !== null)
-            return reject(new Error(`sidecar wrote no runtime files within ${timeoutMs} ms:\n${output}`));
-          setTimeout(check, 1);
-        };
-        check();
-      });
+    exited: sidecar.exited,
+    output: sidecar.output,
+    /** Known once filesReady() resolved. */
+    get port() {
+      if (port === undefined) throw new Error("the sidecar's port is read by filesReady() first");
+      return port;
+    },
+    /**
+     * Resolves (with the time) at its `listening` line, printed once the port is bound and the
+     * runtime files, the wrapper's readiness signal, are written.
+     */
+    async filesReady(timeoutMs = 10_000) {
+      port = await sidecar.waitForPort(timeoutMs);
+      return performance.now();
     },
     token: () => readFileSync(tokenPath, "utf8"),
+    /** `ask` it to stop (e.g. SHUTDOWN through the Runtime API), SIGKILL after graceMs. */
+    stopWith: (ask, graceMs) => sidecar.stop({ ask, graceMs }),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
+      await sidecar.kill();
       rmSync(scratch, { recursive: true, force: true });
     },
   };
@@ -145,7 +127,7 @@ export function cpuMsOf(pid) {
  */
 export async function startRegisteredSidecar({ launcher, sts, env, startTimingRuntime }) {
   const runtime = await startTimingRuntime();
-  const sidecar = await spawnSidecar({ launcher, sts, runtimeApi: runtime.address, env });
+  const sidecar = spawnSidecar({ launcher, sts, runtimeApi: runtime.address, env });
   await runtime.registered;
   await sidecar.filesReady();
   const first = await firstCredentials(sidecar);
@@ -155,10 +137,7 @@ export async function startRegisteredSidecar({ launcher, sts, env, startTimingRu
     token: sidecar.token(),
     body: first.body,
     async stop() {
-      runtime.shutdown();
-      const timer = setTimeout(() => sidecar.child.kill("SIGKILL"), 5000);
-      const exit = await sidecar.exited;
-      clearTimeout(timer);
+      const exit = await sidecar.stopWith(() => runtime.shutdown(), 5000);
       await sidecar.stop();
       await runtime.close();
       return exit;

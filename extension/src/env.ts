@@ -99,7 +99,8 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     name: ENV.port,
     readBy: "extension",
     default: String(DEFAULT_PORT),
-    description: "Port of the credentials server on 127.0.0.1.",
+    description:
+      "Port of the credentials server on 127.0.0.1. `0`: any free port (for tests and local runs), which the `listening` log line and the runtime folder's `roles-url` report.",
   },
   {
     name: ENV.runtimeDir,

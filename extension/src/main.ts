@@ -139,6 +139,9 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     );
   }
 
+  // The port it got (CREDENTIALS_SIDECAR_PORT=0 asks for any free one), once the files tell it too.
+  log.info("listening", { event: "listening", port: listener.port });
+
   // Past this point a failure must not leave the token behind for a wrapper to find.
   const failWithFiles = (errorType: string, message: string) => {
     files.remove();

@@ -64,10 +64,19 @@ describe("readSettings", () => {
     ).toBe("error");
   });
 
-  it.each(["0", "65536", "http", "80.5", "-1"])("refuses port %j", (port) => {
+  it.each(["65536", "99999", "http", "80.5", "-1", "0x50", "1e3"])("refuses port %j", (port) => {
     expect(problemsOf({ CREDENTIALS_SIDECAR_PORT: port })).toEqual([
-      `CREDENTIALS_SIDECAR_PORT must be a port number from 1 to 65535, got ${JSON.stringify(port)}`,
+      `CREDENTIALS_SIDECAR_PORT must be a port number from 1 to 65535 (or 0: any free port), got ${JSON.stringify(port)}`,
     ]);
+  });
+
+  it.each([
+    ["0", 0],
+    ["00", 0],
+    ["1", 1],
+    ["65535", 65535],
+  ])("takes port %j as %d (0: the system picks a free one)", (text, port) => {
+    expect(settingsOf({ CREDENTIALS_SIDECAR_PORT: text }).port).toBe(port);
   });
 
   it("refuses an unknown log level", () => {

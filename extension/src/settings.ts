@@ -18,11 +18,13 @@ export type SettingsResult = { ok: true; settings: Settings } | { ok: false; pro
 export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
   const problems: string[] = [];
   const portText = readEnv(env, ENV.port);
-  // Digits only: Number() would also take "0x50" or "1e3".
+  // Digits only: Number() would also take "0x50" or "1e3". 0 asks the system for any free port.
   const port =
     portText === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(portText.trim()) ? Number(portText) : Number.NaN;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    problems.push(`${ENV.port} must be a port number from 1 to 65535, got ${JSON.stringify(portText)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(
+      `${ENV.port} must be a port number from 1 to 65535 (or 0: any free port), got ${JSON.stringify(portText)}`,
+    );
   }
   const levelText = readEnv(env, ENV.logLevel);
   const level = parseLogLevel(levelText ?? readEnv(env, ENV.lambdaLogLevel) ?? "info");

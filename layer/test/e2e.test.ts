@@ -19,7 +19,10 @@ import {
   type WhoamiResult,
   whoamiEnv,
 } from "../../extension/test/support/clients.js";
-import { type ExtensionProcess, freePort } from "../../extension/test/support/extensionProcess.js";
+import {
+  type ExtensionProcess,
+  portBelowEphemeralRange,
+} from "../../extension/test/support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
 import {
   extractLayer,
@@ -170,7 +173,8 @@ describe.runIf(process.platform === "linux")("the layer unzipped as /opt", () =>
     let fullUri: string;
 
     beforeAll(async () => {
-      const port = await freePort();
+      // The function configuration names the port, so it is known before the extension binds it.
+      const port = await portBelowEphemeralRange();
       fullUri = `http://127.0.0.1:${port}/roles/default`;
       // Function configuration: no config file, one role by variable, and the two SDK variables.
       ({ runtime, sidecar } = await startLayerExtension(

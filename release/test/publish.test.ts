@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanAwsEnv } from "../../extension/src/local/processKit.mjs";
 import { type MotoServer, startMotoServer } from "../../extension/test/support/moto.js";
 import { writeZip } from "../../layer/zip.mjs";
 import { formatSums, readVersion, sha256, zipName } from "../artifacts.mjs";
@@ -42,16 +43,7 @@ interface Run {
 }
 
 function publish(args: string[], dir = releaseDir): Promise<Run> {
-  const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: work,
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    ...CREDENTIALS,
-  };
+  const env = cleanAwsEnv({ HOME: work, AWS_ENDPOINT_URL: moto.endpoint, ...CREDENTIALS });
   return new Promise((resolve) => {
     execFile(process.execPath, [publishScript, "--dir", dir, ...args], { env }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
@@ -325,16 +317,7 @@ print(json.dumps({"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["Sec
   });
 
   function publishAs(credentials: Record<string, string>, args: string[]): Promise<Run> {
-    const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: work,
-      AWS_ENDPOINT_URL: strict.endpoint,
-      AWS_CONFIG_FILE: "/nonexistent/aws-config",
-      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ...credentials,
-    };
+    const env = cleanAwsEnv({ HOME: work, AWS_ENDPOINT_URL: strict.endpoint, ...credentials });
     return new Promise((resolve) => {
       execFile(
         process.execPath,

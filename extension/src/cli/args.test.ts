@@ -34,6 +34,17 @@ describe("parsePort", () => {
   it.each(["0", "65536", "12.5", "-1", "80x", ""])("rejects %j with the option's name", (text) => {
     expect(() => parsePort(text, "--port", 9770)).toThrow(/^--port must be a port number/);
   });
+
+  it("takes 0 (any free port) only where the command allows it", () => {
+    expect(parsePort("0", "--port", 9770, { anyFree: true })).toBe(0);
+    expect(() => parsePort("0", "--port", 9770)).toThrow(/from 1 to 65535, got "0"/);
+  });
+
+  it.each(["65536", "-1", ""])("with 0 allowed still rejects %j", (text) => {
+    expect(() => parsePort(text, "--port", 9770, { anyFree: true })).toThrow(
+      /^--port must be a port number from 1 to 65535 \(or 0: any free port\)/,
+    );
+  });
 });
 
 describe("parseSeconds", () => {

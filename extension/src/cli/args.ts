@@ -31,11 +31,18 @@ export function parseCommandArgs<T extends Options>(
  */
 export const MANAGED_INSTANCES_OPTION = { "managed-instances": { type: "boolean" } } as const;
 
-export function parsePort(text: string | undefined, option: string, fallback: number): number {
+/** A port number; with `anyFree`, 0 too (the extension then binds any free port and reports it). */
+export function parsePort(
+  text: string | undefined,
+  option: string,
+  fallback: number,
+  { anyFree = false } = {},
+): number {
   if (text === undefined) return fallback;
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
-    throw new UsageError(`${option} must be a port number from 1 to 65535, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || port < (anyFree ? 0 : 1) || port > 65535) {
+    const range = anyFree ? "from 1 to 65535 (or 0: any free port)" : "from 1 to 65535";
+    throw new UsageError(`${option} must be a port number ${range}, got ${JSON.stringify(text)}`);
   }
   return port;
 }

@@ -3,21 +3,20 @@
  * is unzipped like /opt; the mock Runtime API plays Lambda; the extension starts from the layer's
  * launcher; a function runs through the layer's exec wrapper and is invoked three times.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { EXTENSION_NAME } from "../lambda/extensionsApi.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../local/processKit.mjs";
 import { type StsStandIn, startStsStandIn } from "../local/stsStandIn.js";
 import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs } from "./args.js";
 import { type DemoResult, NODE_HANDLER, NODE_RUNTIME, PYTHON_FUNCTION } from "./demoFunctions.js";
 import { chooseLayerZip, unpackLayer } from "./demoLayer.js";
-import { type DemoMoto, isolatedEnv, startDemoMoto } from "./demoMoto.js";
+import { type DemoMoto, startDemoMoto } from "./demoMoto.js";
 import { checkResult, formatInvocation, heading, indentLines, row } from "./demoReport.js";
-import { freePort } from "./freePort.js";
 import { CliError, type CliIo, EXIT, UsageError } from "./io.js";
-import { formatLogLine, lineSplitter } from "./logFormat.js";
+import { formatLogLine } from "./logFormat.js";
 import { builtFile } from "./paths.js";
 import { type SidecarProcess, startSidecar } from "./sidecarProcess.js";
 
@@ -85,7 +84,7 @@ class Demo {
   private sts: StsStandIn | undefined;
   private moto: DemoMoto | undefined;
   private sidecar: SidecarProcess | undefined;
-  private runtime: ChildProcess | undefined;
+  private runtime: KitProcess | undefined;
   /** Extension output not shown yet: each block prints what arrived since the previous one. */
   private pendingLines: string[] = [];
 
@@ -111,15 +110,14 @@ class Demo {
       invokeTimeoutMs: 15_000,
       managedInstances: this.managedInstances,
     });
-    const port = await freePort();
-    const env = this.functionEnv(stage, configPath, port, choice.hostNode);
+    const runtimeDir = join(this.workDir, "run");
+    const env = this.functionEnv(stage, configPath, runtimeDir, choice.hostNode);
 
     io.out("credentials-sidecar demo: the Lambda layer on this machine, no AWS account\n");
     io.out(row("layer (unzipped like /opt)", choice.note));
     io.out(row("STS", stage.stsDescription));
     io.out(row("function", `${FUNCTION_NAME}: ${stage.runtime.map((part) => basename(part)).join(" ")}`));
     io.out(row("execution role (its AWS_ACCESS_KEY_ID...)", stage.executionRole));
-    io.out(row("sidecar port", `${port} (CREDENTIALS_SIDECAR_PORT; 9770 by default)`));
     io.out(row("environment", this.environmentNote()));
     io.out("  config (CREDENTIALS_SIDECAR_CONFIG):\n");
     io.out(indentLines(stage.config.trimEnd().split("\n")));
@@ -129,17 +127,20 @@ class Demo {
       command: layer.launcher,
       args: [],
       env,
+      runtimeDir,
       mock: this.mock,
       onLine: (line) => this.pendingLines.push(line),
     });
     this.sidecar = sidecar;
     await sidecar.registered();
+    const port = sidecar.port();
     const registered = await this.mock.waitForRegistered(EXTENSION_NAME);
     if (this.managedInstances && registered.events.includes("INVOKE"))
       problems.push("the extension registered for INVOKE on Managed Instances");
     this.runtime = this.startRuntime(layer.wrapper, stage.runtime, env, taskDir);
     await Promise.race([this.mock.waitForRuntime(15_000), this.runtimeExit()]);
     io.out(this.takeLines());
+    io.out(row("sidecar port", `${port} (CREDENTIALS_SIDECAR_PORT=0 here: any free one; 9770 by default)`));
     const runtimeCommand = stage.runtime.map((part) => basename(part)).join(" ");
     io.out(
       row("runtime started", `AWS_LAMBDA_EXEC_WRAPPER=/opt/credentials-sidecar/wrapper ${runtimeCommand}`),
@@ -173,7 +174,7 @@ class Demo {
     }
 
     io.out(heading("Shutdown", "SHUTDOWN event, as when Lambda retires the sandbox"));
-    await stopChild(this.runtime);
+    await this.runtime?.stop({ graceMs: 2000 });
     const exit = await sidecar.shutdown();
     io.out(this.takeLines());
     io.out(`  extension exited ${exit.code ?? exit.signal} in ${exit.afterMs} ms\n`);
@@ -249,9 +250,13 @@ roles:
   }
 
   /** One environment for the extension and the runtime: in Lambda both see the function's configuration. */
-  private functionEnv(stage: Stage, configPath: string, port: number, hostNode: boolean): NodeJS.ProcessEnv {
-    return {
-      ...isolatedEnv(),
+  private functionEnv(
+    stage: Stage,
+    configPath: string,
+    runtimeDir: string,
+    hostNode: boolean,
+  ): NodeJS.ProcessEnv {
+    return cleanAwsEnv({
       HOME: this.workDir,
       AWS_LAMBDA_RUNTIME_API: this.mock?.address,
       AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
@@ -259,25 +264,25 @@ roles:
       AWS_LAMBDA_INITIALIZATION_TYPE: this.mock?.initializationType,
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...stage.identity,
       CREDENTIALS_SIDECAR_CONFIG: configPath,
-      CREDENTIALS_SIDECAR_PORT: String(port),
-      CREDENTIALS_SIDECAR_RUNTIME_DIR: join(this.workDir, "run"),
+      // Any free port: 9770 may be taken on a developer's machine.
+      CREDENTIALS_SIDECAR_PORT: "0",
+      CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
       ...(hostNode ? { CREDENTIALS_SIDECAR_NODE: process.execPath } : {}),
-    };
+    });
   }
 
   private startRuntime(wrapper: string, command: readonly string[], env: NodeJS.ProcessEnv, taskDir: string) {
-    const child = spawn(wrapper, [...command], {
+    return startProcess({
+      command: wrapper,
+      args: command,
       cwd: taskDir,
       env: { ...env, LAMBDA_TASK_ROOT: taskDir },
-      stdio: ["ignore", "pipe", "pipe"],
+      name: "the function's runtime",
+      maxOutputChars: 0,
+      onLine: (line) => this.io.out(`  [function] ${line}\n`),
     });
-    const show = lineSplitter((line) => this.io.out(`  [function] ${line}\n`));
-    child.stdout?.on("data", (chunk: Buffer) => show.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => show.push(chunk));
-    return child;
   }
 
   /** Rejects when the function's runtime process ends (it never should during the demo). */
@@ -285,9 +290,9 @@ roles:
     const runtime = this.runtime;
     return new Promise((_, reject) => {
       if (runtime === undefined) return;
-      const fail = (code: number | null) => reject(new CliError(`the function's runtime exited (${code})`));
-      if (runtime.exitCode !== null) fail(runtime.exitCode);
-      else runtime.once("exit", fail);
+      void runtime.exited.then((status) =>
+        reject(new CliError(`the function's runtime exited (${status.code ?? status.signal})`)),
+      );
     });
   }
 
@@ -313,7 +318,7 @@ roles:
   async cleanUp(): Promise<void> {
     // After a failure, whatever the extension said last is the best clue.
     if (this.pendingLines.length > 0) this.io.err(this.takeLines());
-    await stopChild(this.runtime);
+    await this.runtime?.stop({ graceMs: 2000 });
     await this.sidecar?.kill();
     await this.mock?.close();
     await this.sts?.close();
@@ -346,13 +351,4 @@ function findNodeModules(): string {
     }
     dir = parent;
   }
-}
-
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -1,11 +1,10 @@
 /**
  * moto_server for `demo --sts moto`, seeded like aws-assume-role-lib's demo: an IAM user plays the
- * execution role; role `demo-app` may read one DynamoDB item and nothing in S3. Adapted (and cut
- * down) from extension/test/support/moto.ts, which is not bundled into dist/.
+ * execution role; role `demo-app` may read one DynamoDB item and nothing in S3. The seed is cut down
+ * from extension/test/support/moto.ts (not bundled into dist/), which starts moto with startMotoServer.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { once } from "node:events";
-import { freePort } from "./freePort.js";
+import { execFile } from "node:child_process";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../local/processKit.mjs";
 import { CliError } from "./io.js";
 
 export interface DemoMoto {
@@ -52,35 +51,52 @@ print(json.dumps({"arn": user["Arn"], "accessKeyId": key["AccessKeyId"],
                   "secretAccessKey": key["SecretAccessKey"], "roleArn": role_arn}))
 `;
 
-/** Variables for moto and python helpers: nothing AWS-related from this shell. */
-export function isolatedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
+/** moto_server on a port it picked itself, ready to answer. */
+export interface MotoServer {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly process: KitProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts moto_server on port 0: werkzeug binds a free port and prints "Running on <endpoint>", so
+ * no other process can take the port between choosing and binding it.
+ */
+export async function startMotoServer(env: Record<string, string | undefined> = {}): Promise<MotoServer> {
+  const moto = startProcess({
+    command: "moto_server",
+    args: ["-H", "127.0.0.1", "-p", "0"],
+    env: cleanAwsEnv(env),
+    name: "moto_server",
+    // It logs every request: the start is what explains a failure.
+    maxOutputChars: 16_384,
+  });
+  const stop = async () => {
+    await moto.stop({ graceMs: 3000 });
   };
-  for (const name of ["PATH", "HOME", "LANG", "TMPDIR", "PYENV_ROOT", "PYENV_VERSION"]) {
-    if (process.env[name] !== undefined) env[name] = process.env[name];
+  try {
+    const running = await moto.waitForOutput(/Running on (http:\/\/127\.0\.0\.1:(\d+))/, 20_000);
+    const endpoint = running[1] as string;
+    // Bound and listening by then; one answer (GET / is S3 ListBuckets, cheap) proves it serves.
+    await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(10_000) });
+    return { endpoint, port: Number(running[2]), process: moto, stop };
+  } catch (error) {
+    await stop();
+    const exit = moto.exitStatus();
+    if (exit?.error !== undefined) {
+      throw new CliError(
+        `cannot start moto_server (${exit.error}): is it on PATH? (pip install 'moto[server]')`,
+      );
+    }
+    throw error;
   }
-  return env;
 }
 
 export async function startDemoMoto(): Promise<DemoMoto> {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
-    env: isolatedEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const stop = () => killChild(child);
+  const server = await startMotoServer();
+  const { endpoint, stop } = server;
   try {
-    await waitForMoto(child, endpoint, () => output);
     const seeded = await seed(endpoint);
     const auth = await fetch(`${endpoint}/moto-api/reset-auth`, {
       method: "POST",
@@ -104,30 +120,6 @@ export async function startDemoMoto(): Promise<DemoMoto> {
   }
 }
 
-async function waitForMoto(child: ChildProcess, endpoint: string, output: () => string): Promise<void> {
-  let failed: string | undefined;
-  child.once("error", (error) => {
-    failed = `cannot start moto_server (${error.message}): is it on PATH? (pip install 'moto[server]')`;
-  });
-  child.once("exit", (code) => {
-    failed ??= `moto_server exited (${code}):\n${output()}`;
-  });
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (failed !== undefined) throw new CliError(failed);
-    // Our process logs "Running on <endpoint>" once it bound the port; then any answer means ready.
-    if (output().includes(`Running on ${endpoint}`)) {
-      const answered = await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(1000) }).then(
-        () => true,
-        () => false,
-      );
-      if (answered) return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new CliError(`moto_server did not answer on ${endpoint} within 20 s:\n${output()}`);
-}
-
 function seed(
   endpoint: string,
 ): Promise<{ arn: string; accessKeyId: string; secretAccessKey: string; roleArn: string }> {
@@ -135,7 +127,7 @@ function seed(
     execFile(
       "python3",
       ["-c", SEED, JSON.stringify({ endpoint })],
-      { env: isolatedEnv(), timeout: 30_000 },
+      { env: cleanAwsEnv(), timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error) {
           reject(new CliError(`seeding moto failed (is boto3 installed?): ${error.message}\n${stderr}`));
@@ -149,13 +141,4 @@ function seed(
       },
     );
   });
-}
-
-async function killChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-  await exited;
-  clearTimeout(timer);
 }

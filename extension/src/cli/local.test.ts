@@ -47,7 +47,8 @@ describe("parseLocalArgs", () => {
   it("needs --config and checks the other values", () => {
     expect(() => parseLocalArgs([], {})).toThrow(UsageError);
     expect(() => parseLocalArgs(["-c", "c", "--sts", "moto"], {})).toThrow(/--sts must be builtin or aws/);
-    expect(() => parseLocalArgs(["-c", "c", "--port", "0"], {})).toThrow(/--port/);
+    expect(() => parseLocalArgs(["-c", "c", "--port", "65536"], {})).toThrow(/--port/);
+    expect(parseLocalArgs(["-c", "c", "--port", "0"], {})).toMatchObject({ port: 0 }); // any free port
     expect(() => parseLocalArgs(["-c", "c", "--invoke-every", "0"], {})).toThrow(/--invoke-every/);
   });
 

@@ -11,6 +11,7 @@ import type { SidecarConfig } from "../config/types.js";
 import { DEFAULT_PORT } from "../env.js";
 import { MANAGED_INSTANCES } from "../lambda/managedInstances.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
+import { cleanAwsEnv } from "../local/processKit.mjs";
 import { type StsStandIn, startStsStandIn } from "../local/stsStandIn.js";
 import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs, parsePort, parseSeconds } from "./args.js";
 import { createExportFile, type ExportFile } from "./exportFile.js";
@@ -43,7 +44,8 @@ Options:
                         role in account ${STAND_IN_ACCOUNT}, and its credentials work only for STS calls
                         to it (AWS_ENDPOINT_URL_STS is exported). aws: real STS, with your current
                         credentials (environment, AWS_PROFILE, SSO...) as the base identity.
-  --port N              port of the credentials server on 127.0.0.1 (default ${DEFAULT_PORT})
+  --port N              port of the credentials server on 127.0.0.1 (default ${DEFAULT_PORT}; 0: any
+                        free port, shown once ready)
   --region R            STS region (default AWS_REGION, AWS_DEFAULT_REGION; us-east-1 with builtin)
   --export-file PATH    also write the shell lines to PATH, a new file (mode 0600; an existing
                         path is refused), removed on exit
@@ -95,7 +97,7 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
   return {
     config: resolve(values.config),
     sts,
-    port: parsePort(values.port, "--port", DEFAULT_PORT),
+    port: parsePort(values.port, "--port", DEFAULT_PORT, { anyFree: true }),
     region: region ?? (sts === "builtin" ? "us-east-1" : undefined),
     exportFile: values["export-file"] === undefined ? undefined : resolve(values["export-file"]),
     invokeEverySeconds: parseSeconds(values["invoke-every"], "--invoke-every", 60),
@@ -189,6 +191,7 @@ class LocalSession {
       command: process.execPath,
       args: [bundle],
       env: this.extensionEnv(runtimeDir, this.mock.address),
+      runtimeDir,
       mock: this.mock,
       detached: true,
       onLine: (line) => io.err(`[sidecar] ${formatLogLine(line)}\n`),
@@ -206,7 +209,7 @@ class LocalSession {
       region: options.region,
       ...(this.sts ? { stsEndpoint: this.sts.endpoint } : {}),
     });
-    io.err(`${this.readyText(formatRoleStatus(answers, config.defaultRole))}\n`);
+    io.err(`${this.readyText(sidecar.port(), formatRoleStatus(answers, config.defaultRole))}\n`);
     this.exportFile?.write(formatShellEnv(env));
     // Managed Instances send extensions no INVOKE: the sidecar's timers keep it fresh there.
     if (!options.managedInstances) {
@@ -266,17 +269,15 @@ class LocalSession {
     const base: NodeJS.ProcessEnv = {};
     if (this.sts !== undefined) {
       // Only the stand-in's keys: nothing from this shell (keys, profiles, SSO) may take part.
-      for (const name of ["PATH", "HOME", "LANG", "TMPDIR", "CREDENTIALS_SIDECAR_LOG_LEVEL"]) {
-        if (process.env[name] !== undefined) base[name] = process.env[name];
-      }
-      Object.assign(base, {
-        AWS_CONFIG_FILE: "/nonexistent/aws-config",
-        AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_ACCESS_KEY_ID: this.sts.base.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: this.sts.base.secretAccessKey,
-        AWS_ENDPOINT_URL_STS: this.sts.endpoint,
-      });
+      Object.assign(
+        base,
+        cleanAwsEnv({
+          CREDENTIALS_SIDECAR_LOG_LEVEL: process.env.CREDENTIALS_SIDECAR_LOG_LEVEL,
+          AWS_ACCESS_KEY_ID: this.sts.base.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: this.sts.base.secretAccessKey,
+          AWS_ENDPOINT_URL_STS: this.sts.endpoint,
+        }),
+      );
     } else {
       // Your own identity is the base, as the execution role is in Lambda.
       for (const [name, value] of Object.entries(process.env)) {
@@ -297,7 +298,7 @@ class LocalSession {
     };
   }
 
-  private readyText(roles: string): string {
+  private readyText(port: number, roles: string): string {
     const { options } = this;
     const sts = this.sts
       ? `built-in STS stand-in at ${this.sts.endpoint} (it lets you assume any role in account ${STAND_IN_ACCOUNT}; its credentials work only for STS calls to it)`
@@ -308,7 +309,7 @@ class LocalSession {
         : options.exportFile !== undefined
           ? `in another shell:  . ${options.exportFile}\nCtrl-C here stops the sidecar.`
           : "the shell lines are on stdout; Ctrl-C stops the sidecar.";
-    return `credentials-sidecar local: ready on port ${options.port}, STS: ${sts}\nroles (* = default):\n${roles}\n${use}`;
+    return `credentials-sidecar local: ready on port ${port}, STS: ${sts}\nroles (* = default):\n${roles}\n${use}`;
   }
 }
 

@@ -22,7 +22,8 @@ written to $CREDENTIALS_SIDECAR_RUNTIME_DIR/token.
 
 Options:
   --config FILE   sets ${ENV.config} (else that variable, or ${ENV.roleArn})
-  --port N        sets ${ENV.port} (default ${DEFAULT_PORT})
+  --port N        sets ${ENV.port} (default ${DEFAULT_PORT}; 0: any free port, which the
+                  "listening" log line reports)
   -h, --help      this help
 
 Exit codes: 0 stopped by a signal, 1 start-up failed (the reason is printed), 2 usage error.
@@ -42,7 +43,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     io.err(`credentials-sidecar: serve takes no arguments, got ${JSON.stringify(positionals[0])}\n`);
     return EXIT.usage;
   }
-  const port = parsePort(values.port, "--port", DEFAULT_PORT);
+  const port = parsePort(values.port, "--port", DEFAULT_PORT, { anyFree: true });
   const bundle = requireBuiltFile("extension.mjs", "run `make build` (node extension/build.mjs) first");
   const env = process.env;
   delete env[ENV.runtimeApi]; // standalone mode, even inside a Lambda-like environment

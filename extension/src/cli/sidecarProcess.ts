@@ -1,29 +1,32 @@
 /**
  * The extension as a child process driven through the mock Runtime API, as Lambda would: wait for
- * `register` (or an early exit), INVOKE, SHUTDOWN, and the exit. Shared by `local` and `demo`.
+ * `register` (or an early exit), INVOKE, SHUTDOWN, and the exit. Shared by `local` and `demo`; the
+ * process itself (clean environment, lines, waits, stop) is the process kit's.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { EXTENSION_NAME } from "../lambda/extensionsApi.js";
 import type { MockRuntimeApi } from "../local/mockRuntimeApi.js";
+import {
+  type ExitStatus,
+  type KitProcess,
+  type LogRecord,
+  portFromRuntimeDir,
+  startProcess,
+} from "../local/processKit.mjs";
 import { CliError } from "./io.js";
-import { type LogRecord, lineSplitter, parseLogRecord } from "./logFormat.js";
 
-export interface ExitStatus {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
+export type { ExitStatus };
 
 export interface SidecarProcess {
-  readonly child: ChildProcess;
-  /** Every JSON log record printed so far, in order. */
-  readonly records: readonly LogRecord[];
+  readonly process: KitProcess;
   readonly exited: Promise<ExitStatus>;
   /** Resolves once the extension registered; rejects with its output if it exited first. */
   registered(timeoutMs?: number): Promise<void>;
+  /** The port it listens on (from its runtime files: they are written before `register`). */
+  port(): number;
   /** INVOKE, then resolves once the extension handled it and waits for the next event. */
   invoke(payload?: unknown): Promise<{ requestId: string; runtimeResponse: Promise<unknown> | undefined }>;
-  /** SHUTDOWN through the mock; SIGKILL if it has not exited within `timeoutMs`. */
-  shutdown(timeoutMs?: number): Promise<ExitStatus & { afterMs: number }>;
+  /** SHUTDOWN through the mock; SIGKILL if it has not exited within `timeoutMs`; `afterMs` counts from SHUTDOWN. */
+  shutdown(timeoutMs?: number): Promise<ExitStatus>;
   /** SIGKILL unless it already exited; resolves once it has (clean-up after a failure). */
   kill(): Promise<void>;
 }
@@ -31,7 +34,9 @@ export interface SidecarProcess {
 export interface SidecarOptions {
   readonly command: string;
   readonly args: readonly string[];
+  /** The whole environment (CREDENTIALS_SIDECAR_RUNTIME_DIR included). */
   readonly env: NodeJS.ProcessEnv;
+  readonly runtimeDir: string;
   readonly mock: MockRuntimeApi;
   /** Every line the extension prints on either stream (JSON records parsed when they are). */
   readonly onLine: (line: string, record: LogRecord | undefined) => void;
@@ -41,38 +46,25 @@ export interface SidecarOptions {
 
 export function startSidecar(options: SidecarOptions): SidecarProcess {
   const { mock } = options;
-  const child = spawn(options.command, [...options.args], {
-    env: options.env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: options.detached ?? false,
-  });
-  const records: LogRecord[] = [];
   const tail: string[] = [];
-  const take = (line: string) => {
-    const record = parseLogRecord(line);
-    if (record !== undefined) records.push(record);
-    tail.push(line);
-    if (tail.length > 5) tail.shift();
-    options.onLine(line, record);
-  };
-  const stdout = lineSplitter(take);
-  const stderr = lineSplitter(take);
-  child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const exited = new Promise<ExitStatus>((resolve) => {
-    child.once("error", (error) => {
-      take(`cannot start ${options.command}: ${error.message}`);
-      resolve({ code: null, signal: null });
-    });
-    child.once("close", (code, signal) => {
-      stdout.end();
-      stderr.end();
-      resolve({ code, signal });
-    });
+  const child = startProcess({
+    command: options.command,
+    args: options.args,
+    env: options.env,
+    name: "the extension",
+    detached: options.detached ?? false,
+    // `local` runs for hours: its output is shown as it comes, not kept.
+    maxOutputChars: 0,
+    onLine: (line, record) => {
+      tail.push(line);
+      if (tail.length > 5) tail.shift();
+      options.onLine(line, record);
+    },
   });
   /** The reason the extension gave (its last error), not its whole log: callers show the log already. */
   const describeExit = (status: ExitStatus) => {
-    const reason = [...records].reverse().find((record) => record.level === "error")?.message ?? tail.at(-1);
+    const reason =
+      [...child.records].reverse().find((record) => record.level === "error")?.message ?? tail.at(-1);
     const code = status.code ?? status.signal ?? "could not start";
     return `the extension exited (${code}) before it was ready${reason === undefined ? "" : `: ${reason}`}`;
   };
@@ -80,17 +72,21 @@ export function startSidecar(options: SidecarOptions): SidecarProcess {
   const orExit = <T>(wait: Promise<T>): Promise<T> =>
     Promise.race([
       wait,
-      exited.then((status) => {
+      child.exited.then((status) => {
         throw new CliError(describeExit(status));
       }),
     ]);
 
   return {
-    child,
-    records,
-    exited,
+    process: child,
+    exited: child.exited,
     async registered(timeoutMs = 15_000) {
       await orExit(mock.waitForRegistered(EXTENSION_NAME, timeoutMs));
+    },
+    port() {
+      const port = portFromRuntimeDir(options.runtimeDir);
+      if (port === undefined) throw new CliError(`the extension wrote no roles-url in ${options.runtimeDir}`);
+      return port;
     },
     async invoke(payload) {
       const invocation = mock.invoke(payload);
@@ -100,15 +96,11 @@ export function startSidecar(options: SidecarOptions): SidecarProcess {
     },
     async shutdown(timeoutMs = 3000) {
       const startedAt = performance.now();
-      mock.shutdown("spindown");
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      const status = await exited;
-      clearTimeout(timer);
+      const status = await child.stop({ graceMs: timeoutMs, ask: () => mock.shutdown("spindown") });
       return { ...status, afterMs: Math.round(performance.now() - startedAt) };
     },
     async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
+      await child.kill();
     },
   };
 }

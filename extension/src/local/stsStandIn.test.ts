@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanAwsEnv } from "./processKit.mjs";
 import { type StsStandIn, startStsStandIn } from "./stsStandIn.js";
 
 const ACCOUNT = "123456789012";
@@ -215,11 +216,28 @@ describe("STS stand-in with @aws-sdk/client-sts", () => {
       .finally(() => {
         settled = true;
       });
-    await vi.waitFor(() => expect(sts.calls("GetCallerIdentity")).toBe(before + 1));
+    await sts.waitForCalls("GetCallerIdentity", before + 1);
     expect((await assume("app-role")).AssumedRoleUser?.Arn).toContain("app-role");
     expect(settled).toBe(false);
     await sts.setFault(undefined);
     expect((await pending).Account).toBe(ACCOUNT);
+  });
+
+  it("waitForCalls resolves on the call that reaches the count, and rejects after its bound", async () => {
+    const before = sts.calls("AssumeRole");
+    const reached = sts.waitForCalls("AssumeRole", before + 2);
+    let resolved = false;
+    void reached.then(() => {
+      resolved = true;
+    });
+    await assume("app-role");
+    await Promise.resolve();
+    expect(resolved).toBe(false);
+    await assume("app-role");
+    await reached;
+    await expect(sts.waitForCalls("AssumeRole", before + 3, 50)).rejects.toThrow(
+      `STS stand-in: ${before + 2} of ${before + 3} AssumeRole calls after 50 ms`,
+    );
   });
 
   it("answers raw requests without auth or with an unknown action in STS XML, and logs no secrets", async () => {
@@ -251,7 +269,7 @@ describe("STS stand-in lifecycle and clock", () => {
       maxAttempts: 1,
     });
     const pending = errorOf(c.send(new GetCallerIdentityCommand({})));
-    await vi.waitFor(() => expect(own.calls()).toBe(1));
+    await own.waitForCalls("GetCallerIdentity", 1);
     await own.close();
     expect((await pending).message).toMatch(/socket hang up|ECONNRESET/);
   });
@@ -295,16 +313,13 @@ describe("STS stand-in with boto3", () => {
       "except s.exceptions.ClientError as e:\n    chained = e.response['Error']['Code']",
       "print(json.dumps({'key': c['AccessKeyId'], 'exp': c['Expiration'].isoformat(), 'arn': me['Arn'], 'chained': chained}))",
     ].join("\n");
-    const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+    const env = cleanAwsEnv({
       AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
       AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
       AWS_MAX_ATTEMPTS: "1",
-    };
+    });
     const { stdout } = await promisify(execFile)("python3", ["-c", script], { env, timeout: 30_000 });
     const out = JSON.parse(stdout) as { key: string; exp: string; arn: string; chained: string };
     expect(out.key).toMatch(/^ASIA[A-Z0-9]{16}$/);

@@ -55,6 +55,8 @@ export interface StsStandIn {
   setSessionLifetimeSeconds(seconds: number | undefined): void;
   setAnswerOverride(override: StsAnswerOverride | undefined): void;
   calls(action?: string): number;
+  /** Resolves once `calls(action)` reached `count` (the request arrived; it may still be answered). */
+  waitForCalls(action: StsAction, count: number, timeoutMs?: number): Promise<void>;
   issued(): number;
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
   ]);
   const roleIds = new Map<string, string>();
   const counts = new Map<string, number>();
+  const countListeners = new Set<() => void>();
   let issuedCount = 0;
   let fault: StsFault | undefined;
   let parked: (() => void)[] = [];
@@ -185,6 +188,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
     const params = parseParams(body.toString("utf8"), query);
     const action = params.get("Action") ?? "";
     counts.set(action, (counts.get(action) ?? 0) + 1);
+    for (const listener of [...countListeners]) listener();
     const send = (status: number, xml: string, code: string) => {
       log(`sts-stand-in ${action || "-"} ${status} ${code}`);
       res.writeHead(status, {
@@ -284,6 +288,25 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
       for (const n of counts.values()) total += n;
       return total;
     },
+    waitForCalls: (action, count, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if ((counts.get(action) ?? 0) < count) return;
+          clearTimeout(timer);
+          countListeners.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          countListeners.delete(check);
+          reject(
+            new Error(
+              `STS stand-in: ${counts.get(action) ?? 0} of ${count} ${action} calls after ${timeoutMs} ms`,
+            ),
+          );
+        }, timeoutMs);
+        countListeners.add(check);
+        check();
+      }),
     issued: () => issuedCount,
     close: stopListening,
   };

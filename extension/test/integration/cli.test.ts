@@ -2,15 +2,18 @@
  * The bundled CLI (dist/cli.mjs, `make build`) as a user runs it: validate's exit codes and output,
  * `local` serving real SDK clients until Ctrl-C, and `demo` running the built layer end to end.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../../src/local/processKit.mjs";
 import { CLIENT_KINDS, CLIENT_SCRIPTS, runClient } from "../support/clients.js";
-import { freePort, REPO_ROOT } from "../support/extensionProcess.js";
+import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");
+/** STS for tests where it must not answer: nothing listens on port 1 (tcpmux) here. */
+const UNREACHABLE_STS = "http://127.0.0.1:1";
 const LAYER_ZIP = join(REPO_ROOT, "dist", process.arch === "arm64" ? "layer-arm64.zip" : "layer-x86_64.zip");
 
 let workDir: string;
@@ -23,7 +26,7 @@ interface Run {
 
 /** The CLI's environment: nothing AWS-related from the test machine; its temp files go to `tmp`. */
 function cliEnv(tmp: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: workDir, LANG: process.env.LANG, TMPDIR: tmp };
+  return cleanAwsEnv({ HOME: workDir, TMPDIR: tmp });
 }
 
 function runCli(args: string[], options: { timeoutMs?: number; tmp?: string } = {}): Promise<Run> {
@@ -123,12 +126,11 @@ describe("validate", () => {
 });
 
 describe("local --sts builtin", () => {
-  let child: ChildProcess;
+  let local: KitProcess;
   let stdout = "";
   let stderr = "";
   let tmp: string;
   let exportFile: string;
-  let exited: Promise<number | null>;
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(workDir, "tmp-"));
@@ -137,40 +139,42 @@ describe("local --sts builtin", () => {
       "local.yaml",
       "default: reader\nroles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n  writer:\n    RoleArn: arn:aws:iam::123456789012:role/writer\n",
     );
-    const port = await freePort();
-    child = spawn(
-      process.execPath,
-      [CLI, "local", "--config", config, "--port", String(port), "--export-file", exportFile],
-      { env: cliEnv(tmp), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-    child.stdout?.on("data", (chunk: Buffer) => {
+    local = startProcess({
+      command: process.execPath,
+      args: [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
+      env: cliEnv(tmp),
+      name: "local",
+    });
+    // Each stream byte for byte (the export file must equal stdout).
+    local.child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.stderr?.on("data", (chunk: Buffer) => {
+    local.child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    // Ready when the export lines are out (they are written in one piece, after the first INVOKE).
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local never got ready:\n${stderr}`)), 20_000);
-      const check = () => {
-        if (stdout.includes("CREDENTIALS_SIDECAR_ROLES_URL")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on("data", check);
-      child.once("exit", (code) => reject(new Error(`local exited ${code} before ready:\n${stderr}`)));
-    });
+    // Ready when the status (stderr) and the export lines (stdout, one piece after the first INVOKE) are
+    // out. The kit's output() has both streams, and is up to date whenever it checks.
+    await local.waitFor(
+      () => {
+        const output = local.output();
+        return output.includes("CREDENTIALS_SIDECAR_ROLES_URL") && output.includes("ready on port")
+          ? true
+          : undefined;
+      },
+      "the status and the export lines",
+      20_000,
+    );
   });
 
-  afterAll(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+  afterAll(async () => {
+    await local.kill();
   });
 
   it("prints only shell lines on stdout, and its status on stderr", () => {
     for (const line of stdout.trim().split("\n")) expect(line).toMatch(/^(# |unset |export [A-Z_]+=)/);
-    expect(stderr).toContain("credentials-sidecar local: ready on port");
+    const port = /credentials-sidecar local: ready on port (\d+),/.exec(stderr)?.[1];
+    expect(Number(port)).toBeGreaterThan(0);
+    expect(parseExports(stdout).set.CREDENTIALS_SIDECAR_ROLES_URL).toBe(`http://127.0.0.1:${port}/roles/`);
     expect(stderr).toMatch(/reader\*\s+ok\s+arn:aws:iam::123456789012:role\/reader, expires/);
     expect(stderr).toContain("assumed role role=reader");
   });
@@ -203,8 +207,8 @@ describe("local --sts builtin", () => {
   });
 
   it("on Ctrl-C sends SHUTDOWN, exits 0 and removes its files", async () => {
-    child.kill("SIGINT");
-    expect(await exited).toBe(0);
+    local.child.kill("SIGINT");
+    expect((await local.exited).code).toBe(0);
     expect(stderr).toContain("SIGINT: sending SHUTDOWN to the extension");
     expect(stderr).toContain("reason=SHUTDOWN (spindown)");
     expect(stderr).toMatch(/extension exited 0 in \d+ ms/);
@@ -219,21 +223,11 @@ describe("local -- COMMAND", () => {
       "cmd.yaml",
       "roles:\n  only:\n    RoleArn: arn:aws:iam::123456789012:role/only\n",
     );
-    const port = await freePort();
-    const ok = await runCli([
-      "local",
-      "-c",
-      config,
-      "--port",
-      String(port),
-      "--",
-      "python3",
-      CLIENT_SCRIPTS.python,
-    ]);
+    const ok = await runCli(["local", "-c", config, "--port", "0", "--", "python3", CLIENT_SCRIPTS.python]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).arn).toMatch(/:assumed-role\/only\/credentials-sidecar-local\./);
     expect(ok.stderr).toMatch(/extension exited 0 in \d+ ms/);
-    const failing = await runCli(["local", "-c", config, "--port", String(port), "--", "sh", "-c", "exit 7"]);
+    const failing = await runCli(["local", "-c", config, "--port", "0", "--", "sh", "-c", "exit 7"]);
     expect(failing.code).toBe(7);
   });
 
@@ -247,7 +241,7 @@ describe("local -- COMMAND", () => {
       "-c",
       config,
       "--port",
-      String(await freePort()),
+      "0",
       "--managed-instances",
       "--",
       "python3",
@@ -274,33 +268,27 @@ describe("serve", () => {
       "serve.yaml",
       "roles:\n  app:\n    RoleArn: arn:aws:iam::123456789012:role/app\n",
     );
-    const port = await freePort();
-    const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", String(port)], {
+    const serve = startProcess({
+      command: process.execPath,
+      args: [CLI, "serve", "--config", config, "--port", "0"],
       // STS is unreachable on purpose: serving, /health and the stop do not depend on it.
       env: {
         ...cliEnv(workDir),
         AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
         AWS_SECRET_ACCESS_KEY: "example",
         AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${await freePort()}`,
+        AWS_ENDPOINT_URL_STS: UNREACHABLE_STS,
         CREDENTIALS_SIDECAR_RUNTIME_DIR: mkdtempSync(join(workDir, "serve-rt-")),
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      name: "serve",
     });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    let stdout = "";
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('"event":"standalone"')) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
-    });
+    const port = await serve.waitForPort();
+    await serve.waitForLog((line) => line.event === "standalone");
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('"reason":"SIGTERM"');
+    const exit = await serve.stop();
+    expect(exit.code).toBe(0);
+    expect(serve.records.find((line) => line.event === "stop")?.reason).toBe("SIGTERM");
   });
 });
 

@@ -3,7 +3,6 @@
  * SIGKILL included, leaves no sidecar behind and frees its port; `local --export-file` never
  * overwrites or adopts a file it did not create.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -19,20 +18,22 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT } from "../support/extensionProcess.js";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../../src/local/processKit.mjs";
+import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");
+/** STS for tests where it must not answer: nothing listens on port 1 (tcpmux) here. */
+const UNREACHABLE_STS = "http://127.0.0.1:1";
 const work = mkdtempSync(join(tmpdir(), "cli-hostile-"));
-const children: ChildProcess[] = [];
+const children: KitProcess[] = [];
 
-afterAll(() => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+afterAll(async () => {
+  await Promise.all(children.map((child) => child.kill()));
   rmSync(work, { recursive: true, force: true });
 });
 
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: work, LANG: process.env.LANG, TMPDIR: work, ...extra };
+  return cleanAwsEnv({ HOME: work, TMPDIR: work, ...extra });
 }
 
 /** The pids whose parent is `pid` (Linux /proc). */
@@ -70,38 +71,30 @@ describe("serve stopped by a signal", () => {
     "%s to serve alone ends the sidecar with it and frees the port",
     async (signal) => {
       // Prepare: serve in its own process group, so the signal reaches serve only (as `kill PID`)
-      const port = await freePort();
       const runtimeDir = join(mkdtempSync(join(work, "rt-")), "run");
-      const child = spawn(process.execPath, [CLI, "serve", "--config", config, "--port", String(port)], {
+      const serve = startProcess({
+        command: process.execPath,
+        args: [CLI, "serve", "--config", config, "--port", "0"],
         // STS is unreachable on purpose: serving and stopping do not depend on it.
         env: cliEnv({
           AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
           AWS_SECRET_ACCESS_KEY: "example",
           AWS_REGION: "us-east-1",
-          AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${await freePort()}`,
+          AWS_ENDPOINT_URL_STS: UNREACHABLE_STS,
           CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
         }),
-        stdio: ["ignore", "pipe", "pipe"],
         detached: true,
+        name: "serve",
       });
-      children.push(child);
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once("exit", (code, sig) => resolve({ code, signal: sig })),
-      );
-      let stdout = "";
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.includes('"event":"standalone"')) resolve();
-        });
-        child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${stdout}`)));
-      });
+      children.push(serve);
+      const port = await serve.waitForPort();
+      await serve.waitForLog((line) => line.event === "standalone");
       expect(await listening(port)).toBe(true);
-      const sidecarChildren = childrenOf(child.pid as number);
+      const sidecarChildren = childrenOf(serve.child.pid as number);
 
       // Act
-      child.kill(signal);
-      const exit = await exited;
+      serve.child.kill(signal);
+      const exit = await serve.exited;
 
       // Assess
       expect(sidecarChildren).toEqual([]); // the sidecar is serve itself, not a child of it
@@ -110,7 +103,7 @@ describe("serve stopped by a signal", () => {
         expect(exit.signal).toBe("SIGKILL");
       } else {
         expect(exit.code).toBe(0);
-        expect(stdout).toContain(`"reason":"${signal}"`);
+        expect(serve.records.find((line) => line.event === "stop")?.reason).toBe(signal);
         expect(existsSync(runtimeDir)).toBe(false); // made by the sidecar, so removed by it
       }
     },
@@ -134,43 +127,33 @@ describe("local stopped by a signal", () => {
     "%s to local alone ends its sidecar too and frees the port",
     async (signal) => {
       // Prepare
-      const port = await freePort();
       const exportFile = join(mkdtempSync(join(work, "local-sig-")), "sidecar.env");
-      const child = spawn(
-        process.execPath,
-        [CLI, "local", "--config", config, "--port", String(port), "--export-file", exportFile],
-        { env: cliEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true },
-      );
-      children.push(child);
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once("exit", (code, sig) => resolve({ code, signal: sig })),
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stderr?.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
+      const local = startProcess({
+        command: process.execPath,
+        args: [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
+        env: cliEnv(),
+        detached: true,
+        name: "local",
       });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (stdout.includes("CREDENTIALS_SIDECAR_ROLES_URL")) resolve();
-        });
-        child.once("exit", (code) => reject(new Error(`local exited ${code}: ${stderr}`)));
-      });
-      const [sidecarPid] = childrenOf(child.pid as number);
+      children.push(local);
+      // Ready once the export lines are out: the roles URL there carries the port.
+      const [, port] = await local.waitForOutput(
+        /CREDENTIALS_SIDECAR_ROLES_URL='?http:\/\/127\.0\.0\.1:(\d+)\//,
+      );
+      const [sidecarPid] = childrenOf(local.child.pid as number);
       expect(sidecarPid).toBeDefined();
-      expect(await listening(port)).toBe(true);
+      expect(await listening(Number(port))).toBe(true);
 
       // Act
-      child.kill(signal);
-      const exit = await exited;
+      local.child.kill(signal);
+      const exit = await local.exited;
       await gone(sidecarPid as number);
 
       // Assess
-      expect(await listening(port)).toBe(false);
+      expect(await listening(Number(port))).toBe(false);
       if (signal === "SIGHUP") {
         expect(exit.code).toBe(0);
-        expect(stderr).toContain("SIGHUP: sending SHUTDOWN to the extension");
+        expect(local.output()).toContain("SIGHUP: sending SHUTDOWN to the extension");
         expect(existsSync(exportFile)).toBe(false);
       }
     },
@@ -199,20 +182,14 @@ describe("local --export-file", () => {
     const before = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : readFileSync(path, "utf8");
 
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [CLI, "local", "--config", config, "--port", "1", "--export-file", path],
-        {
-          env: cliEnv(),
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      );
-      children.push(child);
-      let stderr = "";
-      child.stderr?.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
+      const local = startProcess({
+        command: process.execPath,
+        args: [CLI, "local", "--config", config, "--port", "1", "--export-file", path],
+        env: cliEnv(),
+        name: "local",
       });
-      child.once("exit", (code) => resolve({ code, stderr }));
+      children.push(local);
+      void local.exited.then((exit) => resolve({ code: exit.code, stderr: local.output() }));
     });
 
     expect(run.code).toBe(1);

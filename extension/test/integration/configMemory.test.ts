@@ -116,7 +116,7 @@ beforeAll(() => {
 
 /** Runs the bundle on `config` in a 128 MB heap; returns its init/error message, peak RSS and exit. */
 async function runBundle(config: string) {
-  const path = join(scratch, `config-${Math.random().toString(36).slice(2)}.yaml`);
+  const path = join(mkdtempSync(join(scratch, "config-")), "config.yaml");
   writeFileSync(path, config);
   const runtime = await startMockRuntimeApi();
   const sidecar = await startExtension({

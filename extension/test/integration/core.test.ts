@@ -106,6 +106,18 @@ roles:
     );
   });
 
+  it("given port 0, binds a free one and reports it: on the line after start, and in roles-url", async () => {
+    const [start, listening] = sidecar.logs;
+    expect(start?.event).toBe("start");
+    expect(listening).toMatchObject({ level: "info", event: "listening", port: expect.any(Number) });
+    const port = listening?.port as number;
+    expect(port).toBeGreaterThan(0);
+    expect(readFileSync(join(sidecar.runtimeDir, "roles-url"), "utf8")).toBe(
+      `http://127.0.0.1:${port}/roles/`,
+    );
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+  });
+
   it.each(CLIENT_KINDS)("%s SDK acts as the assumed role, with a Lambda-aware session name", async (kind) => {
     const instanceId = (await sidecar.waitForLog((line) => line.event === "start")).instanceId as string;
     const result = await runClient(kind, containerEnv("reader"));

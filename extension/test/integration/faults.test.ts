@@ -127,19 +127,15 @@ async function getRole(port: number, role: string, token: string): Promise<Answe
   };
 }
 
-/** Polls until a 200, waiting what Retry-After says between tries (the sidecar's own readiness hint). */
-async function untilServed(run: Running, role: string, maxTries = 12): Promise<Answer[]> {
-  const answers: Answer[] = [];
-  for (let i = 0; i < maxTries; i++) {
-    const answer = await run.get(role);
-    answers.push(answer);
-    if (answer.status === 200) return answers;
-    expect(answer.status).toBe(503);
-    const seconds = Number(answer.retryAfter);
-    expect(seconds).toBeGreaterThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  }
-  throw new Error(`no 200 after ${maxTries} tries: ${answers.map((a) => a.text).join("\n")}`);
+/**
+ * Waits for the extension's own "assumed" line for the role (its signal that credentials are in,
+ * rather than sleeping through Retry-After), then asks once: that answer must be a 200.
+ */
+async function servedOnceAssumed(run: Running, role: string, timeoutMs = 30_000): Promise<Answer> {
+  await run.sidecar.waitForLog((line) => line.event === "assumed" && line.role === role, timeoutMs);
+  const answer = await run.get(role);
+  expect(answer.status, answer.text).toBe(200);
+  return answer;
 }
 
 /** What a 503 must look like: a Retry-After in whole seconds, {Code, Message} and nothing else. */
@@ -216,11 +212,9 @@ describe("cold start while STS fails", () => {
 
         // Act: STS recovers
         await sts.setFault(undefined);
-        const after = await untilServed(run, "reader");
-        const chainedAfter = await untilServed(run, "chained");
+        const served = [await servedOnceAssumed(run, "reader"), await servedOnceAssumed(run, "chained")];
 
         // Assess: credentials without a restart, and init was never failed
-        const served = [after.at(-1), chainedAfter.at(-1)] as Answer[];
         for (const answer of served) {
           expect(answer.body.Code).toBe("Success");
           expect(answer.body.AccessKeyId).toMatch(/^ASIA/);
@@ -252,7 +246,7 @@ describe.concurrent("refresh boundary while STS fails", () => {
         CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(sts, "reader"),
       });
       try {
-        const [initial] = (await untilServed(run, "default")).slice(-1) as [Answer];
+        const initial = await servedOnceAssumed(run, "default");
         const previousKey = initial.body.AccessKeyId;
         const previousExpiry = Date.parse(initial.body.Expiration ?? "");
         const assumed = await run.sidecar.waitForLog((l) => l.event === "assumed");
@@ -271,7 +265,12 @@ describe.concurrent("refresh boundary while STS fails", () => {
         };
         while (failures(run.sidecar, "default").length < wantedFailures) await ask();
         await sts.setFault(undefined);
-        while (!answers.some((a) => a.status === 200 && a.body.AccessKeyId !== previousKey)) await ask();
+        // Recovery is the extension's next "assumed" line; the client then gets the new credentials.
+        await run.sidecar.waitForLog(
+          (line) => line.event === "assumed" && line !== assumed,
+          Math.max(1, giveUpAt - Date.now()),
+        );
+        answers.push(await run.get("default"));
 
         // Assess: the previous credentials were served, unchanged, while they were valid
         const recoveredAt = answers.findIndex((a) => a.status === 200 && a.body.AccessKeyId !== previousKey);

@@ -188,7 +188,7 @@ describe("ending", () => {
       await runtime.waitForIdle(EXTENSION);
       await sidecar.waitForLog((line) => line.event === "assumed");
       await hanging.setFault({ kind: "hang" });
-      await until(() => hanging.calls("AssumeRole") >= 2, 10_000); // the refresh reached STS and hangs
+      await hanging.waitForCalls("AssumeRole", 2); // the refresh reached STS and hangs
 
       // Act
       const shutdownAt = Date.now();
@@ -233,12 +233,3 @@ describe("ending", () => {
     }
   });
 });
-
-/** Waits for a condition that has no event of its own (a counter in the STS stand-in). */
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const giveUpAt = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > giveUpAt) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cleanAwsEnv } from "../../src/local/processKit.mjs";
 import type { MotoEnvironment } from "./moto.js";
 
 export type ClientKind = "python" | "node";
@@ -43,24 +44,8 @@ export const CLIENT_SCRIPTS: Readonly<Record<ClientKind, string>> = {
  * can remove a default by passing `undefined`.
  */
 export function clientEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const merged: Record<string, string | undefined> = {
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
-  for (const name of ["PATH", "HOME", "LANG", "TMPDIR", "PYENV_ROOT", "PYENV_VERSION"]) {
-    merged[name] = process.env[name];
-  }
-  Object.assign(merged, env);
-  if (merged.AWS_REGION !== undefined && !("AWS_DEFAULT_REGION" in env)) {
-    merged.AWS_DEFAULT_REGION = merged.AWS_REGION;
-  }
-  const clean: Record<string, string> = {};
-  for (const [name, value] of Object.entries(merged)) {
-    if (value !== undefined) clean[name] = value;
-  }
-  return clean;
+  const region = env.AWS_REGION !== undefined && !("AWS_DEFAULT_REGION" in env) ? env.AWS_REGION : undefined;
+  return cleanAwsEnv({ ...env, ...(region === undefined ? {} : { AWS_DEFAULT_REGION: region }) });
 }
 
 /**

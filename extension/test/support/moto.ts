@@ -1,5 +1,6 @@
 /**
- * moto_server harness for integration tests: start on a free port, seed IAM/STS/DynamoDB/S3, enable auth.
+ * moto_server harness for integration tests: start on port 0 (moto reports the port it got), seed
+ * IAM/STS/DynamoDB/S3, enable auth.
  *
  * What moto 5.2.1 enforces once auth is on (checked empirically against this harness's seed):
  *  1. Wrong secret -> 403 SignatureDoesNotMatch; unknown access key id -> 403 InvalidClientTokenId; an
@@ -36,9 +37,9 @@
  * 2011-06-15`, XML responses); botocore 1.43 STS also uses `query`. DynamoDB is awsJson1_0 in both.
  * moto answers all of them (STS errors come back as XML <ErrorResponse> which both SDKs parse).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { once } from "node:events";
-import { freePort } from "../../src/cli/freePort.js";
+import { execFile } from "node:child_process";
+import { startMotoServer as startMoto0 } from "../../src/cli/demoMoto.js";
+import { cleanAwsEnv } from "../../src/local/processKit.mjs";
 
 export interface BaseCredentials {
   userName: string;
@@ -88,9 +89,6 @@ const BUCKET = "sidecar-test-bucket";
 const OBJECT_KEY = "secret.txt";
 const OBJECT_BODY = "top secret";
 const EXTERNAL_ID = "sidecar-external-id";
-const READY_INTERVAL_MS = 50;
-const READY_TIMEOUT_MS = 20_000;
-const LOG_LIMIT = 16_384;
 
 const SEED_SCRIPT = `
 import json, sys
@@ -154,116 +152,8 @@ interface SeedOutput {
   roles: MotoRoles;
 }
 
-/** A port that was free a moment ago (the caller retries if someone else takes it first). */
-export { freePort };
-
 /** Environment for helper processes: no AWS_* from the parent, no shared config/credentials files. */
-function isolatedEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-  for (const name of ["PATH", "HOME", "LANG", "TMPDIR", "PYENV_ROOT", "PYENV_VERSION", "MOTO_ACCOUNT_ID"]) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
-
-class Tail {
-  private text = "";
-  push(chunk: Buffer | string): void {
-    this.text += chunk.toString();
-    if (this.text.length > LOG_LIMIT) this.text = this.text.slice(-LOG_LIMIT);
-  }
-  toString(): string {
-    return this.text;
-  }
-}
-
-interface Started {
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  endpoint: string;
-  log: Tail;
-}
-
-async function waitUntilReady(child: ChildProcess, endpoint: string, log: Tail): Promise<void> {
-  let exited: string | undefined;
-  const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-    exited = `exited with code ${code} signal ${signal}`;
-  };
-  const onError = (error: Error) => {
-    exited = `could not be started (${error.message})`;
-  };
-  child.once("exit", onExit);
-  child.once("error", onError);
-  try {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (;;) {
-      if (exited !== undefined) throw new Error(`moto_server ${exited}:\n${log}`);
-      // Werkzeug logs "Running on <endpoint>" once OUR process has bound the port (so a stranger that
-      // grabbed the port in the meantime is never mistaken for it); then any HTTP answer means ready.
-      // GET / is S3 ListBuckets, cheap when empty.
-      if (log.toString().includes(`Running on ${endpoint}`)) {
-        try {
-          await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(1_000) });
-          return;
-        } catch {
-          // not answering yet
-        }
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`moto_server not ready on ${endpoint} after ${READY_TIMEOUT_MS} ms:\n${log}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, READY_INTERVAL_MS));
-    }
-  } finally {
-    child.off("exit", onExit);
-    child.off("error", onError);
-  }
-}
-
-async function killChild(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function launch(): Promise<Started> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const endpoint = `http://127.0.0.1:${port}`;
-    const log = new Tail();
-    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
-      env: isolatedEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    // Always drain both pipes, or a chatty server blocks once the pipe buffer fills.
-    child.stdout?.on("data", (chunk: Buffer) => log.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => log.push(chunk));
-    try {
-      await waitUntilReady(child, endpoint, log);
-    } catch (error) {
-      lastError = error;
-      await killChild(child);
-      if (/address already in use|EADDRINUSE/i.test(log.toString())) continue;
-      throw error;
-    }
-    if (child.pid === undefined) throw new Error("moto_server started without a pid");
-    return { child, pid: child.pid, port, endpoint, log };
-  }
-  throw lastError;
-}
+const isolatedEnv = () => cleanAwsEnv({ MOTO_ACCOUNT_ID: process.env.MOTO_ACCOUNT_ID });
 
 function seed(endpoint: string): Promise<SeedOutput> {
   const params = JSON.stringify({
@@ -315,23 +205,18 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Starts moto_server alone (no seed, no auth), for tests of services other than STS. */
+/** Starts moto_server alone (no seed, no auth) on a port it picks itself, for tests of other services. */
 export async function startMotoServer(): Promise<MotoServer> {
-  const { child, pid, port, endpoint, log } = await launch();
-  const safetyNet = () => {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
+  const server = await startMoto0({ MOTO_ACCOUNT_ID: process.env.MOTO_ACCOUNT_ID });
+  const pid = server.process.child.pid;
+  if (pid === undefined) throw new Error("moto_server started without a pid");
+  return {
+    endpoint: server.endpoint,
+    port: server.port,
+    pid,
+    logs: server.process.output,
+    stop: server.stop,
   };
-  process.on("exit", safetyNet);
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= killChild(child).finally(() => process.off("exit", safetyNet));
-    return stopped;
-  };
-  return { endpoint, port, pid, logs: () => log.toString(), stop };
 }
 
 /** Starts moto_server, seeds it, then switches on SigV4 + IAM enforcement. */
