@@ -31,6 +31,7 @@ const FAKE_BUNDLE = `console.log(JSON.stringify({
   execPath: process.execPath,
   script: process.argv[1],
   nodeOptions: process.env.NODE_OPTIONS ?? null,
+  execArgv: process.execArgv,
 }));
 `;
 
@@ -224,6 +225,7 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
       execPath: join(full, "credentials-sidecar", "bin", "node"),
       script: join(full, "credentials-sidecar", "extension.mjs"),
       nodeOptions: null, // the function's NODE_OPTIONS do not reach the extension
+      execArgv: ["--max-semi-space-size=1"], // small young generation: memory counted by Lambda
     });
   });
 
@@ -294,6 +296,7 @@ describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-
         execPath: binary,
         script: join(full, "credentials-sidecar", "extension.mjs"),
         nodeOptions: null,
+        execArgv: ["--max-semi-space-size=1"],
       });
     },
     90_000,
