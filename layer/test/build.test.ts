@@ -32,6 +32,7 @@ const FAKE_BUNDLE = `console.log(JSON.stringify({
   script: process.argv[1],
   nodeOptions: process.env.NODE_OPTIONS ?? null,
   execArgv: process.execArgv,
+  mallocArenas: process.env.MALLOC_ARENA_MAX ?? null,
 }));
 `;
 
@@ -226,6 +227,7 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
       script: join(full, "credentials-sidecar", "extension.mjs"),
       nodeOptions: null, // the function's NODE_OPTIONS do not reach the extension
       execArgv: ["--max-semi-space-size=1"], // small young generation: memory counted by Lambda
+      mallocArenas: "2",
     });
   });
 
@@ -297,6 +299,7 @@ describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-
         script: join(full, "credentials-sidecar", "extension.mjs"),
         nodeOptions: null,
         execArgv: ["--max-semi-space-size=1"],
+        mallocArenas: "2",
       });
     },
     90_000,
