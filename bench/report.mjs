@@ -191,7 +191,8 @@ ${row("sidecar after start (first credentials served)", m.afterStart)}
 ${row("sidecar after 100,000 requests", m.after100k)}
 ${row(`sidecar after ${m.last.requests.toLocaleString("en")} requests`, m.last)}
 
-cgroup peak every 100,000 requests: ${m.samples.map((x) => fmt(x.cgroup.peakMiB)).join(", ")} MiB
+cgroup peak every 100,000 requests: ${m.samples.map((x) => fmt(x.cgroup.peakMiB)).join(", ")} MiB; usage at the same
+moments: ${m.samples.map((x) => fmt(x.cgroup.nowMiB)).join(", ")} MiB
 (least-squares trend ${fmt(m.peakSlopeMiBPerMillion, 2)} MiB per million requests; ${fmt(m.requestsPerSecond, 0)} req/s;
 load ran ${fmt(m.loadSeconds, 0)} s${short ? `, stopped by the ${m.budgetSeconds} s budget before ${m.totalRequests.toLocaleString("en")} requests` : ""}).
 ${soak(m)}
@@ -240,7 +241,7 @@ the answer is an assumed-role ARN).
 function serving(s) {
   const row = (name, x) =>
     `| ${name} | ${spread(x.perSecond, 0)} | ${fmt(x.p50.median, 2)} | ${fmt(x.p99.median, 2)} | ${fmt(x.pacedP50.median, 2)} | ${fmt(x.pacedP99.median, 2)} |`;
-  return `## 3. Serving
+  return `## 6. Serving
 
 64 keep-alive undici connections on loopback, \`GET /roles/default\` with the token; the baseline is
 the layer's node with a bare \`node:http\` server answering a static ${s.bodyBytes}-byte body (the
@@ -263,7 +264,7 @@ function sts(x) {
     Object.entries(counts)
       .map(([k, v]) => `${v}× ${k}`)
       .join(", ");
-  return `## 4. STS economy
+  return `## 6. STS economy
 
 - Cold start: 1,000 concurrent requests (1,000 connections) the moment the token file appeared:
   ${statuses(b.cold.statuses)}; AssumeRole calls: **${b.cold.assumeRoleCalls}**.
@@ -385,9 +386,9 @@ Why the missed targets are missed and what was tried: "What was tried" at the en
 ${r.cold ? cold(r.cold, r.coldYaml) : ""}
 ${r.memory ? memory(r.memory) : ""}
 ${r.function ? lambdaFunction(r.function) : ""}
+${r.sizes ? sizes(r.sizes) : ""}
 ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}
-${r.sizes ? sizes(r.sizes) : ""}
 ${r.fleet ? fleet(r.fleet) : ""}
 ${tried()}`.replace(/\n{3,}/g, "\n\n");
 }
