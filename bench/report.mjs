@@ -379,7 +379,7 @@ Figures are medians over repeated runs with their interquartile range and extrem
 against its baseline measured in the same run.
 
 ${summary(r)}
-
+${r.skipped ? `\nNot measured in this run: ${r.skipped.join("; ")}.\n` : ""}
 Why the missed targets are missed and what was tried: "What was tried" at the end, and README.md,
 "Operations" (start-up: what still runs before \`register\`, and what first credentials wait for).
 
