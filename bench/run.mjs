@@ -130,9 +130,9 @@ try {
   // controller is mounted. Elsewhere these parts are skipped, and RESULTS.md says why.
   const noCgroup = cgroupUnavailable();
   if (noCgroup !== undefined) {
-    for (const part of ["memory", "function"]) {
-      if (only.delete(part)) (results.skipped ??= []).push(`${part}: ${noCgroup}`);
-    }
+    results.skipped = ["memory", "function"]
+      .filter((part) => only.delete(part))
+      .map((part) => `${part}: ${noCgroup}`);
     log(`skipping memory and the 128 MB function: ${noCgroup}`);
   }
   if (only.has("memory")) {
