@@ -351,7 +351,7 @@ function tried() {
 - Start-up with both against neither (launcher otherwise the same; two interleaved sets of 12 runs):
   spawn → \`register\` 75.3 vs 75.8 ms and 88.8 vs 81.3 ms; spawn → first credentials 233 vs 228 ms
   and 263 vs 258 ms: at most ~5 ms later (more young-generation collections while the SDK loads),
-  within the runs' spread, against 6–13 MiB less memory under load.
+  within the runs' spread, against the memory saved under load (above).
 - What the rest is: at 100,000 requests V8's heap (\`process.memoryUsage().heapTotal\`) is 15–22 MiB of
   the 35–50 MiB; the remainder is native memory (code, malloc, thread stacks). A bare node:http
   server under the same load is charged 24–26 MiB: the 24 MB target is about a bare server's own
