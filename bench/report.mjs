@@ -223,7 +223,8 @@ ${fmt(f.limitMiB, 0)} MiB before they exec. \`bench/lambda_timer.py\` plays Lamb
 function ${f.invocations.toLocaleString("en")} invocations (one Python process, reused, as Lambda reuses it) and sends the
 sidecar an INVOKE for each once it waits in \`event/next\`. Each invocation calls
 \`sts.get_caller_identity()\` on a client made once, signed with the role's credentials (checked:
-the answer is an assumed-role ARN).
+the answer is an assumed-role ARN). As in section 3, files already in the page cache (node, Python,
+boto3) are not charged again: a warm host.
 
 | figure | value |
 | --- | --- |
