@@ -1,15 +1,18 @@
-// 2. Memory: peak RSS (VmHWM) of the sidecar after start (first credentials served) and after
-// 100,000 credentials requests, against the layer's node idling (and, for scale, a bare node:http
-// server after the same load). Then on to 1,000,000 requests, sampling resident memory every
-// 100,000: a leak shows as a trend over the samples, noise as scatter around a flat line.
+// 2. Memory as Lambda counts it: the sidecar alone in a v1 memory cgroup limited to 128 MiB (the
+// function's memory size is such a group's limit, "Max Memory Used" its peak), after start (first
+// credentials served), after 100,000 requests from 64 clients, then on towards 1,000,000 within a
+// time budget, sampling every 100,000: a leak shows as a trend, noise as scatter around a flat line.
+// Beside it, from /proc, peak RSS (VmHWM) against the layer's node idling, and for scale a bare
+// node:http server after the same 100,000 requests in a group of its own.
 import { startBareServer, startIdleNode } from "./lib/bareServer.mjs";
+import { createMemoryCgroup } from "./lib/cgroup.mjs";
 import { runLoad } from "./lib/load.mjs";
 import { startTimingRuntime } from "./lib/mockRuntime.mjs";
 import { memoryOf, ROLE, startRegisteredSidecar } from "./lib/sidecar.mjs";
 
 const CONNECTIONS = 64;
-const PIPELINING = 4;
 const STEP = 100_000;
+const LIMIT_BYTES = 128 * 2 ** 20;
 
 /** Least-squares slope of y over x. */
 function slope(xs, ys) {
@@ -32,39 +35,72 @@ function slope(xs, ys) {
  */
 const SOAK_SESSION_SECONDS = 90;
 
-export async function measureMemory({ launcher, node, sts, totalRequests, progress = () => {} }) {
-  const idle = await startIdleNode(node);
-  const idleMemory = memoryOf(idle.child.pid);
+/** A process of the layer's node in a fresh 128 MiB group: its memory as Lambda would count it. */
+async function inCgroup(start) {
+  const group = createMemoryCgroup(LIMIT_BYTES);
+  try {
+    const started = await start(group);
+    return {
+      ...started,
+      group,
+      async stop() {
+        await started.stop();
+        group.remove();
+      },
+    };
+  } catch (error) {
+    group.remove();
+    throw error;
+  }
+}
+
+/**
+ * @param {{ launcher: string, node: string, sts: object, totalRequests: number, budgetSeconds: number,
+ *   progress?: (line: string) => void }} options
+ */
+export async function measureMemory({
+  launcher,
+  node,
+  sts,
+  totalRequests,
+  budgetSeconds,
+  progress = () => {},
+}) {
+  const idle = await inCgroup((group) => startIdleNode(group.launcherFor(node)));
+  const idleMemory = { ...memoryOf(idle.child.pid), cgroup: idle.group.usage() };
   await idle.stop();
 
   await sts.setSessionLifetimeSeconds(SOAK_SESSION_SECONDS);
   const issuedBefore = sts.issued();
   const soakStarted = Date.now();
-  const subject = await startRegisteredSidecar({ launcher, sts, startTimingRuntime });
+  const subject = await inCgroup((group) =>
+    startRegisteredSidecar({ launcher: group.launcherFor(launcher), sts, startTimingRuntime }),
+  );
   const pid = subject.sidecar.child.pid;
   const target = {
     port: subject.sidecar.port,
     path: `/roles/${ROLE}`,
     headers: { authorization: subject.token },
   };
-  const afterStart = memoryOf(pid);
+  const afterStart = { ...memoryOf(pid), cgroup: subject.group.usage() };
   const samples = [];
   let served = 0;
   let seconds = 0;
+  const loadStarted = performance.now();
   try {
     while (served < totalRequests) {
-      const run = await runLoad({
-        ...target,
-        connections: CONNECTIONS,
-        pipelining: PIPELINING,
-        requests: STEP,
-      });
+      // Bounded: stop before a step that would end past the budget (each step takes about as long as the last).
+      const elapsed = (performance.now() - loadStarted) / 1000;
+      const lastStep = samples.length > 0 ? seconds / samples.length : 0;
+      if (samples.length > 0 && elapsed + lastStep > budgetSeconds) break;
+      const run = await runLoad({ ...target, connections: CONNECTIONS, requests: STEP });
       if (run.statuses[200] !== run.done) throw new Error(`sidecar answered ${JSON.stringify(run.statuses)}`);
       served += run.done;
       seconds += run.seconds;
-      samples.push({ requests: served, ...memoryOf(pid) });
+      samples.push({ requests: served, ...memoryOf(pid), cgroup: subject.group.usage() });
+      const last = samples.at(-1);
       progress(
-        `memory: ${served.toLocaleString("en")} requests, RSS ${samples.at(-1).rssMiB.toFixed(1)} MiB`,
+        `memory: ${served.toLocaleString("en")} requests, cgroup peak ${last.cgroup.peakMiB.toFixed(1)} MiB, RSS ${last.rssMiB.toFixed(1)} MiB`,
       );
     }
   } finally {
@@ -76,33 +112,38 @@ export async function measureMemory({ launcher, node, sts, totalRequests, progre
   // One at start, then one per (lifetime − margin) at the earliest: margin = lifetime / 2 here.
   const allowedCalls = 1 + Math.floor(soakSeconds / (SOAK_SESSION_SECONDS / 2));
 
-  const bare = await startBareServer(node, subject.body);
-  const bareRun = await runLoad({
-    port: bare.port,
-    path: target.path,
-    headers: target.headers,
-    connections: CONNECTIONS,
-    pipelining: PIPELINING,
-    requests: STEP,
-  });
-  const bareAfterLoad = memoryOf(bare.child.pid);
-  await bare.stop();
-  if (bareRun.done !== STEP) throw new Error("bare server did not answer every request");
+  const bare = await inCgroup((group) => startBareServer(group.launcherFor(node), subject.body));
+  let bareAfterLoad;
+  try {
+    const bareRun = await runLoad({
+      port: bare.port,
+      path: target.path,
+      headers: target.headers,
+      connections: CONNECTIONS,
+      requests: STEP,
+    });
+    if (bareRun.done !== STEP) throw new Error("bare server did not answer every request");
+    bareAfterLoad = { ...memoryOf(bare.child.pid), cgroup: bare.group.usage() };
+  } finally {
+    await bare.stop();
+  }
 
   // The trend from 100,000 on (the first step includes warm-up: JIT, pools).
-  const steady = samples.filter((sample) => sample.requests >= STEP);
-  const xs = steady.map((sample) => sample.requests / 1e6);
-  const rss = steady.map((sample) => sample.rssMiB);
+  const xs = samples.map((sample) => sample.requests / 1e6);
+  const peaks = samples.map((sample) => sample.cgroup.peakMiB);
   return {
+    limitMiB: LIMIT_BYTES / 2 ** 20,
+    budgetSeconds,
+    totalRequests,
     idle: idleMemory,
     bareAfterLoad,
     afterStart,
     after100k: samples[0],
     last: samples.at(-1),
     samples,
-    rssSlopeMiBPerMillion: slope(xs, rss),
-    rssScatterMiB: Math.max(...rss) - Math.min(...rss),
+    peakSlopeMiBPerMillion: slope(xs, peaks),
     requestsPerSecond: served / seconds,
+    loadSeconds: seconds,
     soak: {
       sessionSeconds: SOAK_SESSION_SECONDS,
       seconds: soakSeconds,

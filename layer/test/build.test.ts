@@ -31,6 +31,8 @@ const FAKE_BUNDLE = `console.log(JSON.stringify({
   execPath: process.execPath,
   script: process.argv[1],
   nodeOptions: process.env.NODE_OPTIONS ?? null,
+  execArgv: process.execArgv,
+  mallocArenas: process.env.MALLOC_ARENA_MAX ?? null,
 }));
 `;
 
@@ -249,6 +251,8 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
       execPath: join(full, "credentials-sidecar", "bin", "node"),
       script: join(full, "credentials-sidecar", "extension.mjs"),
       nodeOptions: null, // the function's NODE_OPTIONS do not reach the extension
+      execArgv: ["--max-semi-space-size=1"], // small young generation: memory counted by Lambda
+      mallocArenas: "2",
     });
   });
 
@@ -319,6 +323,8 @@ describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-
         execPath: binary,
         script: join(full, "credentials-sidecar", "extension.mjs"),
         nodeOptions: null,
+        execArgv: ["--max-semi-space-size=1"],
+        mallocArenas: "2",
       });
     },
     90_000,
