@@ -135,7 +135,7 @@ class MockLambda:
         self.server.server_close()
 
 
-def sidecar_env(plan, runtime_api, scratch, port, extra):
+def sidecar_env(plan, runtime_api, scratch, extra):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": scratch,
@@ -150,19 +150,24 @@ def sidecar_env(plan, runtime_api, scratch, port, extra):
         "AWS_LAMBDA_FUNCTION_VERSION": "1",
         "AWS_LAMBDA_RUNTIME_API": runtime_api,
         "CREDENTIALS_SIDECAR_ROLE_ARN": plan["roleArn"],
-        "CREDENTIALS_SIDECAR_PORT": str(port),
+        # Any free port: the sidecar binds it itself and writes it to roles-url (no port race).
+        "CREDENTIALS_SIDECAR_PORT": "0",
         "CREDENTIALS_SIDECAR_RUNTIME_DIR": os.path.join(scratch, "run"),
     }
     env.update(extra or {})
     return {k: v for k, v in env.items() if v != ""}
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def port_of(scratch, deadline):
+    """The port the sidecar bound, from the roles-url it wrote beside the token (once complete)."""
+    while True:
+        with open(os.path.join(scratch, "run", "roles-url")) as f:
+            url = f.read()
+        if url.endswith("/roles/"):
+            return int(url.split(":")[2].split("/")[0])
+        if time.perf_counter() > deadline:
+            raise RuntimeError("roles-url never completed: %r" % url)
+        time.sleep(0.0002)
 
 
 def get(port, path, headers=None):
@@ -267,8 +272,7 @@ def assume_role_signer(plan):
 def sidecar_cold_start_once(plan, extra_env, roles):
     mock = MockLambda()
     scratch = tempfile.mkdtemp(prefix="sidecar-bench-cold-")
-    port = free_port()
-    env = sidecar_env(plan, mock.address, scratch, port, extra_env)
+    env = sidecar_env(plan, mock.address, scratch, extra_env)
     token_path = os.path.join(scratch, "run", "token")
     log = open(os.path.join(scratch, "output.log"), "wb")
     child = None
@@ -280,13 +284,15 @@ def sidecar_cold_start_once(plan, extra_env, roles):
             if child.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError("sidecar did not register:\n" + read_log(scratch))
         register = (mock.registered_at - spawned) * 1000
-        # The wrapper's readiness signal: the token file (written before register).
-        while not os.path.exists(token_path):
+        # The wrapper's readiness signal: the runtime files (written before register; roles-url after
+        # the token, so both are there once it is).
+        while not os.path.exists(os.path.join(scratch, "run", "roles-url")):
             if time.perf_counter() > deadline:
                 raise RuntimeError("no token file:\n" + read_log(scratch))
             time.sleep(0.0002)
         with open(token_path) as f:
             token = f.read()
+        port = port_of(scratch, deadline)
         credentials = {}
         for role in roles:
             while True:
@@ -426,12 +432,11 @@ class Cgroup:
 def function(plan):
     mock = MockLambda()
     scratch = tempfile.mkdtemp(prefix="sidecar-bench-fn-")
-    port = free_port()
     cgroup = Cgroup("credentials-sidecar-bench-%d" % os.getpid(), plan["limitBytes"])
     sidecar = fn = None
     log = open(os.path.join(scratch, "output.log"), "wb")
     try:
-        env = sidecar_env(plan, mock.address, scratch, port, {})
+        env = sidecar_env(plan, mock.address, scratch, {})
         sidecar = subprocess.Popen(
             [plan["launcher"]], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=cgroup.join()
         )
