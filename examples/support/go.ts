@@ -51,7 +51,14 @@ export function buildGoExample(driver?: string): Promise<GoBuild> {
     writeFileSync(join(app, "driver.go"), driver);
   }
   writeFileSync(join(app, "main.go"), source);
-  const binary = join(gopath, "handler");
+  return goBuild(gopath, app, join(gopath, "handler"));
+}
+
+/**
+ * `go build` of the package in `app` into `binary`, offline: GOPATH mode with `gopath` first, then
+ * Debian's Go sources (no module downloads: the Go module proxy is not reachable here).
+ */
+export function goBuild(gopath: string, app: string, binary: string): Promise<GoBuild> {
   const env = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? homedir(),

@@ -7,12 +7,12 @@
  *   Debian's sources (golang-go, golang-github-aws-aws-sdk-go-v2-dev), built here in GOPATH mode.
  * Clients old enough to ignore AWS_ENDPOINT_URL get the endpoint from AWS_ENDPOINT_URL_STS explicitly.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { goMissing } from "../../../examples/support/go.js";
+import { goBuild, goMissing } from "../../../examples/support/go.js";
 
 export interface SdkClient {
   name: string;
@@ -29,7 +29,6 @@ export interface SdkClient {
 }
 
 const script = (name: string) => fileURLToPath(new URL(`./clients/${name}`, import.meta.url));
-const DEBIAN_GOPATH = "/usr/share/gocode";
 
 function versionOf(command: string[], pattern: RegExp): string | undefined {
   const [program, ...args] = command;
@@ -95,25 +94,10 @@ function goClient(): SdkClient {
     const app = join(gopath, "src", "identity");
     mkdirSync(app, { recursive: true });
     copyFileSync(script("identity.go"), join(app, "main.go"));
-    const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? homedir(),
-      GO111MODULE: "off",
-      GOPATH: `${gopath}:${DEBIAN_GOPATH}`,
-      GOFLAGS: "",
-      GOTOOLCHAIN: "local",
-    };
     // With the toolchain and sources here, a failed build is a failure, not a reason to skip.
-    return new Promise((resolve, reject) => {
-      execFile(
-        "go",
-        ["build", "-o", binary, "."],
-        { cwd: app, env, timeout: 240_000, killSignal: "SIGKILL" },
-        (error, stdout, stderr) => {
-          if (error === null) resolve();
-          else reject(new Error(`go build of identity.go failed: ${error.message}\n${stdout}${stderr}`));
-        },
-      );
+    return goBuild(gopath, app, binary).then((build) => {
+      if (build.code !== 0)
+        throw new Error(`go build of identity.go failed (exit ${build.code}):\n${build.output}`);
     });
   };
   return { name: "Go SDK v2 (Debian)", command: [binary], prepare, cleanup: gopath };
