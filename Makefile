@@ -24,9 +24,9 @@ cdk: install
 	node layer/cdk/build.mjs
 
 # Versioned zips, SHA256SUMS and the container image (context; OCI archive where buildah runs) in
-# dist/release/. Publish them with `node release/publish.mjs --regions ...`.
+# dist/release/. Publish them with `node layer/release/publish.mjs --regions ...`.
 release: layer
-	node release/build.mjs
+	node layer/release/build.mjs
 
 # Python test dependencies (extension/test/requirements.txt): from PATH when moto_server is there,
 # else installed once into .venv/, which the tests then find first on PATH.

@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../extension/src/local/mockRuntimeApi.js";
+import {
+  type MockRuntimeApi,
+  startMockRuntimeApi,
+} from "../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { clientEnv } from "../extension/test/support/clients.js";
 import { type ExtensionProcess, startExtension } from "../extension/test/support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../extension/test/support/moto.js";

@@ -91,7 +91,7 @@ const builtinsViaRequire = {
 };
 
 /**
- * extension/src/version.ts imports package.json for its version: the bundle gets that field only,
+ * extension/src/platform/version.ts imports package.json for its version: the bundle gets that field only,
  * not the package's dependency lists (which would grow the layer whenever a dev tool is added).
  */
 const packageVersionOnly = {
@@ -144,10 +144,14 @@ export async function build() {
   rmSync(`${dist}/chunks`, { recursive: true, force: true });
   const targets = [
     { options: extension, out: "extension.mjs" },
-    ...(existsSync(`${root}extension/src/cli.ts`)
+    ...(existsSync(`${root}extension/devkit/cli.ts`)
       ? [
           {
-            options: { ...common, entryPoints: [`${root}extension/src/cli.ts`], outfile: `${dist}/cli.mjs` },
+            options: {
+              ...common,
+              entryPoints: [`${root}extension/devkit/cli.ts`],
+              outfile: `${dist}/cli.mjs`,
+            },
             out: "cli.mjs",
           },
         ]

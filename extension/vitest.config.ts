@@ -15,7 +15,12 @@ export default defineConfig({
           // Projects with different worker limits must run in separate groups: unit tests first.
           sequence: { groupOrder: 0 },
           // layer/cdk: the CDK construct, synthesised in memory (no processes).
-          include: ["extension/src/**/*.test.ts", "layer/cdk/**/*.test.ts"],
+          include: [
+            "extension/src/**/*.test.ts",
+            "extension/devkit/**/*.test.ts",
+            "extension/test/docs/**/*.test.ts",
+            "layer/cdk/**/*.test.ts",
+          ],
         },
       },
       {
@@ -24,9 +29,10 @@ export default defineConfig({
           root,
           sequence: { groupOrder: 1 },
           include: [
-            "extension/test/**/*.test.ts",
+            "extension/test/integration/**/*.test.ts",
+            "extension/test/support/**/*.test.ts",
             "layer/test/**/*.test.ts",
-            "release/test/**/*.test.ts",
+            "layer/release/test/**/*.test.ts",
             "examples/**/*.test.ts",
           ],
           // Each file starts its own moto_server and extension processes; two cores, so keep it modest.

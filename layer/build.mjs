@@ -32,7 +32,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { cleanAwsEnv, startProcess } from "../extension/src/local/processKit.mjs";
+import { cleanAwsEnv, startProcess } from "../extension/devkit/processKit.mjs";
 import { elfMachine, hasSymbolTable } from "./elf.mjs";
 import { nodeRunner, onPath, runUnderQemu } from "./foreignNode.mjs";
 import { listZip, writeZip } from "./zip.mjs";

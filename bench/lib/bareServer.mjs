@@ -1,6 +1,6 @@
 // The baselines: the layer's node doing nothing, and the layer's node serving a static body with
 // plain node:http (the least any credentials server on that node could cost).
-import { startProcess } from "../../extension/src/local/processKit.mjs";
+import { startProcess } from "../../extension/devkit/processKit.mjs";
 
 const IDLE = "process.stdout.write('ready\\n'); setInterval(() => {}, 1e9);";
 const SERVER = `

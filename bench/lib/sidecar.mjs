@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanAwsEnv, startProcess } from "../../extension/src/local/processKit.mjs";
+import { cleanAwsEnv, startProcess } from "../../extension/devkit/processKit.mjs";
 
 export const ROLE_ARN = "arn:aws:iam::123456789012:role/bench";
 export const ROLE = "default";

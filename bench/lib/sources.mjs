@@ -29,7 +29,7 @@ async function buildAll() {
   return out;
 }
 
-/** @returns {Promise<typeof import("../../extension/src/local/stsStandIn.ts")>} */
+/** @returns {Promise<typeof import("../../extension/devkit/stsStandIn/stsStandIn.ts")>} */
 export async function stsStandInModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "stsStandIn.mjs")).href);

@@ -3,26 +3,26 @@
  * the runtime starts as soon as every extension registered) → register → roles → event loop.
  */
 import type { FastifyInstance } from "fastify";
-import { detachFromOwnEndpoint, isSidecarUrl } from "./baseCredentials.js";
-import { systemClock } from "./clock.js";
 import { formatProblems, loadConfig } from "./config/loadConfig.js";
-import { ENV, readEnv } from "./env.js";
 import { listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { type FailInit, initFailure } from "./lambda/initFailure.js";
 import { LOG_STREAM_WAIT_MS, reportsLogStream, watchLogStreamReport } from "./lambda/logStreamReport.js";
 import { eventsToRegister, flushPeriodically, isManagedInstances } from "./lambda/managedInstances.js";
-import { createLogger, type Logger } from "./log.js";
-import { createEmfMetrics, noMetrics } from "./metrics.js";
-import { secureRandomBytes } from "./random.js";
+import { systemClock } from "./platform/clock.js";
+import { createLogger, type Logger } from "./platform/log.js";
+import { createEmfMetrics, noMetrics } from "./platform/metrics.js";
+import { secureRandomBytes } from "./platform/random.js";
+import { keepServingOnUnhandledRejections } from "./platform/unhandledRejections.js";
+import { VERSION } from "./platform/version.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
 import { SessionNaming } from "./roles/sessionNaming.js";
-import { writeRuntimeFiles } from "./runtimeFiles.js";
-import { readSettings } from "./settings.js";
-import { chooseToken } from "./token.js";
-import { keepServingOnUnhandledRejections } from "./unhandledRejections.js";
-import { VERSION } from "./version.js";
+import { ENV, readEnv } from "./startup/env.js";
+import { detachFromOwnEndpoint, isSidecarUrl } from "./startup/ownEndpoint.js";
+import { writeRuntimeFiles } from "./startup/runtimeFiles.js";
+import { readSettings } from "./startup/settings.js";
+import { chooseToken } from "./startup/token.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
 const INIT_WAIT_MS = 5000;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Token } from "aws-cdk-lib";
 import { stringify } from "yaml";
-import { ENV } from "../../extension/src/env.js";
+import { ENV } from "../../extension/src/startup/env.js";
 import type { SidecarConfigObject } from "./sidecarConfigObject.js";
 
 /** Where the config layer puts the file: /opt is where Lambda unpacks layers. */

@@ -5,7 +5,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { formatProblems } from "../../extension/src/config/loadConfig.js";
-import { ENV } from "../../extension/src/env.js";
+import { ENV } from "../../extension/src/startup/env.js";
 import { type AssumeRolePermission, assumeRolePermissions } from "./assumeRolePermissions.js";
 import { type ConfigDelivery, sidecarConfigProblems } from "./checkSidecarConfig.js";
 import { CONFIG_FILE_PATH, configEnvironment, writeConfigLayerFolder } from "./configDelivery.js";

@@ -9,7 +9,7 @@ import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
+import type { MockRuntimeApi } from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import {
   CLIENT_KINDS,
   CLIENT_SCRIPTS,

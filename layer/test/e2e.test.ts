@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
+import type { MockRuntimeApi } from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import {
   CLIENT_KINDS,
   CLIENT_SCRIPTS,

@@ -10,8 +10,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
-import { type StsFault, type StsStandIn, startStsStandIn } from "../../extension/src/local/stsStandIn.js";
+import {
+  type MockRuntimeApi,
+  startMockRuntimeApi,
+} from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
+import {
+  type StsFault,
+  type StsStandIn,
+  startStsStandIn,
+} from "../../extension/devkit/stsStandIn/stsStandIn.js";
 import { clientEnv } from "../../extension/test/support/clients.js";
 import { type ExtensionProcess, startExtension } from "../../extension/test/support/extensionProcess.js";
 import { extractLayer, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";

@@ -11,7 +11,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../extension/src/local/mockRuntimeApi.js";
+import {
+  type MockRuntimeApi,
+  startMockRuntimeApi,
+} from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import {
   CLIENT_SCRIPTS,
   clientEnv,

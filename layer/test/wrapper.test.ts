@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MOVED_ASIDE, PINNED_TO_DEV_NULL } from "../../extension/src/env.js";
+import { MOVED_ASIDE, PINNED_TO_DEV_NULL } from "../../extension/src/startup/env.js";
 
 const wrapper = fileURLToPath(new URL("../credentials-sidecar/wrapper", import.meta.url));
 const shells = [

@@ -1,4 +1,4 @@
-import { ENV, readEnv } from "../env.js";
+import { ENV, readEnv } from "../startup/env.js";
 import type { ConfigProblem } from "./types.js";
 
 /** The variables of the file-less single-role config, mapped to the role key each one sets. */

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
-import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../env.js";
-import { readBounded } from "../readBounded.js";
+import { readBounded } from "../platform/readBounded.js";
+import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../startup/env.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigProblem, SidecarConfig } from "./types.js";

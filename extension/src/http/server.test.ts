@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLogger } from "../log.js";
+import { createLogger } from "../platform/log.js";
 import type { RoleCredentials } from "../roles/credentials.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
 import type { ClassifiedFailure } from "../roles/stsErrors.js";

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
-import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import type { Logger } from "../platform/log.js";
+import type { Metrics } from "../platform/metrics.js";
 import type { RoleCredentials } from "../roles/credentials.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
 import { answerClientError, answerConnect } from "./clientErrors.js";

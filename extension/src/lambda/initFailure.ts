@@ -1,4 +1,4 @@
-import type { Logger } from "../log.js";
+import type { Logger } from "../platform/log.js";
 import type { ExtensionsApi } from "./extensionsApi.js";
 
 export type FailInit = (errorType: string, message: string) => Promise<never>;

@@ -1,7 +1,7 @@
 import { type FSWatcher, rmSync, watch } from "node:fs";
 import { join } from "node:path";
-import { ENV, readEnv } from "../env.js";
-import { readBounded } from "../readBounded.js";
+import { readBounded } from "../platform/readBounded.js";
+import { ENV, readEnv } from "../startup/env.js";
 
 /**
  * The function's log stream name, as the layer's wrapper reports it. Extensions cannot read

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../local/mockRuntimeApi.js";
-import { createLogger } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import { createLogger } from "../platform/log.js";
+import type { Metrics } from "../platform/metrics.js";
 import { ExtensionsApi } from "./extensionsApi.js";
 import { eventsToRegister, flushPeriodically, isManagedInstances } from "./managedInstances.js";
 

@@ -1,6 +1,6 @@
-import { ENV, readEnv } from "../env.js";
-import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import type { Logger } from "../platform/log.js";
+import type { Metrics } from "../platform/metrics.js";
+import { ENV, readEnv } from "../startup/env.js";
 
 /**
  * Lambda Managed Instances (functions with a capacity provider): one long-lived environment, never

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { deferred, FakeClock } from "../../test/support/fakeClock.js";
 import type { RoleConfig, SidecarConfig } from "../config/types.js";
-import { createLogger } from "../log.js";
-import { deferred, FakeClock } from "../testing/fakeClock.js";
+import { createLogger } from "../platform/log.js";
 import type { RoleCredentials } from "./credentials.js";
 import { type AssumeFunction, RoleRegistry } from "./roleRegistry.js";
 

@@ -1,7 +1,7 @@
-import type { Clock } from "../clock.js";
 import type { RoleConfig, SidecarConfig } from "../config/types.js";
-import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import type { Clock } from "../platform/clock.js";
+import type { Logger } from "../platform/log.js";
+import type { Metrics } from "../platform/metrics.js";
 import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";

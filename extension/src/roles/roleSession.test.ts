@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../log.js";
-import { type Deferred, deferred, FakeClock, settle } from "../testing/fakeClock.js";
+import { type Deferred, deferred, FakeClock, settle } from "../../test/support/fakeClock.js";
+import { createLogger } from "../platform/log.js";
 import type { RoleCredentials } from "./credentials.js";
 import { type Acquired, RoleSession } from "./roleSession.js";
 

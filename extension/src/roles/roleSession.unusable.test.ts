@@ -3,9 +3,9 @@
  * no tight loop, one loud log line, older credentials still served while valid.
  */
 import { describe, expect, it } from "vitest";
+import { FakeClock, settle } from "../../test/support/fakeClock.js";
 import { seededRandom } from "../../test/support/seededRandom.mjs";
-import { createLogger } from "../log.js";
-import { FakeClock, settle } from "../testing/fakeClock.js";
+import { createLogger } from "../platform/log.js";
 import type { IssuedCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 

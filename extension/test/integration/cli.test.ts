@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanAwsEnv, type KitProcess, startProcess } from "../../src/local/processKit.mjs";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../../devkit/processKit.mjs";
 import { CLIENT_KINDS, CLIENT_SCRIPTS, runClient } from "../support/clients.js";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 

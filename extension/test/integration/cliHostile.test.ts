@@ -18,7 +18,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cleanAwsEnv, type KitProcess, startProcess } from "../../src/local/processKit.mjs";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../../devkit/processKit.mjs";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");

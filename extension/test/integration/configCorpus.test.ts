@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { type LoadResult, loadConfigFile } from "../../src/config/loadConfig.js";
 import type { ConfigProblem } from "../../src/config/types.js";
-import { startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
 import { startExtension } from "../support/extensionProcess.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/invalid-configs/", import.meta.url));

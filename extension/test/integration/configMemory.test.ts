@@ -9,8 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { MAX_CONFIG_BYTES } from "../../src/config/limits.js";
-import { startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
 import { BUNDLE, startExtension } from "../support/extensionProcess.js";
 import { seededRandom } from "../support/seededRandom.mjs";
 

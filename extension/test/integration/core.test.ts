@@ -5,7 +5,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { CLIENT_KINDS, execClient, runClient, whoamiEnv } from "../support/clients.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../support/moto.js";

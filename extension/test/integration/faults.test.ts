@@ -10,8 +10,8 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
-import { type StsFault, type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import { type StsFault, type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { execClient } from "../support/clients.js";
 import { type ExtensionProcess, type LogLine, startExtension } from "../support/extensionProcess.js";
 

@@ -12,13 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js";
+import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import {
   checkToken,
   isLoopbackAuthority,
   MAX_REQUEST_HEADERS,
   tokenDigest,
 } from "../../src/http/requestGuards.js";
-import { type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
 import { FOREIGN_AUTHORITIES, loopbackAuthorities, mutatedAuthorities } from "../support/authorities.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 import { seededRandom } from "../support/seededRandom.mjs";

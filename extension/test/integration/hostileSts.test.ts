@@ -7,8 +7,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
-import { type StsAnswerOverride, type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import {
+  type StsAnswerOverride,
+  type StsStandIn,
+  startStsStandIn,
+} from "../../devkit/stsStandIn/stsStandIn.js";
 import { type ExtensionProcess, type LogLine, startExtension } from "../support/extensionProcess.js";
 
 const EXTENSION = "credentials-sidecar";

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
-import { type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 
 let sts: StsStandIn;

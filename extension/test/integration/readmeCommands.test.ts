@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/cli/dispatch.js";
-import { formatShellEnv, shellEnv } from "../../src/cli/shellEnv.js";
+import { COMMANDS } from "../../devkit/cli/dispatch.js";
+import { formatShellEnv, shellEnv } from "../../devkit/cli/shellEnv.js";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 
 const README = readFileSync(join(REPO_ROOT, "README.md"), "utf8");

@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockRuntimeApi } from "../../src/local/mockRuntimeApi.js";
-import { type StsStandIn, startStsStandIn } from "../../src/local/stsStandIn.js";
+import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 
 const EXTENSION = "credentials-sidecar";

@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { cleanAwsEnv } from "../../src/local/processKit.mjs";
+import { cleanAwsEnv } from "../../devkit/processKit.mjs";
 import type { MotoEnvironment } from "./moto.js";
 
 export type ClientKind = "python" | "node";

@@ -14,7 +14,7 @@ import {
   type KitProcess,
   portFromRuntimeDir,
   startProcess,
-} from "../../src/local/processKit.mjs";
+} from "../../devkit/processKit.mjs";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export const BUNDLE = join(REPO_ROOT, "dist", "extension.mjs");

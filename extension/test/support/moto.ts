@@ -38,8 +38,8 @@
  * moto answers all of them (STS errors come back as XML <ErrorResponse> which both SDKs parse).
  */
 import { execFile } from "node:child_process";
-import { startMotoServer as startMoto0 } from "../../src/cli/demoMoto.js";
-import { cleanAwsEnv } from "../../src/local/processKit.mjs";
+import { startMotoServer as startMoto0 } from "../../devkit/cli/demo/moto.js";
+import { cleanAwsEnv } from "../../devkit/processKit.mjs";
 
 export interface BaseCredentials {
   userName: string;

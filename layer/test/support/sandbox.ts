@@ -5,7 +5,10 @@
  */
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type MockRuntimeApi, startMockRuntimeApi } from "../../../extension/src/local/mockRuntimeApi.js";
+import {
+  type MockRuntimeApi,
+  startMockRuntimeApi,
+} from "../../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { type ExtensionProcess, startExtension } from "../../../extension/test/support/extensionProcess.js";
 import type { MotoEnvironment } from "../../../extension/test/support/moto.js";
 

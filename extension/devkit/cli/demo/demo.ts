@@ -1,0 +1,354 @@
+/**
+ * `credentials-sidecar demo`: the built layer end to end on this machine, no AWS account. The layer
+ * is unzipped like /opt; the mock Runtime API plays Lambda; the extension starts from the layer's
+ * launcher; a function runs through the layer's exec wrapper and is invoked three times.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { EXTENSION_NAME } from "../../../src/lambda/extensionsApi.js";
+import { type MockRuntimeApi, startMockRuntimeApi } from "../../mockRuntimeApi/mockRuntimeApi.js";
+import { cleanAwsEnv, type KitProcess, startProcess } from "../../processKit.mjs";
+import { type StsStandIn, startStsStandIn } from "../../stsStandIn/stsStandIn.js";
+import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs } from "../args.js";
+import { CliError, type CliIo, EXIT, UsageError } from "../io.js";
+import { formatLogLine } from "../logFormat.js";
+import { builtFile } from "../paths.js";
+import { type SidecarProcess, startSidecar } from "../sidecarProcess.js";
+import { type DemoResult, NODE_HANDLER, NODE_RUNTIME, PYTHON_FUNCTION } from "./functions.js";
+import { chooseLayerZip, unpackLayer } from "./layer.js";
+import { type DemoMoto, startDemoMoto } from "./moto.js";
+import { checkResult, formatInvocation, heading, indentLines, row } from "./report.js";
+
+export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances]
+
+Runs the built layer (dist/layer-<arch>.zip; \`make layer\` builds it) as Lambda would, on this
+machine and without an AWS account: the extension starts from the layer, a sample function runs
+through the layer's exec wrapper and is invoked 3 times. Each invocation shows the execution role,
+the role the SDK's default chain got from the sidecar (no credential code in the function), an
+allowed and a denied call, and the sidecar's log lines. Takes a few seconds.
+
+Options:
+  --sts builtin   (default) the built-in STS stand-in; a Node.js function (AWS SDK for JavaScript v3)
+                  reads role audit by name and is denied AssumeRole on role admin
+  --sts moto      moto_server with IAM enforced (needs moto_server and boto3); a Python function
+                  (boto3) may read a DynamoDB item and is denied an S3 object
+  --managed-instances
+                  as on Lambda Managed Instances: the mock Runtime API refuses INVOKE registration
+                  and sends extensions no INVOKE; the sidecar registers for SHUTDOWN only
+  -h, --help      this help
+
+Exit codes: 0 the demo behaved as shown, 1 something did not (the reason is printed), 2 usage error.
+`;
+
+const FUNCTION_NAME = "demo-function";
+const ACCOUNT = "123456789012";
+const INVOCATIONS = 3;
+
+type Mode = "builtin" | "moto";
+
+interface Stage {
+  readonly config: string;
+  readonly identity: Record<string, string>;
+  readonly executionRole: string;
+  readonly payload: Record<string, unknown>;
+  readonly runtime: readonly string[];
+  readonly stsDescription: string;
+  readonly sessionsIssued?: () => number;
+}
+
+export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    sts: { type: "string" },
+    ...MANAGED_INSTANCES_OPTION,
+  });
+  if (values.help) {
+    io.out(DEMO_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`demo takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const mode = parseChoice(values.sts, "--sts", ["builtin", "moto"] as const, "builtin");
+  const demo = new Demo(mode, values["managed-instances"] === true, io);
+  try {
+    return await demo.run();
+  } finally {
+    await demo.cleanUp();
+  }
+}
+
+class Demo {
+  private readonly startedAt = performance.now();
+  private readonly workDir = mkdtempSync(join(tmpdir(), "credentials-sidecar-demo-"));
+  private mock: MockRuntimeApi | undefined;
+  private sts: StsStandIn | undefined;
+  private moto: DemoMoto | undefined;
+  private sidecar: SidecarProcess | undefined;
+  private runtime: KitProcess | undefined;
+  /** Extension output not shown yet: each block prints what arrived since the previous one. */
+  private pendingLines: string[] = [];
+
+  constructor(
+    private readonly mode: Mode,
+    private readonly managedInstances: boolean,
+    private readonly io: CliIo,
+  ) {}
+
+  async run(): Promise<number> {
+    const { io } = this;
+    const layerDir = join(this.workDir, "opt");
+    const taskDir = join(this.workDir, "task");
+    mkdirSync(taskDir, { recursive: true });
+    const choice = chooseLayerZip(process.platform, process.arch);
+    const layer = await unpackLayer(choice.zip, layerDir);
+    const problems: string[] = [];
+    const stage = this.mode === "builtin" ? await this.builtinStage(taskDir) : await this.motoStage(taskDir);
+    const configPath = join(taskDir, "credentials-sidecar.yaml");
+    writeFileSync(configPath, stage.config);
+    this.mock = await startMockRuntimeApi({
+      functionName: FUNCTION_NAME,
+      invokeTimeoutMs: 15_000,
+      managedInstances: this.managedInstances,
+    });
+    const runtimeDir = join(this.workDir, "run");
+    const env = this.functionEnv(stage, configPath, runtimeDir, choice.hostNode);
+
+    io.out("credentials-sidecar demo: the Lambda layer on this machine, no AWS account\n");
+    io.out(row("layer (unzipped like /opt)", choice.note));
+    io.out(row("STS", stage.stsDescription));
+    io.out(row("function", `${FUNCTION_NAME}: ${stage.runtime.map((part) => basename(part)).join(" ")}`));
+    io.out(row("execution role (its AWS_ACCESS_KEY_ID...)", stage.executionRole));
+    io.out(row("environment", this.environmentNote()));
+    io.out("  config (CREDENTIALS_SIDECAR_CONFIG):\n");
+    io.out(indentLines(stage.config.trimEnd().split("\n")));
+
+    io.out(heading("Init", "extension from /opt/extensions, then the runtime through the exec wrapper"));
+    const sidecar = startSidecar({
+      command: layer.launcher,
+      args: [],
+      env,
+      runtimeDir,
+      mock: this.mock,
+      onLine: (line) => this.pendingLines.push(line),
+    });
+    this.sidecar = sidecar;
+    await sidecar.registered();
+    const port = sidecar.port();
+    const registered = await this.mock.waitForRegistered(EXTENSION_NAME);
+    if (this.managedInstances && registered.events.includes("INVOKE"))
+      problems.push("the extension registered for INVOKE on Managed Instances");
+    this.runtime = this.startRuntime(layer.wrapper, stage.runtime, env, taskDir);
+    await Promise.race([this.mock.waitForRuntime(15_000), this.runtimeExit()]);
+    io.out(this.takeLines());
+    io.out(row("sidecar port", `${port} (CREDENTIALS_SIDECAR_PORT=0 here: any free one; 9770 by default)`));
+    const runtimeCommand = stage.runtime.map((part) => basename(part)).join(" ");
+    io.out(
+      row("runtime started", `AWS_LAMBDA_EXEC_WRAPPER=/opt/credentials-sidecar/wrapper ${runtimeCommand}`),
+    );
+
+    let first: DemoResult | undefined;
+    for (let number = 1; number <= INVOCATIONS; number++) {
+      const started = performance.now();
+      const { requestId, runtimeResponse } = await sidecar.invoke(stage.payload);
+      if (runtimeResponse === undefined) throw new CliError("the function's runtime is not connected");
+      const result = (await Promise.race([runtimeResponse, this.runtimeExit()])) as DemoResult;
+      const durationMs = Math.round(performance.now() - started);
+      problems.push(
+        ...checkResult(result, { executionRole: stage.executionRole, defaultRoleName: "demo-app" }),
+      );
+      io.out(
+        formatInvocation(
+          {
+            number,
+            total: INVOCATIONS,
+            requestId,
+            durationMs,
+            result,
+            sidecarLines: this.takeLineList(),
+            ...(stage.sessionsIssued ? { stsSessionsIssued: stage.sessionsIssued() } : {}),
+          },
+          first,
+        ),
+      );
+      first ??= result;
+    }
+
+    io.out(heading("Shutdown", "SHUTDOWN event, as when Lambda retires the sandbox"));
+    await this.runtime?.stop({ graceMs: 2000 });
+    const exit = await sidecar.shutdown();
+    io.out(this.takeLines());
+    io.out(`  extension exited ${exit.code ?? exit.signal} in ${exit.afterMs} ms\n`);
+    if (exit.code !== 0) problems.push(`the extension exited ${exit.code ?? exit.signal} on SHUTDOWN`);
+
+    const seconds = ((performance.now() - this.startedAt) / 1000).toFixed(1);
+    if (problems.length > 0) {
+      io.err(`\ncredentials-sidecar demo FAILED:\n${indentLines([...new Set(problems)], "  - ")}`);
+      return EXIT.failed;
+    }
+    io.out(
+      `\nDemo passed in ${seconds} s: ${INVOCATIONS} invocations as role demo-app, no credential code in the function.\n`,
+    );
+    io.out(
+      "Next: `node dist/cli.mjs local --config your.yaml` runs the sidecar for your own code (see --help).\n",
+    );
+    return EXIT.ok;
+  }
+
+  private async builtinStage(taskDir: string): Promise<Stage> {
+    const executionRole = `arn:aws:sts::${ACCOUNT}:assumed-role/demo-execution-role/${FUNCTION_NAME}`;
+    this.sts = await startStsStandIn({
+      deniedRoles: ["admin"],
+      base: { ...randomBase(), arn: executionRole },
+    });
+    writeFileSync(join(taskDir, "index.mjs"), NODE_HANDLER);
+    writeFileSync(join(taskDir, "bootstrap.mjs"), NODE_RUNTIME);
+    symlinkSync(findNodeModules(), join(taskDir, "node_modules"));
+    const sts = this.sts;
+    return {
+      config: `default: app
+roles:
+  app:
+    RoleArn: arn:aws:iam::${ACCOUNT}:role/demo-app
+  audit:
+    RoleArn: arn:aws:iam::${ACCOUNT}:role/demo-audit
+    source: app  # assumed with app's credentials (role chaining)
+    DurationSeconds: 900
+`,
+      identity: {
+        AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
+        AWS_ENDPOINT_URL_STS: sts.endpoint,
+      },
+      executionRole,
+      payload: { deniedRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin` },
+      runtime: [process.execPath, "bootstrap.mjs"],
+      stsDescription: `built-in stand-in at ${sts.endpoint} (account ${ACCOUNT}; denies role admin)`,
+      sessionsIssued: () => sts.issued(),
+    };
+  }
+
+  private async motoStage(taskDir: string): Promise<Stage> {
+    this.moto = await startDemoMoto();
+    writeFileSync(join(taskDir, "function.py"), PYTHON_FUNCTION);
+    const moto = this.moto;
+    return {
+      config: `default: app
+roles:
+  app:
+    RoleArn: ${moto.roleArn}  # may read ${moto.table}, not s3://${moto.bucket}
+`,
+      identity: {
+        AWS_ACCESS_KEY_ID: moto.base.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: moto.base.secretAccessKey,
+        AWS_ENDPOINT_URL: moto.endpoint,
+      },
+      executionRole: moto.base.arn,
+      payload: { table: moto.table, key: moto.key, bucket: moto.bucket, objectKey: moto.objectKey },
+      runtime: ["python3", "function.py"],
+      stsDescription: `moto_server at ${moto.endpoint}, IAM enforced`,
+    };
+  }
+
+  /** One environment for the extension and the runtime: in Lambda both see the function's configuration. */
+  private functionEnv(
+    stage: Stage,
+    configPath: string,
+    runtimeDir: string,
+    hostNode: boolean,
+  ): NodeJS.ProcessEnv {
+    return cleanAwsEnv({
+      HOME: this.workDir,
+      AWS_LAMBDA_RUNTIME_API: this.mock?.address,
+      AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+      AWS_LAMBDA_INITIALIZATION_TYPE: this.mock?.initializationType,
+      AWS_REGION: "us-east-1",
+      AWS_DEFAULT_REGION: "us-east-1",
+      ...stage.identity,
+      CREDENTIALS_SIDECAR_CONFIG: configPath,
+      // Any free port: 9770 may be taken on a developer's machine.
+      CREDENTIALS_SIDECAR_PORT: "0",
+      CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
+      ...(hostNode ? { CREDENTIALS_SIDECAR_NODE: process.execPath } : {}),
+    });
+  }
+
+  private startRuntime(wrapper: string, command: readonly string[], env: NodeJS.ProcessEnv, taskDir: string) {
+    return startProcess({
+      command: wrapper,
+      args: command,
+      cwd: taskDir,
+      env: { ...env, LAMBDA_TASK_ROOT: taskDir },
+      name: "the function's runtime",
+      maxOutputChars: 0,
+      onLine: (line) => this.io.out(`  [function] ${line}\n`),
+    });
+  }
+
+  /** Rejects when the function's runtime process ends (it never should during the demo). */
+  private runtimeExit(): Promise<never> {
+    const runtime = this.runtime;
+    return new Promise((_, reject) => {
+      if (runtime === undefined) return;
+      void runtime.exited.then((status) =>
+        reject(new CliError(`the function's runtime exited (${status.code ?? status.signal})`)),
+      );
+    });
+  }
+
+  private environmentNote(): string {
+    return this.managedInstances
+      ? "Lambda Managed Instances (AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances): INVOKE registration refused, never frozen, the sidecar refreshes on timers"
+      : "on-demand (AWS_LAMBDA_INITIALIZATION_TYPE=on-demand): INVOKE and SHUTDOWN events";
+  }
+
+  private takeLineList(): string[] {
+    const lines = this.pendingLines;
+    this.pendingLines = [];
+    return lines;
+  }
+
+  private takeLines(): string {
+    return indentLines(
+      this.takeLineList().map((line) => `[sidecar] ${formatLogLine(line)}`),
+      "  ",
+    );
+  }
+
+  async cleanUp(): Promise<void> {
+    // After a failure, whatever the extension said last is the best clue.
+    if (this.pendingLines.length > 0) this.io.err(this.takeLines());
+    await this.runtime?.stop({ graceMs: 2000 });
+    await this.sidecar?.kill();
+    await this.mock?.close();
+    await this.sts?.close();
+    await this.moto?.stop();
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** Keys the stand-in knows as the execution role (random, like a real sandbox's). */
+function randomBase(): { accessKeyId: string; secretAccessKey: string } {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => alphabet[b % 32]).join("");
+  return {
+    accessKeyId: `ASIA${id}`,
+    secretAccessKey: Buffer.from(crypto.getRandomValues(new Uint8Array(30))).toString("base64"),
+  };
+}
+
+/** The node_modules folder the repository installed, for the demo function's imports. */
+function findNodeModules(): string {
+  let dir = builtFile(".");
+  for (;;) {
+    const candidate = join(dir, "node_modules");
+    if (existsSync(join(candidate, "@aws-sdk", "client-sts"))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new CliError(
+        "the demo function needs @aws-sdk/client-sts from the repository's node_modules: run `make demo` in the repository",
+      );
+    }
+    dir = parent;
+  }
+}
