@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 
-const src = fileURLToPath(new URL("../../extension/src/", import.meta.url));
+const source = (path) => fileURLToPath(new URL(`../../extension/${path}`, import.meta.url));
 let built;
 
 async function buildAll() {
@@ -15,8 +15,8 @@ async function buildAll() {
   process.once("exit", () => rmSync(out, { recursive: true, force: true }));
   await esbuild.build({
     entryPoints: {
-      stsStandIn: join(src, "local", "stsStandIn.ts"),
-      roleSession: join(src, "roles", "roleSession.ts"),
+      stsStandIn: source("devkit/stsStandIn/stsStandIn.ts"),
+      roleSession: source("src/roles/roleSession.ts"),
     },
     bundle: true,
     platform: "node",

@@ -21,7 +21,7 @@ import { DIRECT_UPLOAD_LIMIT } from "../publishPlan.mjs";
 import { PUBLISHED } from "../runtimes.mjs";
 
 const repo = fileURLToPath(new URL("../../..", import.meta.url));
-const publishScript = join(repo, "release", "publish.mjs");
+const publishScript = join(repo, "layer", "release", "publish.mjs");
 const version = readVersion(repo);
 const VARIANTS = ["x86_64", "arm64", "nodejs"] as const;
 // Distinctive values, so that a test can tell they were never printed.
