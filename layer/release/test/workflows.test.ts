@@ -94,7 +94,9 @@ describe("CHANGELOG.md", () => {
     const version = readVersion(repo);
     const section = changelogSection(changelog, version);
     expect(section).toBeDefined();
-    const notes = spawnSync(process.execPath, [join(repo, "layer", "release", "notes.mjs")], { encoding: "utf8" });
+    const notes = spawnSync(process.execPath, [join(repo, "layer", "release", "notes.mjs")], {
+      encoding: "utf8",
+    });
     expect(notes.status).toBe(0);
     expect(notes.stdout).toBe(`${section}\n`);
   });
