@@ -1,15 +1,16 @@
 /**
- * The extension's entry: wires config → credentials server (listening before `register`, because
- * the runtime starts as soon as every extension registered) → register → roles → event loop.
+ * The extension's entry: plans start-up from what it reads (startup/plan.ts), then carries the plan
+ * out: credentials port (listening before `register`, because the runtime starts as soon as every
+ * extension registered) → runtime files → register → roles → HTTP server → event loop.
  */
 import type { FastifyInstance } from "fastify";
-import { formatProblems, loadConfig } from "./config/loadConfig.js";
-import { listenEarly } from "./http/earlyListener.js";
+import { loadConfig } from "./config/loadConfig.js";
+import { type EarlyListener, listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
 import { type FailInit, initFailure } from "./lambda/initFailure.js";
-import { LOG_STREAM_WAIT_MS, reportsLogStream, watchLogStreamReport } from "./lambda/logStreamReport.js";
-import { eventsToRegister, flushPeriodically, isManagedInstances } from "./lambda/managedInstances.js";
+import { LOG_STREAM_WAIT_MS, watchLogStreamReport } from "./lambda/logStreamReport.js";
+import { flushPeriodically } from "./lambda/managedInstances.js";
 import { systemClock } from "./platform/clock.js";
 import { createLogger, type Logger } from "./platform/log.js";
 import { createEmfMetrics, noMetrics } from "./platform/metrics.js";
@@ -18,11 +19,16 @@ import { keepServingOnUnhandledRejections } from "./platform/unhandledRejections
 import { VERSION } from "./platform/version.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
 import { SessionNaming } from "./roles/sessionNaming.js";
-import { ENV, readEnv } from "./startup/env.js";
-import { detachFromOwnEndpoint, isSidecarUrl } from "./startup/ownEndpoint.js";
-import { writeRuntimeFiles } from "./startup/runtimeFiles.js";
-import { readSettings } from "./startup/settings.js";
-import { chooseToken } from "./startup/token.js";
+import { detachFromOwnEndpoint } from "./startup/ownEndpoint.js";
+import { type EarlyPlan, planEarly, planStartUp, refusalMessage } from "./startup/plan.js";
+import { type RuntimeFiles, writeRuntimeFiles } from "./startup/runtimeFiles.js";
+import {
+  handOverFailure,
+  listenFailure,
+  runtimeFilesFailure,
+  type StepFailure,
+} from "./startup/stepFailures.js";
+import { generateToken } from "./startup/token.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
 const INIT_WAIT_MS = 5000;
@@ -36,10 +42,10 @@ const INVOKE_WAIT_MS = 3000;
 /** Shutdown has 2 s in all, shared with the runtime. */
 const SHUTDOWN_BUDGET_MS = 1000;
 
-/** What start-up reads from the process, and how it reports a failure. */
+/** What start-up read from the process, and how it reports a failure. */
 interface StartUp {
   readonly env: NodeJS.ProcessEnv;
-  readonly settingsResult: ReturnType<typeof readSettings>;
+  readonly early: EarlyPlan;
   readonly log: Logger;
   readonly api: ExtensionsApi | undefined;
   readonly failInit: FailInit;
@@ -48,23 +54,20 @@ interface StartUp {
 /** Runs the extension in this process. */
 function start(): void {
   const env = process.env;
-  const settingsResult = readSettings(env);
-  const log = createLogger(settingsResult.ok ? settingsResult.settings.logLevel : "info");
-  const runtimeApi = readEnv(env, ENV.runtimeApi);
+  const early = planEarly(env);
+  const log = createLogger(early.logLevel);
   const api =
-    runtimeApi === undefined
-      ? undefined
-      : new ExtensionsApi(runtimeApi, eventsToRegister(isManagedInstances(env)));
+    early.runtimeApi === undefined ? undefined : new ExtensionsApi(early.runtimeApi, early.registerFor);
   keepServingOnUnhandledRejections(log);
   const failInit = initFailure(log, api);
-  main({ env, settingsResult, log, api, failInit }).catch((error: unknown) =>
+  main({ env, early, log, api, failInit }).catch((error: unknown) =>
     failInit("Extension.Crashed", (error as Error).stack ?? String(error)),
   );
 }
 
-async function main({ env, settingsResult, log, api, failInit }: StartUp): Promise<void> {
-  if (!settingsResult.ok) return failInit("Extension.ConfigInvalid", settingsResult.problems.join("; "));
-  const settings = settingsResult.settings;
+async function main({ env, early, log, api, failInit }: StartUp): Promise<void> {
+  const fail = (failure: StepFailure) => failInit(failure.errorType, failure.message);
+  if (!early.settings.ok) return failInit("Extension.ConfigInvalid", refusalMessage(early.settings));
   const instanceId = secureRandomBytes(8).toString("hex");
   // First line: it lands in the function's log stream and ties CloudTrail session names to it.
   log.info("credentials-sidecar starting", {
@@ -74,32 +77,22 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     node: process.version,
   });
 
-  const loaded = await loadConfig(env);
-  if (!loaded.ok) return failInit("Extension.ConfigInvalid", formatProblems(loaded.source, loaded.problems));
-  for (const note of loaded.notes) log.warn(note, { event: "config" });
-  const config = loaded.config;
-  const regionless = [...config.roles.values()]
-    .filter((role) => role.region === undefined)
-    .map((role) => role.name);
-  if (settings.region === undefined && regionless.length > 0) {
-    return failInit(
-      "Extension.ConfigInvalid",
-      `no region for roles ${regionless.join(", ")}: set AWS_REGION or roles.<name>.region`,
-    );
-  }
-
-  const token = chooseToken(env, isSidecarUrl(readEnv(env, ENV.containerCredentialsFullUri), settings.port));
-  if (!token.ok) return failInit("Extension.ConfigInvalid", token.problem);
-  detachFromOwnEndpoint(env, settings.port);
-
-  const naming = new SessionNaming({
-    functionName: settings.functionName ?? "credentials-sidecar",
-    ...(settings.functionVersion !== undefined ? { functionVersion: settings.functionVersion } : {}),
+  const planned = planStartUp({
+    env,
+    settings: early.settings.settings,
+    loaded: await loadConfig(env),
     instanceId,
+    newToken: generateToken,
   });
-  const metrics = settings.metrics === "emf" ? createEmfMetrics() : noMetrics;
+  for (const warning of planned.warnings) log.warn(warning, { event: "config" });
+  if (!planned.ok) return failInit("Extension.ConfigInvalid", refusalMessage(planned));
+  const { plan } = planned;
+  detachFromOwnEndpoint(env, plan.port);
+
+  const naming = new SessionNaming(plan.sessionNaming);
+  const metrics = plan.metrics === "emf" ? createEmfMetrics() : noMetrics;
   const roles = new RoleRegistry({
-    config,
+    config: plan.config,
     metrics,
     generatedSessionName: () => naming.current(),
     clock: systemClock,
@@ -109,43 +102,35 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
         import("./roles/stsAssumer.js"),
         import("@aws-sdk/credential-provider-node"),
       ]);
-      return createStsAssumer({ region: settings.region, baseCredentials: defaultProvider() });
+      return createStsAssumer({ region: plan.stsRegion, baseCredentials: defaultProvider() });
     },
   });
 
-  let listener: Awaited<ReturnType<typeof listenEarly>>;
+  let listener: EarlyListener;
   try {
-    listener = await listenEarly(settings.port);
+    listener = await listenEarly(plan.port);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "EADDRINUSE"
-        ? `port ${settings.port} on 127.0.0.1 is already in use; set ${ENV.port} to a free port`
-        : (error as Error).message;
-    return failInit(code === "EADDRINUSE" ? "Extension.PortInUse" : "Extension.ListenFailed", reason);
+    return fail(listenFailure(error, plan.port));
   }
   const rolesUrl = `http://127.0.0.1:${listener.port}/roles/`;
-  let files: ReturnType<typeof writeRuntimeFiles>;
+  let files: RuntimeFiles;
   try {
-    files = writeRuntimeFiles(settings.runtimeDir, {
-      token: token.token,
+    files = writeRuntimeFiles(plan.runtimeDir, {
+      token: plan.token.value,
       rolesUrl,
-      defaultRole: config.defaultRole,
+      defaultRole: plan.config.defaultRole,
     });
   } catch (error) {
-    return failInit(
-      "Extension.RuntimeDirFailed",
-      `cannot write ${settings.runtimeDir}: ${(error as Error).message}`,
-    );
+    return fail(runtimeFilesFailure(error, plan.runtimeDir));
   }
 
   // The port it got (CREDENTIALS_SIDECAR_PORT=0 asks for any free one), once the files tell it too.
   log.info("listening", { event: "listening", port: listener.port });
 
   // Past this point a failure must not leave the token behind for a wrapper to find.
-  const failWithFiles = (errorType: string, message: string) => {
+  const failWithFiles = (failure: StepFailure) => {
     files.remove();
-    return failInit(errorType, message);
+    return fail(failure);
   };
 
   let app: FastifyInstance | undefined;
@@ -175,14 +160,16 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   if (api !== undefined) {
     const registration = await api
       .register()
-      .catch((error: Error) => failWithFiles("Extension.RegisterFailed", error.message));
+      .catch((error: Error) =>
+        failWithFiles({ errorType: "Extension.RegisterFailed", message: error.message }),
+      );
     log.info("registered", {
       event: "registered",
       startupMs: Math.round(performance.now()),
       roles: roles.names().join(","),
-      defaultRole: config.defaultRole,
+      defaultRole: plan.config.defaultRole,
       rolesUrl,
-      authSource: token.adopted ? ENV.containerAuthorizationToken : "generated",
+      authSource: plan.token.source,
       functionName: registration.functionName,
       events: registration.events.join(","),
     });
@@ -207,7 +194,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   });
   // The runtime starts right after `register`, through the wrapper, which reports the log stream name
   // within a few milliseconds: the first AssumeRole waits for it a little, so it is named after it too.
-  if (api !== undefined && reportsLogStream(env)) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
+  if (plan.waitForLogStream) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
 
   // Assume every role now. Loading fastify (node:http and fastify are most of start-up, so only after
   // `register`) waits until the STS client is loaded and the calls are out: it then runs while they
@@ -215,23 +202,19 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
   const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
   await roles.assumerLoaded();
   const { buildServer } = await import("./http/server.js");
-  app = buildServer({ token: token.token, roles, log, metrics });
+  app = buildServer({ token: plan.token.value, roles, log, metrics });
   await app.ready();
   try {
     await listener.handOver(app.server);
   } catch (error) {
-    return failWithFiles(
-      "Extension.ListenFailed",
-      `cannot serve on port ${listener.port}: ${(error as Error).message}`,
-    );
+    return failWithFiles(handOverFailure(error, listener.port));
   }
 
   await initialAssumptions;
-  const noBase = roles
-    .names()
-    .map((name) => roles.get(name)?.failure())
-    .find((failure) => failure?.code === "NoBaseCredentials");
-  if (noBase !== undefined) return failWithFiles("Extension.NoBaseCredentials", noBase.message);
+  // Without its own credentials the sidecar can assume no role, ever: refuse init, where it shows.
+  const noBase = roles.baseCredentialsMissing();
+  if (noBase !== undefined)
+    return failWithFiles({ errorType: "Extension.NoBaseCredentials", message: noBase });
   if (managedInstances) await roles.untilSettled(MANAGED_INIT_WAIT_MS);
   if (api === undefined) return;
 

@@ -22,21 +22,21 @@ const CREDENTIALS: RoleCredentials = {
 };
 const THROTTLED: ClassifiedFailure = {
   kind: "retryable",
+  cause: "unavailable",
   code: "Throttling",
   message: "Rate exceeded",
-  httpStatus: 503,
 };
 const DENIED: ClassifiedFailure = {
   kind: "permanent",
+  cause: "refused",
   code: "AccessDenied",
   message: "not authorized to perform sts:AssumeRole",
-  httpStatus: 403,
 };
 const MALFORMED: ClassifiedFailure = {
   kind: "permanent",
+  cause: "invalidRequest",
   code: "MalformedPolicyDocument",
   message: "bad policy",
-  httpStatus: 400,
 };
 
 /** Roles whose acquire() answers as configured; records the waitMs each call was given. */

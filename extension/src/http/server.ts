@@ -6,6 +6,7 @@ import type { RoleCredentials } from "../roles/credentials.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
 import { answerClientError, answerConnect } from "./clientErrors.js";
 import { publicError } from "./errorBodies.js";
+import { failureStatus } from "./failureStatus.js";
 import {
   checkToken,
   MAX_REQUEST_HEADERS,
@@ -89,11 +90,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
     const { failure, retryAfterMs } = acquired;
     const body = { Code: failure.code, Message: `role ${request.params.name}: ${failure.message}` };
-    if (failure.kind === "retryable") {
+    // A retryable failure ends by itself: say when the next attempt is due.
+    if (failure.kind === "retryable")
       reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-      return sendError(reply, 503, body);
-    }
-    return sendError(reply, failure.httpStatus, body);
+    return sendError(reply, failureStatus(failure.cause), body);
   });
 
   app.get("/health", async (_request, reply) => {

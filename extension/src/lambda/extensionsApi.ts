@@ -9,11 +9,10 @@ const HEADER_IDENTIFIER = "Lambda-Extension-Identifier";
 const HEADER_ERROR_TYPE = "Lambda-Extension-Function-Error-Type";
 const HEADER_ACCEPT_FEATURE = "Lambda-Extension-Accept-Feature";
 
+/** What start-up uses of the registration (the identifier stays in here, for the later calls). */
 export interface Registration {
-  readonly identifier: string;
+  /** The function's name from the reply's body, for the log; undefined when the body has none. */
   readonly functionName?: string;
-  readonly functionVersion?: string;
-  readonly accountId?: string;
   /** The events Lambda accepted: INVOKE is missing on Managed Instances. */
   readonly events: readonly LifecycleEvent[];
 }
@@ -67,14 +66,8 @@ export class ExtensionsApi {
       throw new ExtensionsApiError(`register answered without a usable ${HEADER_IDENTIFIER} header`);
     }
     this.identifier = identifier;
-    const body = parseObject(response.body);
-    return {
-      identifier,
-      ...pickString(body, "functionName"),
-      ...pickString(body, "functionVersion"),
-      ...pickString(body, "accountId"),
-      events,
-    };
+    const functionName = parseObject(response.body).functionName;
+    return { ...(typeof functionName === "string" ? { functionName } : {}), events };
   }
 
   private registerFor(events: readonly LifecycleEvent[]): Promise<PlainResponse> {
@@ -157,9 +150,4 @@ function parseObject(text: string): Record<string, unknown> {
 
 function errorTypeOf(response: PlainResponse): unknown {
   return parseObject(response.body).errorType;
-}
-
-function pickString(body: Record<string, unknown>, key: string): Record<string, string> {
-  const value = body[key];
-  return typeof value === "string" ? { [key]: value } : {};
 }

@@ -132,8 +132,8 @@ describe("RoleRegistry", () => {
     expect(result.ok).toBe(false);
     expect(result.ok ? undefined : result.failure).toMatchObject({
       kind: "permanent",
+      cause: "refused",
       code: "SourceRole.AccessDenied",
-      httpStatus: 403,
     });
     expect(fake.calls.map((c) => c.role)).toEqual(["base"]);
   });

@@ -5,6 +5,7 @@ import type { Metrics } from "../platform/metrics.js";
 import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
+import { lacksBaseCredentials } from "./stsErrors.js";
 
 export type AssumeFunction = (
   role: RoleConfig,
@@ -60,6 +61,18 @@ export class RoleRegistry {
 
   names(): string[] {
     return [...this.sessions.keys()];
+  }
+
+  /**
+   * Why the sidecar's own credentials are missing, when a role's AssumeRole failed for that reason
+   * (the first such role's message); undefined otherwise.
+   */
+  baseCredentialsMissing(): string | undefined {
+    for (const session of this.sessions.values()) {
+      const failure = session.failure();
+      if (failure !== undefined && lacksBaseCredentials(failure)) return failure.message;
+    }
+    return undefined;
   }
 
   /** Starts every due AssumeRole (all of them at start); resolves when they settle. */

@@ -123,9 +123,9 @@ describe("RoleSession at cold start", () => {
       ok: false,
       failure: {
         kind: "retryable",
+        cause: "pending",
         code: "CredentialsPending",
         message: "the role is being assumed",
-        httpStatus: 503,
       },
       retryAfterMs: 1000,
     });
@@ -170,9 +170,9 @@ describe("RoleSession at cold start", () => {
     expect(result.ok).toBe(false);
     expect(result.ok ? undefined : result.failure).toEqual({
       kind: "permanent",
+      cause: "refused",
       code: "AccessDenied",
       message: "not authorized to perform sts:AssumeRole",
-      httpStatus: 403,
     });
     expect(result.ok ? 0 : result.retryAfterMs).toBe(30_000);
     expect(session.state()).toBe("failed");

@@ -45,9 +45,9 @@ const MIN_TIMER_MS = 500;
 
 const PENDING: ClassifiedFailure = {
   kind: "retryable",
+  cause: "pending",
   code: "CredentialsPending",
   message: "the role is being assumed",
-  httpStatus: 503,
 };
 
 /**

@@ -82,7 +82,10 @@ describe("RoleSession given an unusable STS answer", () => {
       await run(clock, HOUR, SECOND);
 
       // Assess
-      expect(first).toMatchObject({ ok: false, failure: { code: "UnusableCredentials", httpStatus: 503 } });
+      expect(first).toMatchObject({
+        ok: false,
+        failure: { code: "UnusableCredentials", cause: "unavailable" },
+      });
       expect(inFiveSeconds).toBeLessThanOrEqual(2);
       // 5, 5, 10, 20 … 160 s, then 150-300 s (equal jitter): at most 30 calls in the hour.
       expect(calls()).toBeLessThanOrEqual(30);

@@ -12,12 +12,12 @@ describe("classifyStsError", () => {
     ["RequestLimitExceeded", 400],
     ["InternalFailure", 500],
     ["ServiceUnavailable", 503],
-  ])("retries %s (%i) and answers 503 with its code", (name, status) => {
+  ])("retries %s (%i) as STS unavailable, with its code", (name, status) => {
     expect(classifyStsError(sdkError(name, status))).toEqual({
       kind: "retryable",
+      cause: "unavailable",
       code: name,
       message: `${name} happened`,
-      httpStatus: 503,
     });
   });
 
@@ -29,18 +29,18 @@ describe("classifyStsError", () => {
   });
 
   it.each([
-    ["AccessDenied", 403, 403],
-    ["RegionDisabledException", 403, 403],
-    ["ExpiredToken", 400, 403],
-    ["InvalidClientTokenId", 403, 403],
-    ["MalformedPolicyDocument", 400, 400],
-    ["PackedPolicyTooLarge", 400, 400],
-  ])("does not retry %s (%i) and answers %i", (name, status, httpStatus) => {
+    ["AccessDenied", 403, "refused"],
+    ["RegionDisabledException", 403, "refused"],
+    ["ExpiredToken", 400, "refused"],
+    ["InvalidClientTokenId", 403, "refused"],
+    ["MalformedPolicyDocument", 400, "invalidRequest"],
+    ["PackedPolicyTooLarge", 400, "invalidRequest"],
+  ] as const)("does not retry %s (%i) and says it was %s", (name, status, cause) => {
     expect(classifyStsError(sdkError(name, status))).toEqual({
       kind: "permanent",
+      cause,
       code: name,
       message: `${name} happened`,
-      httpStatus,
     });
   });
 
@@ -52,7 +52,7 @@ describe("classifyStsError", () => {
   ])("calls %s StsUnreachable and retries it", (_title, error) => {
     const failure = classifyStsError(error);
 
-    expect(failure).toMatchObject({ kind: "retryable", code: "StsUnreachable", httpStatus: 503 });
+    expect(failure).toMatchObject({ kind: "retryable", cause: "unavailable", code: "StsUnreachable" });
     expect(failure.message).toBe(`STS did not answer: ${error.message}`);
   });
 
@@ -63,17 +63,17 @@ describe("classifyStsError", () => {
 
     expect(classifyStsError(error)).toEqual({
       kind: "permanent",
+      cause: "noBaseCredentials",
       code: "NoBaseCredentials",
       message: "no base credentials: Could not load credentials from any providers",
-      httpStatus: 403,
     });
   });
 
   it("retries an error it cannot place", () => {
     expect(classifyStsError(new Error("Unexpected token < in JSON"))).toMatchObject({
       kind: "retryable",
+      cause: "unavailable",
       code: "StsError",
-      httpStatus: 503,
     });
     expect(classifyStsError(undefined)).toMatchObject({ kind: "retryable", code: "StsError" });
   });
@@ -89,16 +89,16 @@ describe("classifyStsError", () => {
   });
 
   it.each([
-    { kind: "permanent", code: "AccessDenied", message: "not allowed", httpStatus: 403 },
-    { kind: "retryable", code: "Throttling", message: "slow down", httpStatus: 503 },
+    { kind: "permanent", cause: "refused", code: "AccessDenied", message: "not allowed" },
+    { kind: "retryable", cause: "unavailable", code: "Throttling", message: "slow down" },
   ] satisfies ClassifiedFailure[])("keeps a source role's $kind failure as SourceRole.$code", (failure) => {
     const classified = classifyStsError(new SourceRoleError("base", failure));
 
     expect(classified).toEqual({
       kind: failure.kind,
+      cause: failure.cause,
       code: `SourceRole.${failure.code}`,
       message: `source role base has no credentials: ${failure.code}: ${failure.message}`,
-      httpStatus: failure.httpStatus,
     });
   });
 
@@ -123,10 +123,10 @@ describe("classifyStsError", () => {
     );
     expect(classifyStsError(error)).toEqual({
       kind: "retryable",
+      cause: "unavailable",
       code: "UnusableCredentials",
       message:
         "STS answered AssumeRole with a body that cannot be read: TypeError: Invalid RFC3339 timestamp format soon Deserialization error",
-      httpStatus: 503,
     });
   });
 });

@@ -2,17 +2,35 @@
 
 export type FailureKind = "retryable" | "permanent";
 
+/** What failed, in the terms a caller is answered in (http/failureStatus.ts maps each to a status). */
+export type FailureCause =
+  /** No AssumeRole has finished yet. */
+  | "pending"
+  /** STS or the way to it failed in a way that passes: throttled, 5xx, unreachable, an unusable answer. */
+  | "unavailable"
+  /** The sidecar's own (base) credentials are missing: no role can be assumed. */
+  | "noBaseCredentials"
+  /** STS refused this role to these credentials (AccessDenied, ExpiredToken, any other 4xx). */
+  | "refused"
+  /** STS found the request itself malformed (a policy, a parameter). */
+  | "invalidRequest";
+
 export interface ClassifiedFailure {
   readonly kind: FailureKind;
+  readonly cause: FailureCause;
   /** STS's error code, or ours for failures that never reached STS. */
   readonly code: string;
   readonly message: string;
-  /** Status the HTTP face answers with while no valid credentials exist. */
-  readonly httpStatus: number;
 }
 
 /** STS answered 200 with credentials that cannot be served (usableCredentials.ts), or unreadable. */
 export const UNUSABLE_CODE = "UnusableCredentials";
+const NO_BASE_CREDENTIALS_CODE = "NoBaseCredentials";
+
+/** This role's own failure is the missing base credentials (not a chained role's inherited one). */
+export function lacksBaseCredentials(failure: ClassifiedFailure): boolean {
+  return failure.code === NO_BASE_CREDENTIALS_CODE;
+}
 
 const THROTTLING = new Set([
   "Throttling",
@@ -79,9 +97,9 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
   if (name === "CredentialsProviderError") {
     return {
       kind: "permanent",
-      code: "NoBaseCredentials",
+      cause: "noBaseCredentials",
+      code: NO_BASE_CREDENTIALS_CODE,
       message: `no base credentials: ${message}`,
-      httpStatus: 403,
     };
   }
   // STS refused the signature's time and the SDK has just corrected its clock offset from STS's Date
@@ -89,22 +107,22 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
   if (e.$metadata?.clockSkewCorrected === true) {
     return {
       kind: "retryable",
+      cause: "unavailable",
       code: "ClockSkewCorrected",
       message: `this host's clock differs from STS's by more than 4 minutes; corrected for the next attempt: ${name}: ${message}`,
-      httpStatus: 503,
     };
   }
   // A 200 the SDK could not read (an Expiration that is no timestamp): as unusable as an expired one.
   if (status !== undefined && status >= 200 && status < 300) {
     return {
       kind: "retryable",
+      cause: "unavailable",
       code: UNUSABLE_CODE,
       message: `STS answered AssumeRole with a body that cannot be read: ${name}: ${message}`,
-      httpStatus: 503,
     };
   }
   if (THROTTLING.has(name) || TRANSIENT.has(name))
-    return { kind: "retryable", code: name, message, httpStatus: 503 };
+    return { kind: "retryable", cause: "unavailable", code: name, message };
   if (
     name === "TimeoutError" ||
     name === "AbortError" ||
@@ -113,18 +131,19 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
   ) {
     return {
       kind: "retryable",
+      cause: "unavailable",
       code: "StsUnreachable",
       message: `STS did not answer: ${message}`,
-      httpStatus: 503,
     };
   }
   if (status !== undefined && status >= 500)
-    return { kind: "retryable", code: name, message, httpStatus: 503 };
-  if (BAD_REQUEST.has(name)) return { kind: "permanent", code: name, message, httpStatus: 400 };
+    return { kind: "retryable", cause: "unavailable", code: name, message };
+  if (BAD_REQUEST.has(name)) return { kind: "permanent", cause: "invalidRequest", code: name, message };
   if (status !== undefined && status >= 400)
-    return { kind: "permanent", code: name, message, httpStatus: 403 };
+    return { kind: "permanent", cause: "refused", code: name, message };
   // Anything else (a parse failure, an unexpected exception) has not been seen to be permanent: retry it.
-  return { kind: "retryable", code: name === "Error" ? "StsError" : name, message, httpStatus: 503 };
+  const code = name === "Error" ? "StsError" : name;
+  return { kind: "retryable", cause: "unavailable", code, message };
 }
 
 function oneLine(text: string): string {

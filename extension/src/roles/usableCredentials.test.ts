@@ -74,7 +74,7 @@ describe("unusableCredentials", () => {
       expect(failure, JSON.stringify(value)).toMatchObject({
         code: UNUSABLE_CODE,
         kind: "retryable",
-        httpStatus: 503,
+        cause: "unavailable",
       });
       expect(failure?.message).toContain(WIRE[field]);
       if (value.trim().length > 3) expect(failure?.message).not.toContain(value.trim());

@@ -86,5 +86,5 @@ function describeClocks(offsetMs: number): string {
 }
 
 function unusable(message: string): ClassifiedFailure {
-  return { kind: "retryable", code: UNUSABLE_CODE, message, httpStatus: 503 };
+  return { kind: "retryable", cause: "unavailable", code: UNUSABLE_CODE, message };
 }

@@ -11,7 +11,11 @@ const MIN_TOKEN_LENGTH = 16;
  * environment; it is adopted when AWS_CONTAINER_CREDENTIALS_FULL_URI is unset or points here.
  * Otherwise (or when it belongs to Lambda's own SnapStart endpoint) a fresh random one is made.
  */
-export function chooseToken(env: NodeJS.ProcessEnv, pointsAtSidecar: boolean): TokenChoice {
+export function chooseToken(
+  env: NodeJS.ProcessEnv,
+  pointsAtSidecar: boolean,
+  newToken: () => string = generateToken,
+): TokenChoice {
   const given = env[ENV.containerAuthorizationToken];
   const fullUri = readEnv(env, ENV.containerCredentialsFullUri);
   if (given !== undefined && (fullUri === undefined || pointsAtSidecar)) {
@@ -22,7 +26,12 @@ export function chooseToken(env: NodeJS.ProcessEnv, pointsAtSidecar: boolean): T
     }
     return { ok: true, token: given, adopted: true };
   }
-  return { ok: true, token: secureRandomBytes(32).toString("base64url"), adopted: false };
+  return { ok: true, token: newToken(), adopted: false };
+}
+
+/** 32 random bytes, URL-safe: printable ASCII, as every SDK can send it. */
+export function generateToken(): string {
+  return secureRandomBytes(32).toString("base64url");
 }
 
 /**

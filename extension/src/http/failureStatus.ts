@@ -1,0 +1,18 @@
+import type { FailureCause } from "../roles/stsErrors.js";
+
+/**
+ * The status a credentials request is answered with while its role has no credentials, by what
+ * failed: the one place that turns the role engine's failures into HTTP. 503 says "try again"
+ * (SDKs retry it); 403 and 400 say retrying will not help until something is changed.
+ */
+const STATUS_BY_CAUSE: Readonly<Record<FailureCause, number>> = {
+  pending: 503,
+  unavailable: 503,
+  noBaseCredentials: 403,
+  refused: 403,
+  invalidRequest: 400,
+};
+
+export function failureStatus(cause: FailureCause): number {
+  return STATUS_BY_CAUSE[cause];
+}
