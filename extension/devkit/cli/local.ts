@@ -12,7 +12,7 @@ import { MANAGED_INSTANCES } from "../../src/lambda/managedInstances.js";
 import { DEFAULT_PORT } from "../../src/startup/env.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../mockRuntimeApi/mockRuntimeApi.js";
 import { cleanAwsEnv } from "../processKit.mjs";
-import { type StsStandIn, startStsStandIn } from "../stsStandIn/stsStandIn.js";
+import { STAND_IN_ACCOUNT, type StsStandIn, startStsStandIn } from "../stsStandIn/stsStandIn.js";
 import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs, parsePort, parseSeconds } from "./args.js";
 import { createExportFile, type ExportFile } from "./exportFile.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
@@ -22,7 +22,6 @@ import { askRoles, formatRoleStatus } from "./roleStatus.js";
 import { applyShellEnv, formatShellEnv, type ShellEnv, shellEnv } from "./shellEnv.js";
 import { type SidecarProcess, startSidecar } from "./sidecarProcess.js";
 
-export const STAND_IN_ACCOUNT = "123456789012";
 const FUNCTION_NAME = "credentials-sidecar-local";
 
 export const LOCAL_HELP = `Usage: credentials-sidecar local --config FILE [options] [-- COMMAND [ARGS...]]
