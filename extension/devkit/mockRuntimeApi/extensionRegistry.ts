@@ -19,7 +19,7 @@ export interface ExtensionState {
   poll: ServerResponse | undefined;
 }
 
-export const HANDLER = "index.handler";
+const HANDLER = "index.handler";
 
 /**
  * Lambda's refusal of INVOKE on Managed Instances, as in aws/aws-lambda-runtime-interface-emulator,

@@ -4,7 +4,7 @@
 // Pure: no I/O.
 
 export const STS_VERSION = "2011-06-15";
-export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
+const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 export class StsError extends Error {
   readonly type: "Sender" | "Receiver";
@@ -18,7 +18,7 @@ export class StsError extends Error {
   }
 }
 
-export const validationError = (message: string) => new StsError("ValidationError", message, 400);
+const validationError = (message: string) => new StsError("ValidationError", message, 400);
 
 /** Query parameters from the form body, then the URL query string (body wins). */
 export function parseParams(body: string, query: string): Map<string, string> {
@@ -75,7 +75,7 @@ export interface AssumeRoleRequest {
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
 
-export const deniedMessage = (caller: Caller, roleArn: string) =>
+const deniedMessage = (caller: Caller, roleArn: string) =>
   `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;
 
 /**
