@@ -65,5 +65,7 @@ demo: layer
 bench: layer python-deps
 	PATH="$$([ -x "$(VENV)/bin/moto_server" ] && echo "$(VENV)/bin:")$$PATH" node bench/run.mjs
 
+# What the targets above create: dist/ (build, layer, cdk, container, release, the node tarball cache)
+# and .venv/ (python-deps).
 clean:
-	rm -rf dist coverage .venv
+	rm -rf dist .venv

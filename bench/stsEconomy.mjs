@@ -47,11 +47,7 @@ async function withSidecar(launcher, sts, act) {
 }
 
 function assumedLines(sidecar) {
-  return sidecar
-    .output()
-    .split("\n")
-    .filter((line) => line.includes('"event":"assumed"'))
-    .map((line) => JSON.parse(line));
+  return sidecar.records.filter((record) => record.event === "assumed");
 }
 
 export async function measureStsBursts({ launcher, sts }) {

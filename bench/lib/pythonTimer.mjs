@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { lineSplitter } from "../../extension/devkit/processKit.mjs";
 
 const script = join(dirname(dirname(fileURLToPath(import.meta.url))), "lambda_timer.py");
 
@@ -16,19 +17,22 @@ export function runPythonTimer(command, plan, progress = () => {}) {
   return new Promise((resolve, reject) => {
     const child = spawn("python3", [script, command], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
-    let err = "";
+    const lastLines = [];
+    const stderr = lineSplitter((line) => {
+      lastLines.push(line);
+      if (lastLines.length > 20) lastLines.shift();
+      progress(line);
+    });
     child.stdout.on("data", (chunk) => {
       out += chunk;
     });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-      const lines = err.split("\n");
-      err = lines.pop() ?? "";
-      for (const line of lines) progress(line);
-    });
+    child.stderr.on("data", (chunk) => stderr.push(chunk));
     child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`lambda_timer.py ${command} exited ${code}: ${err}`));
+    // `close`, not `exit`: both streams have been read to their end by then.
+    child.on("close", (code) => {
+      stderr.end();
+      if (code !== 0)
+        return reject(new Error(`lambda_timer.py ${command} exited ${code}: ${lastLines.join("\n")}`));
       try {
         resolve(JSON.parse(out));
       } catch (error) {

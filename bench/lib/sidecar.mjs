@@ -45,6 +45,8 @@ export function spawnSidecar(options) {
     runtimeDir,
     exited: sidecar.exited,
     output: sidecar.output,
+    /** Its JSON log records so far, in order (the process kit's: complete, unlike the capped output). */
+    records: sidecar.records,
     /** Known once filesReady() resolved. */
     get port() {
       if (port === undefined) throw new Error("the sidecar's port is read by filesReady() first");

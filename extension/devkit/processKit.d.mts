@@ -16,6 +16,7 @@ export interface LogRecord {
   readonly message?: string;
   readonly [field: string]: unknown;
 }
+export function listeningPort(records: readonly LogRecord[]): number | undefined;
 export function parseLogRecord(line: string): LogRecord | undefined;
 export function lineSplitter(onLine: (line: string) => void): {
   push(chunk: Buffer | string): void;

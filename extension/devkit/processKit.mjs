@@ -47,6 +47,11 @@ export function cleanAwsEnv(extra = {}, from = process.env) {
 /** The log line the extension prints once its port is bound and its runtime files are written. */
 export const LISTENING_EVENT = "listening";
 
+/** The port the extension's `listening` record reports, or undefined before it printed one. */
+export function listeningPort(records) {
+  return records.find((record) => record.event === LISTENING_EVENT)?.port;
+}
+
 /** A JSON log record, or undefined for any other line. */
 export function parseLogRecord(line) {
   if (!line.startsWith("{")) return undefined;
@@ -208,11 +213,7 @@ export function startProcess(options) {
       waitFor(() => pattern.exec(output) ?? undefined, `output matching ${pattern}`, timeoutMs),
     waitForExit: (timeoutMs = 15_000) => waitFor(() => exit, "its exit", timeoutMs),
     waitForPort: (timeoutMs = 15_000) =>
-      waitFor(
-        () => records.find((record) => record.event === LISTENING_EVENT)?.port,
-        `its "${LISTENING_EVENT}" line`,
-        timeoutMs,
-      ),
+      waitFor(() => listeningPort(records), `its "${LISTENING_EVENT}" line`, timeoutMs),
     stop,
     kill: () => {
       if (alive()) child.kill("SIGKILL");

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cleanAwsEnv, NO_HOST_AWS, portFromRuntimeDir, startProcess } from "./processKit.mjs";
+import { cleanAwsEnv, listeningPort, NO_HOST_AWS, portFromRuntimeDir, startProcess } from "./processKit.mjs";
 
 /** This machine's node running `script`, with the kit's clean environment. */
 const node = (script: string) =>
@@ -44,6 +44,18 @@ describe("portFromRuntimeDir", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("listeningPort", () => {
+  it("reads the port of the first listening record, and nothing before there is one", () => {
+    expect(listeningPort([{ event: "registered" }])).toBeUndefined();
+    expect(
+      listeningPort([
+        { event: "assumed", port: 1 },
+        { event: "listening", port: 40123 },
+      ]),
+    ).toBe(40123);
   });
 });
 

@@ -35,23 +35,3 @@ export interface RecordedError {
   errorType: string;
   body: unknown;
 }
-
-/** What the runtime answered for one invocation. */
-export interface RuntimeResult {
-  requestId: string;
-  outcome: "response" | "error";
-  errorType: string | undefined;
-  body: unknown;
-}
-
-/** The runtimeResponse promise of invoke() rejects with this when the runtime posts an invocation error. */
-export class RuntimeInvocationError extends Error {
-  constructor(
-    readonly requestId: string,
-    readonly errorType: string | undefined,
-    readonly body: unknown,
-  ) {
-    super(`runtime reported an error for invocation ${requestId}: ${errorType ?? "unknown error type"}`);
-    this.name = "RuntimeInvocationError";
-  }
-}

@@ -12,6 +12,7 @@ import {
   cleanAwsEnv,
   type ExitStatus,
   type KitProcess,
+  listeningPort,
   portFromRuntimeDir,
   startProcess,
 } from "../../devkit/processKit.mjs";
@@ -77,9 +78,7 @@ export async function startExtension(options: StartOptions): Promise<ExtensionPr
   return {
     child: extension.child,
     get port() {
-      port ??=
-        (extension.records.find((line) => line.event === "listening")?.port as number | undefined) ??
-        portFromRuntimeDir(runtimeDir);
+      port ??= listeningPort(extension.records) ?? portFromRuntimeDir(runtimeDir);
       if (port === undefined)
         throw new Error(`the extension has not reported its port yet\n${extension.output()}`);
       return port;

@@ -3,22 +3,20 @@
  * is unzipped like /opt; the mock Runtime API plays Lambda; the extension starts from the layer's
  * launcher; a function runs through the layer's exec wrapper and is invoked three times.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { EXTENSION_NAME } from "../../../src/lambda/extensionsApi.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../../mockRuntimeApi/mockRuntimeApi.js";
 import { cleanAwsEnv, type KitProcess, startProcess } from "../../processKit.mjs";
-import { type StsStandIn, startStsStandIn } from "../../stsStandIn/stsStandIn.js";
 import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs } from "../args.js";
 import { CliError, type CliIo, EXIT, UsageError } from "../io.js";
 import { formatLogLine } from "../logFormat.js";
-import { builtFile } from "../paths.js";
 import { type SidecarProcess, startSidecar } from "../sidecarProcess.js";
-import { type DemoResult, NODE_HANDLER, NODE_RUNTIME, PYTHON_FUNCTION } from "./functions.js";
+import type { DemoResult } from "./functions.js";
 import { chooseLayerZip, unpackLayer } from "./layer.js";
-import { type DemoMoto, startDemoMoto } from "./moto.js";
 import { checkResult, formatInvocation, heading, indentLines, row } from "./report.js";
+import { builtinStage, FUNCTION_NAME, motoStage, type Stage } from "./stages.js";
 
 export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances]
 
@@ -41,21 +39,9 @@ Options:
 Exit codes: 0 the demo behaved as shown, 1 something did not (the reason is printed), 2 usage error.
 `;
 
-const FUNCTION_NAME = "demo-function";
-const ACCOUNT = "123456789012";
 const INVOCATIONS = 3;
 
 type Mode = "builtin" | "moto";
-
-interface Stage {
-  readonly config: string;
-  readonly identity: Record<string, string>;
-  readonly executionRole: string;
-  readonly payload: Record<string, unknown>;
-  readonly runtime: readonly string[];
-  readonly stsDescription: string;
-  readonly sessionsIssued?: () => number;
-}
 
 export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -81,8 +67,7 @@ class Demo {
   private readonly startedAt = performance.now();
   private readonly workDir = mkdtempSync(join(tmpdir(), "credentials-sidecar-demo-"));
   private mock: MockRuntimeApi | undefined;
-  private sts: StsStandIn | undefined;
-  private moto: DemoMoto | undefined;
+  private stage: Stage | undefined;
   private sidecar: SidecarProcess | undefined;
   private runtime: KitProcess | undefined;
   /** Extension output not shown yet: each block prints what arrived since the previous one. */
@@ -102,7 +87,8 @@ class Demo {
     const choice = chooseLayerZip(process.platform, process.arch);
     const layer = await unpackLayer(choice.zip, layerDir);
     const problems: string[] = [];
-    const stage = this.mode === "builtin" ? await this.builtinStage(taskDir) : await this.motoStage(taskDir);
+    const stage = this.mode === "builtin" ? await builtinStage(taskDir) : await motoStage(taskDir);
+    this.stage = stage;
     const configPath = join(taskDir, "credentials-sidecar.yaml");
     writeFileSync(configPath, stage.config);
     this.mock = await startMockRuntimeApi({
@@ -194,61 +180,6 @@ class Demo {
     return EXIT.ok;
   }
 
-  private async builtinStage(taskDir: string): Promise<Stage> {
-    const executionRole = `arn:aws:sts::${ACCOUNT}:assumed-role/demo-execution-role/${FUNCTION_NAME}`;
-    this.sts = await startStsStandIn({
-      deniedRoles: ["admin"],
-      base: { ...randomBase(), arn: executionRole },
-    });
-    writeFileSync(join(taskDir, "index.mjs"), NODE_HANDLER);
-    writeFileSync(join(taskDir, "bootstrap.mjs"), NODE_RUNTIME);
-    symlinkSync(findNodeModules(), join(taskDir, "node_modules"));
-    const sts = this.sts;
-    return {
-      config: `default: app
-roles:
-  app:
-    RoleArn: arn:aws:iam::${ACCOUNT}:role/demo-app
-  audit:
-    RoleArn: arn:aws:iam::${ACCOUNT}:role/demo-audit
-    source: app  # assumed with app's credentials (role chaining)
-    DurationSeconds: 900
-`,
-      identity: {
-        AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
-        AWS_ENDPOINT_URL_STS: sts.endpoint,
-      },
-      executionRole,
-      payload: { deniedRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin` },
-      runtime: [process.execPath, "bootstrap.mjs"],
-      stsDescription: `built-in stand-in at ${sts.endpoint} (account ${ACCOUNT}; denies role admin)`,
-      sessionsIssued: () => sts.issued(),
-    };
-  }
-
-  private async motoStage(taskDir: string): Promise<Stage> {
-    this.moto = await startDemoMoto();
-    writeFileSync(join(taskDir, "function.py"), PYTHON_FUNCTION);
-    const moto = this.moto;
-    return {
-      config: `default: app
-roles:
-  app:
-    RoleArn: ${moto.roleArn}  # may read ${moto.table}, not s3://${moto.bucket}
-`,
-      identity: {
-        AWS_ACCESS_KEY_ID: moto.base.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: moto.base.secretAccessKey,
-        AWS_ENDPOINT_URL: moto.endpoint,
-      },
-      executionRole: moto.base.arn,
-      payload: { table: moto.table, key: moto.key, bucket: moto.bucket, objectKey: moto.objectKey },
-      runtime: ["python3", "function.py"],
-      stsDescription: `moto_server at ${moto.endpoint}, IAM enforced`,
-    };
-  }
-
   /** One environment for the extension and the runtime: in Lambda both see the function's configuration. */
   private functionEnv(
     stage: Stage,
@@ -321,34 +252,7 @@ roles:
     await this.runtime?.stop({ graceMs: 2000 });
     await this.sidecar?.kill();
     await this.mock?.close();
-    await this.sts?.close();
-    await this.moto?.stop();
+    await this.stage?.stop();
     rmSync(this.workDir, { recursive: true, force: true });
-  }
-}
-
-/** Keys the stand-in knows as the execution role (random, like a real sandbox's). */
-function randomBase(): { accessKeyId: string; secretAccessKey: string } {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => alphabet[b % 32]).join("");
-  return {
-    accessKeyId: `ASIA${id}`,
-    secretAccessKey: Buffer.from(crypto.getRandomValues(new Uint8Array(30))).toString("base64"),
-  };
-}
-
-/** The node_modules folder the repository installed, for the demo function's imports. */
-function findNodeModules(): string {
-  let dir = builtFile(".");
-  for (;;) {
-    const candidate = join(dir, "node_modules");
-    if (existsSync(join(candidate, "@aws-sdk", "client-sts"))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new CliError(
-        "the demo function needs @aws-sdk/client-sts from the repository's node_modules: run `make demo` in the repository",
-      );
-    }
-    dir = parent;
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * What the demo's function runs against: the built-in STS stand-in with a Node.js function, or
+ * moto_server (IAM enforced) with a Python one. Each stage brings its config, the execution role's
+ * keys, the function, and what the report needs to check the answers.
+ */
+import { existsSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { startStsStandIn } from "../../stsStandIn/stsStandIn.js";
+import { CliError } from "../io.js";
+import { builtFile } from "../paths.js";
+import { NODE_HANDLER, NODE_RUNTIME, PYTHON_FUNCTION } from "./functions.js";
+import { startDemoMoto } from "./moto.js";
+
+export const FUNCTION_NAME = "demo-function";
+const ACCOUNT = "123456789012";
+
+export interface Stage {
+  readonly config: string;
+  readonly identity: Record<string, string>;
+  readonly executionRole: string;
+  readonly payload: Record<string, unknown>;
+  readonly runtime: readonly string[];
+  readonly stsDescription: string;
+  readonly sessionsIssued?: () => number;
+  /** Stops its STS (stand-in or moto_server). */
+  stop(): Promise<void>;
+}
+
+/** The built-in stand-in; the Node.js function reads role audit by name and is denied role admin. */
+export async function builtinStage(taskDir: string): Promise<Stage> {
+  const executionRole = `arn:aws:sts::${ACCOUNT}:assumed-role/demo-execution-role/${FUNCTION_NAME}`;
+  const sts = await startStsStandIn({
+    deniedRoles: ["admin"],
+    base: { ...randomBase(), arn: executionRole },
+  });
+  try {
+    writeFileSync(join(taskDir, "index.mjs"), NODE_HANDLER);
+    writeFileSync(join(taskDir, "bootstrap.mjs"), NODE_RUNTIME);
+    symlinkSync(findNodeModules(), join(taskDir, "node_modules"));
+  } catch (error) {
+    await sts.close();
+    throw error;
+  }
+  return {
+    config: `default: app
+roles:
+  app:
+    RoleArn: arn:aws:iam::${ACCOUNT}:role/demo-app
+  audit:
+    RoleArn: arn:aws:iam::${ACCOUNT}:role/demo-audit
+    source: app  # assumed with app's credentials (role chaining)
+    DurationSeconds: 900
+`,
+    identity: {
+      AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
+    },
+    executionRole,
+    payload: { deniedRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin` },
+    runtime: [process.execPath, "bootstrap.mjs"],
+    stsDescription: `built-in stand-in at ${sts.endpoint} (account ${ACCOUNT}; denies role admin)`,
+    sessionsIssued: () => sts.issued(),
+    stop: () => sts.close(),
+  };
+}
+
+/** moto_server with IAM enforced; the Python function may read a DynamoDB item, not an S3 object. */
+export async function motoStage(taskDir: string): Promise<Stage> {
+  const moto = await startDemoMoto();
+  writeFileSync(join(taskDir, "function.py"), PYTHON_FUNCTION);
+  return {
+    config: `default: app
+roles:
+  app:
+    RoleArn: ${moto.roleArn}  # may read ${moto.table}, not s3://${moto.bucket}
+`,
+    identity: {
+      AWS_ACCESS_KEY_ID: moto.base.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: moto.base.secretAccessKey,
+      AWS_ENDPOINT_URL: moto.endpoint,
+    },
+    executionRole: moto.base.arn,
+    payload: { table: moto.table, key: moto.key, bucket: moto.bucket, objectKey: moto.objectKey },
+    runtime: ["python3", "function.py"],
+    stsDescription: `moto_server at ${moto.endpoint}, IAM enforced`,
+    stop: () => moto.stop(),
+  };
+}
+
+/** Keys the stand-in knows as the execution role (random, like a real sandbox's). */
+function randomBase(): { accessKeyId: string; secretAccessKey: string } {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => alphabet[b % 32]).join("");
+  return {
+    accessKeyId: `ASIA${id}`,
+    secretAccessKey: Buffer.from(crypto.getRandomValues(new Uint8Array(30))).toString("base64"),
+  };
+}
+
+/** The node_modules folder the repository installed, for the demo function's imports. */
+function findNodeModules(): string {
+  let dir = builtFile(".");
+  for (;;) {
+    const candidate = join(dir, "node_modules");
+    if (existsSync(join(candidate, "@aws-sdk", "client-sts"))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new CliError(
+        "the demo function needs @aws-sdk/client-sts from the repository's node_modules: run `make demo` in the repository",
+      );
+    }
+    dir = parent;
+  }
+}
