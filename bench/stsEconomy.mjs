@@ -46,12 +46,9 @@ async function withSidecar(launcher, sts, act) {
   }
 }
 
+/** The sidecar's `assumed` log records so far (parsed by the process kit). */
 function assumedLines(sidecar) {
-  return sidecar
-    .output()
-    .split("\n")
-    .filter((line) => line.includes('"event":"assumed"'))
-    .map((line) => JSON.parse(line));
+  return sidecar.records.filter((record) => record.event === "assumed");
 }
 
 export async function measureStsBursts({ launcher, sts }) {
