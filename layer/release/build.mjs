@@ -20,7 +20,7 @@ import { listZip } from "../zip.mjs";
 import { ARCHITECTURES, formatSums, imageName, LAYER_ZIPS, readVersion, zipName } from "./artifacts.mjs";
 import { buildahMissing, buildImage, writeContext } from "./container.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DEFAULT_DOCKERFILE = join(repo, "layer", "container", "Dockerfile");
 const log = (line) => process.stdout.write(`${line}\n`);
 

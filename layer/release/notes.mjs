@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { changelogSection, readVersion } from "./artifacts.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const version = process.argv[2] ?? readVersion(repo);
 const section = changelogSection(readFileSync(join(repo, "CHANGELOG.md"), "utf8"), version);
 if (section === undefined) {

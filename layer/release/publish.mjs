@@ -22,7 +22,7 @@ import {
   UsageError,
 } from "./publishPlan.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const out = (line) => process.stdout.write(`${line}\n`);
 const err = (line) => process.stderr.write(`${line}\n`);
 // Never printed: an SDK error message could in principle echo part of a request.

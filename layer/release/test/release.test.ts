@@ -21,7 +21,7 @@ import { imageName, parseSums, readVersion, sha256, zipName } from "../artifacts
 import { buildahMissing } from "../container.mjs";
 
 const repo = fileURLToPath(new URL("../../..", import.meta.url));
-const releaseScript = join(repo, "release", "build.mjs");
+const releaseScript = join(repo, "layer", "release", "build.mjs");
 const layerScript = join(repo, "layer", "build.mjs");
 const version = readVersion(repo);
 const noBuildah = buildahMissing();

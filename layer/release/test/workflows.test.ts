@@ -43,7 +43,7 @@ describe("GitHub Actions workflows", () => {
   });
 
   it("action-validator fails on a broken workflow, naming each mistake", () => {
-    const result = lint(join(repo, "release", "test", "fixtures", "broken-workflow.yml"));
+    const result = lint(join(repo, "layer", "release", "test", "fixtures", "broken-workflow.yml"));
     expect(result.status).toBe(1);
     const { errors } = JSON.parse(result.stderr) as { errors: { path?: string; states?: unknown }[] };
     const text = JSON.stringify(errors);
@@ -75,7 +75,7 @@ describe("GitHub Actions workflows", () => {
 
   it.each(workflows)("%s: every repository file a step runs exists", (name) => {
     const files = runs(load(name)).flatMap((run) => [
-      ...run.matchAll(/(?:node|bash) ((?:\.ci|release)\/[\w./-]+)/g),
+      ...run.matchAll(/(?:node|bash) ((?:\.ci|layer\/release)\/[\w./-]+)/g),
     ]);
     expect(files.length).toBeGreaterThan(0);
     for (const [, file] of files) expect(existsSync(join(repo, file as string)), file).toBe(true);
@@ -94,13 +94,15 @@ describe("CHANGELOG.md", () => {
     const version = readVersion(repo);
     const section = changelogSection(changelog, version);
     expect(section).toBeDefined();
-    const notes = spawnSync(process.execPath, [join(repo, "release", "notes.mjs")], { encoding: "utf8" });
+    const notes = spawnSync(process.execPath, [join(repo, "layer", "release", "notes.mjs")], {
+      encoding: "utf8",
+    });
     expect(notes.status).toBe(0);
     expect(notes.stdout).toBe(`${section}\n`);
   });
 
   it("layer/release/notes.mjs refuses a version the changelog does not document", () => {
-    const notes = spawnSync(process.execPath, [join(repo, "release", "notes.mjs"), "99.0.0"], {
+    const notes = spawnSync(process.execPath, [join(repo, "layer", "release", "notes.mjs"), "99.0.0"], {
       encoding: "utf8",
     });
     expect(notes.status).toBe(1);
