@@ -4,6 +4,7 @@
 // round trip to the STS stand-in in every run, to subtract; baseline: the same node binary running
 // `-e 0` (spawn → exit), interleaved run by run with the subject so machine noise hits both alike.
 import { runPythonTimer } from "./lib/pythonTimer.mjs";
+import { sidecarEnv } from "./lib/sidecar.mjs";
 import { summarize } from "./lib/stats.mjs";
 
 /**
@@ -29,6 +30,7 @@ export async function measureColdStart({
       launcher,
       node,
       roleArn,
+      sidecarEnv: sidecarEnv({ sts, roleArn }),
       runs,
       variants,
       sts: {

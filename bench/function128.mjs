@@ -4,6 +4,7 @@
 // in this process answers the sidecar's AssumeRole and the function's calls.
 import { join } from "node:path";
 import { runPythonTimer } from "./lib/pythonTimer.mjs";
+import { sidecarEnv } from "./lib/sidecar.mjs";
 
 const LIMIT_BYTES = 128 * 2 ** 20;
 
@@ -21,6 +22,7 @@ export async function measureFunction({ layerRoot, launcher, sts, roleArn, invoc
       launcher,
       wrapper: join(layerRoot, "credentials-sidecar", "wrapper"),
       roleArn,
+      sidecarEnv: sidecarEnv({ sts, roleArn }),
       invocations,
       limitBytes: LIMIT_BYTES,
       timeoutSeconds: 600,

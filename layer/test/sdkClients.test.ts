@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientEnv } from "../../extension/test/support/clients.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
 import { extractLayer, type FunctionRun, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+import { PLANTED } from "./support/plantedSources.js";
 import { assumedRole, type ExecutionKeys, type Sandbox, Sandboxes, sandboxEnv } from "./support/sandbox.js";
 import {
   cleanupClients,
@@ -74,78 +75,6 @@ function freshHome(): string {
   mkdirSync(join(home, ".aws"));
   return home;
 }
-
-const keysIni = (profile: string, prefix = "") =>
-  `[${prefix}${profile}]\naws_access_key_id = ${moto.base.accessKeyId}\naws_secret_access_key = ${moto.base.secretAccessKey}\n`;
-
-/**
- * A credential source SDKs read before container credentials, planted in the function's environment;
- * every one resolves to another identity than the sidecar's (the base user, or a web-identity role).
- */
-interface PlantedSource {
-  name: string;
-  plant: (home: string) => Record<string, string | undefined>;
-}
-
-const PLANTED: PlantedSource[] = [
-  {
-    name: "AWS_SHARED_CREDENTIALS_FILE naming a file with default keys",
-    plant: (home) => {
-      writeFileSync(join(home, "credentials"), keysIni("default"));
-      return { AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials") };
-    },
-  },
-  {
-    name: "AWS_CONFIG_FILE naming a file whose default profile has keys",
-    plant: (home) => {
-      writeFileSync(join(home, "config"), keysIni("default"));
-      return { AWS_CONFIG_FILE: join(home, "config") };
-    },
-  },
-  {
-    name: "AWS_PROFILE naming a profile with keys in ~/.aws/credentials",
-    plant: (home) => {
-      writeFileSync(join(home, ".aws", "credentials"), keysIni("planted"));
-      return { AWS_PROFILE: "planted", AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined };
-    },
-  },
-  {
-    name: "AWS_DEFAULT_PROFILE naming a profile with keys in ~/.aws/credentials",
-    plant: (home) => {
-      writeFileSync(join(home, ".aws", "credentials"), keysIni("planted"));
-      return {
-        AWS_DEFAULT_PROFILE: "planted",
-        AWS_CONFIG_FILE: undefined,
-        AWS_SHARED_CREDENTIALS_FILE: undefined,
-      };
-    },
-  },
-  {
-    name: "~/.aws/credentials with default keys, no variable",
-    plant: (home) => {
-      writeFileSync(join(home, ".aws", "credentials"), keysIni("default"));
-      return { AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined };
-    },
-  },
-  {
-    name: "~/.aws/config whose default profile has keys, no variable",
-    plant: (home) => {
-      writeFileSync(join(home, ".aws", "config"), keysIni("default"));
-      return { AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined };
-    },
-  },
-  {
-    name: "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE",
-    plant: (home) => {
-      writeFileSync(join(home, "web-identity-token"), "planted-web-identity-token");
-      return {
-        AWS_ROLE_ARN: moto.roles.external,
-        AWS_WEB_IDENTITY_TOKEN_FILE: join(home, "web-identity-token"),
-        AWS_ROLE_SESSION_NAME: "planted",
-      };
-    },
-  },
-];
 
 for (const client of MISSING) {
   it.skip(`${client.name}: not on this machine (${client.missing})`, () => {});
@@ -242,7 +171,7 @@ describe.runIf(process.platform === "linux" && PRESENT.length > 0)(
         "%s: through the wrapper it acts as the default role (control: what it does without the moves)",
         async (_clientName, client) => {
           const home = freshHome();
-          const planted = source.plant(home);
+          const planted = source.plant(home, moto);
           // Control: what the wrapper sets, minus its moves: no keys, the sidecar's container variables.
           const roles = readFileSync(join(sandbox.sidecar.runtimeDir, "roles-url"), "utf8");
           const token = readFileSync(join(sandbox.sidecar.runtimeDir, "token"), "utf8");

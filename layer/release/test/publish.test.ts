@@ -1,10 +1,9 @@
 // The publish command as a process against moto's Lambda and S3 (moto implements PublishLayerVersion,
 // AddLayerVersionPermission, GetLayerVersion(Policy) and layers from S3), with small stand-in zips.
-import { execFile } from "node:child_process";
+// When AWS refuses part of the work: publishRefused.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   GetLayerVersionCommand,
   GetLayerVersionPolicyCommand,
@@ -13,47 +12,27 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanAwsEnv } from "../../../extension/devkit/processKit.mjs";
 import { type MotoServer, startMotoServer } from "../../../extension/test/support/moto.js";
-import { writeZip } from "../../zip.mjs";
-import { formatSums, readVersion, sha256, zipName } from "../artifacts.mjs";
+import { sha256, zipName } from "../artifacts.mjs";
 import { DIRECT_UPLOAD_LIMIT } from "../publishPlan.mjs";
 import { PUBLISHED } from "../runtimes.mjs";
-
-const repo = fileURLToPath(new URL("../../..", import.meta.url));
-const publishScript = join(repo, "layer", "release", "publish.mjs");
-const version = readVersion(repo);
-const VARIANTS = ["x86_64", "arm64", "nodejs"] as const;
-// Distinctive values, so that a test can tell they were never printed.
-const CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: "AKIARELEASETEST4242",
-  AWS_SECRET_ACCESS_KEY: "release-test-secret-key-0123456789abcdef",
-  AWS_SESSION_TOKEN: "release-test-session-token-fedcba9876543210",
-};
+import {
+  expectNoCredentials,
+  publish as publishTo,
+  type Run,
+  summaryOf,
+  VARIANTS,
+  version,
+  writeRelease,
+} from "./support/publishRun.js";
 
 let moto: MotoServer;
 let work: string;
 let releaseDir: string;
 const zips: Record<string, Buffer> = {};
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function publish(args: string[], dir = releaseDir): Promise<Run> {
-  const env = cleanAwsEnv({ HOME: work, AWS_ENDPOINT_URL: moto.endpoint, ...CREDENTIALS });
-  return new Promise((resolve) => {
-    execFile(process.execPath, [publishScript, "--dir", dir, ...args], { env }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** The JSON summary: everything from the first line that is exactly "{". */
-function summaryOf(stdout: string) {
-  return JSON.parse(stdout.slice(stdout.indexOf("\n{\n") + 1));
+  return publishTo({ endpoint: moto.endpoint, home: work, dir, args });
 }
 
 const lambda = (region: string) =>
@@ -62,35 +41,6 @@ const lambda = (region: string) =>
     endpoint: moto.endpoint,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
-
-/** A release folder as `make release` writes it, with small stand-in zips. */
-async function writeRelease(dir: string, sizes: Partial<Record<string, number>> = {}) {
-  const files: Record<string, Buffer> = {};
-  for (const variant of VARIANTS) {
-    const size = sizes[variant];
-    const zip =
-      size === undefined
-        ? await writeZip([
-            {
-              name: "extensions/credentials-sidecar",
-              data: Buffer.from(`#!/bin/sh\n# ${variant}\n`),
-              mode: 0o755,
-            },
-          ])
-        : Buffer.alloc(size, 1); // only its size and checksum matter to the command
-    files[zipName(version, variant)] = zip;
-    writeFileSync(join(dir, zipName(version, variant)), zip);
-  }
-  writeFileSync(join(dir, "SHA256SUMS"), formatSums(files));
-  return files;
-}
-
-function expectNoCredentials(run: Run) {
-  for (const value of Object.values(CREDENTIALS)) {
-    expect(run.stdout).not.toContain(value);
-    expect(run.stderr).not.toContain(value);
-  }
-}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "publish-test-"));
@@ -277,78 +227,5 @@ describe("layer/release/publish.mjs against moto", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--variants: unknown "mips"');
     expect(run.stderr).toContain("Usage: node layer/release/publish.mjs");
-  });
-});
-
-// moto with SigV4 and IAM enforced: a user that may publish layer versions but not share them.
-describe("layer/release/publish.mjs when AWS refuses part of the work", () => {
-  let strict: MotoServer;
-  let user: { AccessKeyId: string; SecretAccessKey: string };
-  const SEED = `
-import json, sys, boto3
-iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
-                   aws_access_key_id="seed", aws_secret_access_key="seed")
-iam.create_user(UserName="publisher")
-iam.put_user_policy(UserName="publisher", PolicyName="publish", PolicyDocument=json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "lambda:PublishLayerVersion", "Resource": "*"}]}))
-key = iam.create_access_key(UserName="publisher")["AccessKey"]
-print(json.dumps({"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}))
-`;
-
-  beforeAll(async () => {
-    strict = await startMotoServer();
-    const seeded = await new Promise<string>((resolve, reject) =>
-      execFile("python3", ["-c", SEED, strict.endpoint], (error, stdout, stderr) =>
-        error ? reject(new Error(`seeding moto failed: ${stderr}`)) : resolve(stdout),
-      ),
-    );
-    user = JSON.parse(seeded);
-    const auth = await fetch(`${strict.endpoint}/moto-api/reset-auth`, {
-      method: "POST",
-      headers: { "Content-Type": "text/plain" },
-      body: "0",
-    });
-    expect(auth.ok).toBe(true);
-  });
-
-  afterAll(async () => {
-    await strict?.stop();
-  });
-
-  function publishAs(credentials: Record<string, string>, args: string[]): Promise<Run> {
-    const env = cleanAwsEnv({ HOME: work, AWS_ENDPOINT_URL: strict.endpoint, ...credentials });
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [publishScript, "--dir", releaseDir, ...args],
-        { env },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-        },
-      );
-    });
-  }
-
-  it("names the version it published but could not make public, and exits 1", async () => {
-    const credentials = { AWS_ACCESS_KEY_ID: user.AccessKeyId, AWS_SECRET_ACCESS_KEY: user.SecretAccessKey };
-    const run = await publishAs(credentials, ["--regions", "us-east-1", "--variants", "nodejs", "--public"]);
-    expect(run.code).toBe(1);
-    // moto answers a refused REST-JSON call with an XML body, so the SDK names a deserialization
-    // error rather than AccessDeniedException; what matters here is the ARN of the private version.
-    expect(run.stderr).toMatch(
-      /^FAILED us-east-1 nodejs: \w+: published arn:aws:lambda:us-east-1:123456789012:layer:credentials-sidecar-nodejs:1 but not public: /m,
-    );
-    expect(summaryOf(run.stdout).failed).toHaveLength(1);
-    expect(run.stdout + run.stderr).not.toContain(user.SecretAccessKey);
-  });
-
-  it("reports refused credentials per region without printing them", async () => {
-    const run = await publishAs(CREDENTIALS, ["--regions", "us-east-1,eu-west-1", "--variants", "arm64"]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain("FAILED us-east-1 arm64: ");
-    expect(run.stderr).toContain("FAILED eu-west-1 arm64: ");
-    expect(run.stderr).toContain("2 of 2 layer versions failed, in us-east-1, eu-west-1");
-    expectNoCredentials(run);
   });
 });

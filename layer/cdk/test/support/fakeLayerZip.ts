@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeZip } from "../../zip.mjs";
+import { writeZip } from "../../../zip.mjs";
 
 /** A small stand-in for dist/layer-<arch>.zip, so synth tests need no `make layer`. */
 export async function fakeLayerZip(): Promise<string> {

@@ -1,0 +1,42 @@
+// The "What was tried" section of bench/RESULTS.md: figures from earlier, separate runs.
+
+/**
+ * What was tried for issue 13's targets, measured on this machine while it was shared (figures from
+ * separate runs, not this one's; each A/B interleaved in one run).
+ */
+export function tried() {
+  return `## What was tried (issue 13)
+
+- **V8's young generation, under load** (cgroup peak after 100,000–300,000 requests from 64 clients,
+  one run each, same load): default 46.0–51.3 MiB; \`--max-semi-space-size=1\` 41.1–42.7; \`=2\` 41.0;
+  \`=4\` 48.0–50.0. Throughput with \`=1\` against without, interleaved (two pairs of rounds on a
+  loaded machine): 0.74 vs 0.71 and 0.63 vs 0.61 of bare node:http, i.e. no cost. **Kept**: the
+  launcher passes \`--max-semi-space-size=1\` (the build makes the compile cache through the launcher,
+  so under the same flags). At start-up it changes nothing measurable (20.4–20.7 MiB either way).
+- \`--max-old-space-size=32\` on top: 35.0–36.6 MiB, the best figure, but it is a hard heap limit: past
+  it node aborts, and a sidecar that dies takes every role's credentials with it. **Not kept**.
+- \`--optimize-for-size\`: 38.4 MiB but throughput down (4,438 vs 5,533 req/s in that run).
+  \`--single-threaded-gc\`: 41.6 MiB, no better than the semi-space flag alone. **Not kept**.
+- \`MALLOC_ARENA_MAX=2\` (glibc's malloc arenas; with the semi-space flag): two interleaved pairs,
+  35.8–41.6 and 37.4 MiB against 43.7–48.1 and 40.2–46.2 MiB without; throughput 0.95 and 0.89 of
+  bare node:http against 0.54 and 0.96 (noise of a loaded machine). **Kept**: the launcher exports it
+  for the extension's process only.
+- Start-up with both against neither (launcher otherwise the same; two interleaved sets of 12 runs):
+  spawn → \`register\` 75.3 vs 75.8 ms and 88.8 vs 81.3 ms; spawn → first credentials 233 vs 228 ms
+  and 263 vs 258 ms: at most ~5 ms later (more young-generation collections while the SDK loads),
+  within the runs' spread, against the memory saved under load (above).
+- What the rest is: at 100,000 requests V8's heap (\`process.memoryUsage().heapTotal\`) is 15–22 MiB of
+  the 35–50 MiB; the remainder is native memory (code, malloc, thread stacks). A bare node:http
+  server under the same load is charged 24–26 MiB: the 24 MB target is about a bare server's own
+  figure, which fastify's and the SDK's code and per-request objects alone exceed.
+- **YAML before \`register\`**: the wrapper reads the default role from a file the extension writes
+  before \`register\` (the runtime starts at \`register\`, and the wrapper runs first), and the default
+  role is named in the config: the file must be parsed before \`register\`. Only the schema check
+  could move after it (a bad config would still fail init through \`init/error\`), but loading the
+  parser is most of the YAML cost, so nothing was moved.
+- **First credentials** wait for the AWS SDK (STS client, signer, credential chain: ~200 KiB of
+  code) to load and sign, then for the answer to be processed on the one thread that is also
+  loading fastify meanwhile. Reaching 3× would take a hand-written AssumeRole client instead of the
+  SDK (signing, errors, retries, endpoints): not attempted.
+`;
+}

@@ -1,0 +1,187 @@
+"""Cold start: spawn -> `register` at a timing Runtime API, spawn -> first credentials, an AssumeRole
+round trip to the STS stand-in (to subtract), and a bare `node -e 0` (spawn -> exit), interleaved
+run by run."""
+
+import http.client
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+from timer.mock_lambda import MockLambda
+from timer.sidecar import get, port_of, progress, read_log, sidecar_env
+
+
+class CompileCache:
+    """/opt is read-only in Lambda, so node never adds to the layer's compile cache there; here (as
+    root) it can, at every exit. Putting the cache back as shipped after each run keeps the figures
+    from a cache warmer than Lambda's."""
+
+    def __init__(self, layer_root):
+        self.path = os.path.join(layer_root, "credentials-sidecar", "compile-cache")
+        self.pristine = None
+        if os.path.isdir(self.path):
+            self.pristine = tempfile.mkdtemp(prefix="sidecar-bench-cache-")
+            shutil.rmtree(self.pristine)
+            shutil.copytree(self.path, self.pristine)
+
+    def restore(self):
+        if self.pristine is None:
+            return
+        shutil.rmtree(self.path, ignore_errors=True)
+        shutil.copytree(self.pristine, self.path)
+
+    def close(self):
+        if self.pristine is not None:
+            shutil.rmtree(self.pristine, ignore_errors=True)
+
+
+def bare_node_once(node):
+    started = time.perf_counter()
+    code = subprocess.call(
+        [node, "-e", "0"],
+        env={"PATH": os.environ.get("PATH", "")},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    if code != 0:
+        raise RuntimeError("node -e 0 exited %d" % code)
+    return (time.perf_counter() - started) * 1000
+
+
+def sts_round_trip_ms(plan, signer):
+    """One AssumeRole to the STS stand-in on a fresh connection, as the sidecar's first call makes:
+    signed beforehand, so only the stand-in's work and the loopback round trip are timed."""
+    from urllib.parse import urlsplit
+
+    body, headers = signer()
+    url = urlsplit(plan["sts"]["endpoint"])
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request("POST", "/", body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise RuntimeError("STS stand-in answered %d: %s" % (response.status, data[:300]))
+    return elapsed
+
+
+def assume_role_signer(plan):
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from urllib.parse import urlencode
+
+    credentials = Credentials(plan["sts"]["accessKeyId"], plan["sts"]["secretAccessKey"])
+
+    def sign():
+        body = urlencode(
+            {
+                "Action": "AssumeRole",
+                "Version": "2011-06-15",
+                "RoleArn": plan["roleArn"],
+                "RoleSessionName": "bench-rtt",
+                "DurationSeconds": "3600",
+            }
+        )
+        request = AWSRequest(
+            method="POST",
+            url=plan["sts"]["endpoint"] + "/",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        )
+        SigV4Auth(credentials, "sts", "us-east-1").add_auth(request)
+        return body, dict(request.headers.items())
+
+    return sign
+
+
+def sidecar_cold_start_once(plan, extra_env, roles):
+    mock = MockLambda()
+    scratch = tempfile.mkdtemp(prefix="sidecar-bench-cold-")
+    env = sidecar_env(plan, mock.address, scratch, extra_env)
+    token_path = os.path.join(scratch, "run", "token")
+    log = open(os.path.join(scratch, "output.log"), "wb")
+    child = None
+    try:
+        spawned = time.perf_counter()
+        child = subprocess.Popen([plan["launcher"]], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        deadline = spawned + 10
+        while not mock.registered.wait(0.0005):
+            if child.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError("sidecar did not register:\n" + read_log(scratch))
+        register = (mock.registered_at - spawned) * 1000
+        # The wrapper's readiness signal: the runtime files (written before register; roles-url after
+        # the token, so both are there once it is).
+        while not os.path.exists(os.path.join(scratch, "run", "roles-url")):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("no token file:\n" + read_log(scratch))
+            time.sleep(0.0002)
+        with open(token_path) as f:
+            token = f.read()
+        port = port_of(scratch, deadline)
+        credentials = {}
+        for role in roles:
+            while True:
+                status, body = get(port, "/roles/" + role, {"Authorization": token})
+                if status == 200:
+                    credentials[role] = (time.perf_counter() - spawned) * 1000
+                    break
+                if status != 503 or time.perf_counter() > deadline:
+                    raise RuntimeError("credentials answered %d: %s" % (status, body[:300]))
+        mock.shutdown_extension()
+        code = child.wait(timeout=5)
+        if code != 0:
+            raise RuntimeError("sidecar exited %d on SHUTDOWN:\n%s" % (code, read_log(scratch)))
+        if mock.errors:
+            raise RuntimeError("sidecar reported errors: %s" % mock.errors)
+        return {"register": register, "credentials": credentials[roles[0]], "allRoles": max(credentials.values())}
+    finally:
+        if child is not None and child.poll() is None:
+            child.kill()
+            child.wait()
+        log.close()
+        mock.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def cold(plan):
+    cache = CompileCache(plan["layerRoot"])
+    signer = assume_role_signer(plan)
+    results = {}
+    try:
+        for variant in plan["variants"]:
+            rows = {"baseline": [], "register": [], "credentials": [], "allRoles": [], "stsRoundTrip": []}
+            warm_up = plan.get("warmUp", 2)
+            for i in range(warm_up + plan["runs"]):
+                keep = i >= warm_up
+
+                def bare():
+                    ms = bare_node_once(plan["node"])
+                    if keep:
+                        rows["baseline"].append(ms)
+
+                def subject():
+                    run = sidecar_cold_start_once(plan, variant.get("env"), variant["roles"])
+                    cache.restore()
+                    rtt = sts_round_trip_ms(plan, signer)
+                    if keep:
+                        for key in ("register", "credentials", "allRoles"):
+                            rows[key].append(run[key])
+                        rows["stsRoundTrip"].append(rtt)
+
+                # Alternate which goes first, so neither always runs right after the other's teardown.
+                for step in (bare, subject) if i % 2 == 0 else (subject, bare):
+                    step()
+                if (i + 1 - warm_up) % 10 == 0 and keep:
+                    progress("cold start (%s): %d/%d" % (variant["name"], i + 1 - warm_up, plan["runs"]))
+            results[variant["name"]] = rows
+    finally:
+        cache.close()
+    return results
