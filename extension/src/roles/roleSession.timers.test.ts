@@ -4,7 +4,7 @@
  * wakes the sidecar).
  */
 import { describe, expect, it } from "vitest";
-import { FakeClock, runTimers, settle } from "../../test/support/fakeClock.js";
+import { runTimers, settle } from "../../test/support/fakeClock.js";
 import {
   ACCESS_DENIED,
   FakeAssume,
@@ -139,16 +139,7 @@ describe("RoleSession timer chain with no requests", () => {
 
   it("goes on when its own bookkeeping throws (a metrics sink that fails), without rejecting", async () => {
     // Prepare
-    const clock = new FakeClock();
-    const fake = new FakeAssume(clock);
-    const lines: string[] = [];
-    const session = new RoleSession({
-      name: "reader",
-      settings: { refreshBeforeExpirySeconds: 1200 },
-      assume: fake.assume,
-      clock,
-      random: () => 0,
-      log: createLogger("debug", (line) => lines.push(line)),
+    const { clock, fake, session, lines } = setUp({
       metrics: {
         assumed: () => {
           throw new Error("sink broken");

@@ -3,6 +3,7 @@
  * calls the test settles by hand, and a session on a FakeClock (optionally already holding credentials).
  */
 import { createLogger } from "../../src/platform/log.js";
+import type { Metrics } from "../../src/platform/metrics.js";
 import type { RoleCredentials } from "../../src/roles/credentials.js";
 import { type Acquired, RoleSession } from "../../src/roles/roleSession.js";
 import { type Deferred, deferred, FakeClock, settle } from "./fakeClock.js";
@@ -66,7 +67,14 @@ export class FakeAssume {
   }
 }
 
-export function setUp(options: { lifetimeMs?: number; random?: number } = {}) {
+export interface SetUpOptions {
+  readonly lifetimeMs?: number;
+  /** What every random() call returns (0 unless given: each jittered delay at its base). */
+  readonly random?: number;
+  readonly metrics?: Metrics;
+}
+
+export function setUp(options: SetUpOptions = {}) {
   const clock = new FakeClock();
   const fake = new FakeAssume(clock, options.lifetimeMs);
   const lines: string[] = [];
@@ -77,12 +85,13 @@ export function setUp(options: { lifetimeMs?: number; random?: number } = {}) {
     clock,
     random: () => options.random ?? 0,
     log: createLogger("debug", (line) => lines.push(line)),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   return { clock, fake, session, lines };
 }
 
 /** Prepares a session that holds one set of credentials issued at the clock's start. */
-export async function withCredentials(options: { lifetimeMs?: number; random?: number } = {}) {
+export async function withCredentials(options: SetUpOptions = {}) {
   const context = setUp(options);
   const first = context.session.acquire(0);
   const credentials = context.fake.succeed();
