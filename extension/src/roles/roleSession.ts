@@ -224,8 +224,8 @@ export class RoleSession {
         : failure.kind === "permanent"
           ? PERMANENT_BACKOFF
           : RETRYABLE_BACKOFF;
-    this.nextAttemptAtMs =
-      clock.now() + backoffDelayMs(this.consecutiveFailures - 1, backoff, this.options.random());
+    const backoffMs = backoffDelayMs(this.consecutiveFailures - 1, backoff, this.options.random());
+    this.nextAttemptAtMs = clock.now() + backoffMs;
     const serving = this.current !== undefined && isServable(this.current.session, clock.now());
     const level = failure.kind === "permanent" ? "error" : "warn";
     const repeat = this.repeats.observe(failure, clock.now());
@@ -238,6 +238,8 @@ export class RoleSession {
       attempt: this.consecutiveFailures,
       ...(repeat.unlogged > 0 ? { repeatedSinceLastLogged: repeat.unlogged } : {}),
       nextAttemptAt: new Date(this.nextAttemptAtMs).toISOString(),
+      // The delay drawn, exactly: nextAttemptAt minus this line's timestamp is less by the time logging took.
+      backoffMs,
       ...(serving && this.current
         ? { servingUntil: new Date(serveUntilMs(this.current.session)).toISOString() }
         : {}),

@@ -3,7 +3,7 @@
  * no tight loop, one loud log line, older credentials still served while valid.
  */
 import { describe, expect, it } from "vitest";
-import { FakeClock, settle } from "../../test/support/fakeClock.js";
+import { FakeClock, runTimers, settle } from "../../test/support/fakeClock.js";
 import { seededRandom } from "../../test/support/seededRandom.mjs";
 import { createLogger } from "../platform/log.js";
 import type { IssuedCredentials } from "./credentials.js";
@@ -60,13 +60,8 @@ function setUp(answer: Answer, random: () => number) {
   return { clock, session, lines, calls: () => calls };
 }
 
-/** Advances fake time in steps, letting each refresh settle, as the timers would. */
-async function run(clock: FakeClock, ms: number, stepMs = 100): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    clock.advance(stepMs);
-    await settle();
-  }
-}
+/** Advances fake time in steps (100 ms unless given), letting each refresh settle, as the timers would. */
+const run = (clock: FakeClock, ms: number, stepMs = 100) => runTimers(clock, ms, stepMs);
 
 describe("RoleSession given an unusable STS answer", () => {
   it.each(Object.keys(HOSTILE))(

@@ -10,31 +10,22 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { cleanAwsEnv, type KitProcess, startProcess } from "../../devkit/processKit.mjs";
-import { REPO_ROOT } from "../support/extensionProcess.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KitProcess, startProcess } from "../../devkit/processKit.mjs";
+import { CLI, cliEnv, cliWorkDirPerFile, type DeadEndSts, startDeadEndSts } from "../support/cli.js";
+import { processGone } from "../support/processGone.js";
 
-const CLI = join(REPO_ROOT, "dist", "cli.mjs");
-/** STS for tests where it must not answer: nothing listens on port 1 (tcpmux) here. */
-const UNREACHABLE_STS = "http://127.0.0.1:1";
-const work = mkdtempSync(join(tmpdir(), "cli-hostile-"));
+const work = cliWorkDirPerFile("cli-hostile-");
 const children: KitProcess[] = [];
 
 afterAll(async () => {
   await Promise.all(children.map((child) => child.kill()));
-  rmSync(work, { recursive: true, force: true });
 });
-
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return cleanAwsEnv({ HOME: work, TMPDIR: work, ...extra });
-}
 
 /** The pids whose parent is `pid` (Linux /proc). */
 function childrenOf(pid: number): number[] {
@@ -66,6 +57,13 @@ function listening(port: number): Promise<boolean> {
 describe("serve stopped by a signal", () => {
   const config = join(work, "serve.yaml");
   writeFileSync(config, "roles:\n  app:\n    RoleArn: arn:aws:iam::123456789012:role/app\n");
+  let sts: DeadEndSts;
+  beforeAll(async () => {
+    sts = await startDeadEndSts();
+  });
+  afterAll(async () => {
+    await sts?.close();
+  });
 
   it.each(["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"] as const)(
     "%s to serve alone ends the sidecar with it and frees the port",
@@ -75,12 +73,12 @@ describe("serve stopped by a signal", () => {
       const serve = startProcess({
         command: process.execPath,
         args: [CLI, "serve", "--config", config, "--port", "0"],
-        // STS is unreachable on purpose: serving and stopping do not depend on it.
-        env: cliEnv({
+        // STS does not answer on purpose: serving and stopping do not depend on it.
+        env: cliEnv(work, work, {
           AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
           AWS_SECRET_ACCESS_KEY: "example",
           AWS_REGION: "us-east-1",
-          AWS_ENDPOINT_URL_STS: UNREACHABLE_STS,
+          AWS_ENDPOINT_URL_STS: sts.endpoint,
           CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
         }),
         detached: true,
@@ -110,15 +108,6 @@ describe("serve stopped by a signal", () => {
   );
 });
 
-/** Resolves once the process is gone (bounded: rejects after `timeoutMs`). */
-async function gone(pid: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ")) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("local stopped by a signal", () => {
   const config = join(work, "local-signals.yaml");
   writeFileSync(config, "roles:\n  reader:\n    RoleArn: arn:aws:iam::123456789012:role/reader\n");
@@ -131,7 +120,7 @@ describe("local stopped by a signal", () => {
       const local = startProcess({
         command: process.execPath,
         args: [CLI, "local", "--config", config, "--port", "0", "--export-file", exportFile],
-        env: cliEnv(),
+        env: cliEnv(work),
         detached: true,
         name: "local",
       });
@@ -147,7 +136,8 @@ describe("local stopped by a signal", () => {
       // Act
       local.child.kill(signal);
       const exit = await local.exited;
-      await gone(sidecarPid as number);
+      // The sidecar is local's child, not ours: its end comes as its pidfd's event.
+      await processGone(sidecarPid as number);
 
       // Assess
       expect(await listening(Number(port))).toBe(false);
@@ -184,8 +174,8 @@ describe("local --export-file", () => {
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const local = startProcess({
         command: process.execPath,
-        args: [CLI, "local", "--config", config, "--port", "1", "--export-file", path],
-        env: cliEnv(),
+        args: [CLI, "local", "--config", config, "--port", "0", "--export-file", path],
+        env: cliEnv(work),
         name: "local",
       });
       children.push(local);

@@ -2,7 +2,7 @@
  * Runs the "function code" scripts (clients/whoami.py with boto3, clients/whoami.mjs with JS SDK v3) as
  * child processes with a clean environment: nothing AWS-related leaks from the test process.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { cleanAwsEnv } from "../../devkit/processKit.mjs";
 import type { MotoEnvironment } from "./moto.js";
@@ -93,6 +93,64 @@ export function execClient(
       },
     );
   });
+}
+
+/** A whoami.mjs (JS SDK v3) that has loaded its SDK and asks nothing until go(). */
+export interface GatedClient {
+  /** Resolves once the SDK is loaded and the script waits (rejects if it ended first). */
+  readonly ready: Promise<void>;
+  /** Adds `env` to its environment and lets it run now. */
+  go(env: Record<string, string>): void;
+  readonly finished: Promise<ClientRun>;
+  /** SIGKILL unless it ended (clean-up after a failure). */
+  kill(): void;
+}
+
+/**
+ * Starts whoami.mjs with WHOAMI_WAIT_FOR_GO: its start-up (node, the SDK's modules), which takes from
+ * a fraction of a second to several on a loaded machine, is over before the test lets it ask.
+ */
+export function startGatedNodeClient(
+  env: Record<string, string | undefined>,
+  options: ClientOptions = {},
+): GatedClient {
+  const child = spawn(process.execPath, [CLIENT_SCRIPTS.node], {
+    env: clientEnv({ ...env, WHOAMI_WAIT_FOR_GO: "1" }),
+    cwd: "/",
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let announce: (() => void) | undefined;
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  const finished = new Promise<ClientRun>((resolve) => {
+    child.once("error", (error) => {
+      stderr += error.message;
+    });
+    child.once("close", (exitCode, signal) => {
+      clearTimeout(timer);
+      resolve({ exitCode, signal, stdout, stderr });
+    });
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    announce = resolve;
+    void finished.then((run) => reject(new Error(`whoami.mjs ended before it was ready:\n${run.stderr}`)));
+  });
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes("whoami: ready\n")) announce?.();
+  });
+  return {
+    ready,
+    go: (extra) => child.stdin.end(`${JSON.stringify(extra)}\n`),
+    finished,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
 }
 
 /** Runs a whoami script and returns its JSON line; rejects with its stderr if it did not exit 0. */

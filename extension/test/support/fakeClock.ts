@@ -77,6 +77,14 @@ export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Advances fake time `ms` in steps of `stepMs`, letting what each step's timers started settle. */
+export async function runTimers(clock: FakeClock, ms: number, stepMs: number): Promise<void> {
+  for (let passed = 0; passed < ms; passed += stepMs) {
+    clock.advance(stepMs);
+    await settle();
+  }
+}
+
 /** A promise resolved or rejected by hand. */
 export interface Deferred<T> {
   readonly promise: Promise<T>;

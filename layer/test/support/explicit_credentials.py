@@ -14,6 +14,11 @@ import boto3
 import botocore.session
 from botocore.credentials import ContainerProvider, CredentialResolver
 
+# function_support.py is shared with extension/test/support/clients: found from this file's place.
+REPO = os.path.join(os.path.dirname(os.path.realpath(__file__)), *[".."] * 3)
+sys.path.insert(0, os.path.join(REPO, "extension", "test", "support", "clients"))
+from function_support import caller_arn, run  # noqa: E402
+
 
 def session_for_role(role: str) -> boto3.Session:
     """A boto3 session acting as another role the sidecar serves; botocore refreshes it by itself."""
@@ -52,13 +57,9 @@ def main() -> None:
         session = container_session()
     else:
         raise SystemExit("usage: explicit_credentials.py role <name> | execution | container")
-    arn = session.client("sts").get_caller_identity()["Arn"]
+    arn = caller_arn(session)
     print(json.dumps({"arn": arn, "envKeys": "AWS_ACCESS_KEY_ID" in os.environ}), flush=True)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as error:  # noqa: BLE001 - report anything unexpected and fail
-        print(f"explicit_credentials.py: {type(error).__name__}: {error}", file=sys.stderr)
-        sys.exit(1)
+    run(main)

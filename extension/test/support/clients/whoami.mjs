@@ -117,7 +117,25 @@ async function s3GetObject(credentials, region, bucket, key) {
   }
 }
 
+/**
+ * With WHOAMI_WAIT_FOR_GO=1 the SDK is loaded, "whoami: ready" goes to stderr, and nothing is asked
+ * until one JSON line of variables arrives on stdin (added to the environment): a test then times the
+ * first credential request by an event, and can hand over values it learns only later (a token).
+ */
+async function waitForGo() {
+  if (process.env.WHOAMI_WAIT_FOR_GO !== "1") return;
+  process.stderr.write("whoami: ready\n");
+  let line = "";
+  for await (const chunk of process.stdin) {
+    line += chunk;
+    if (line.includes("\n")) break;
+  }
+  process.stdin.destroy();
+  Object.assign(process.env, JSON.parse(line));
+}
+
 async function main() {
+  await waitForGo();
   const sts = new STSClient({});
   const identity = await sts.send(new GetCallerIdentityCommand({}));
   const result = { arn: identity.Arn, account: identity.Account, dynamodb: "skipped", s3: "skipped" };

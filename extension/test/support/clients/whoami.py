@@ -13,25 +13,12 @@ Prints one JSON line: {"arn", "account", "dynamodb", "s3"}, each check "allowed"
 
 import json
 import os
-import re
-import sys
 
 import boto3
 from botocore.exceptions import ClientError
+from function_support import error_code, run
 
 DENIED_CODES = {"AccessDenied", "AccessDeniedException"}
-
-
-def error_code(error: ClientError) -> str:
-    details = error.response.get("Error", {})
-    code = str(details.get("Code", ""))
-    if code.isdigit():
-        # moto answers auth failures of JSON-protocol services with an XML body; botocore then reports
-        # the HTTP status as the code and the raw body as the message.
-        match = re.search(r"<Code>([^<]+)</Code>", str(details.get("Message", "")))
-        if match:
-            code = match.group(1)
-    return code
 
 
 def check(action) -> str:
@@ -66,8 +53,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as error:  # noqa: BLE001 - report anything unexpected and fail
-        print(f"whoami.py: {type(error).__name__}: {error}", file=sys.stderr)
-        sys.exit(1)
+    run(main)

@@ -11,6 +11,11 @@ import urllib.request
 
 import boto3
 
+# function_support.py is shared with extension/test/support/clients: found from this file's place.
+REPO = os.path.join(os.path.dirname(os.path.realpath(__file__)), *[".."] * 4)
+sys.path.insert(0, os.path.join(REPO, "extension", "test", "support", "clients"))
+from function_support import caller_arn, run  # noqa: E402
+
 
 def main() -> None:
     port = os.environ.get("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "2773")
@@ -23,14 +28,9 @@ def main() -> None:
             status, body = response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         status, body = error.code, error.read().decode()
-    sts = boto3.session.Session().client("sts", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_STS"))
-    arn = sts.get_caller_identity()["Arn"]
+    arn = caller_arn(boto3.session.Session())
     print(json.dumps({"status": status, "body": body, "Arn": arn}), flush=True)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as error:  # noqa: BLE001 - report anything unexpected and fail
-        print(f"parameters_secrets.py: {type(error).__name__}: {error}", file=sys.stderr)
-        sys.exit(1)
+    run(main)
