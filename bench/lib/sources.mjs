@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 
 const src = fileURLToPath(new URL("../../extension/src/", import.meta.url));
+const devkit = fileURLToPath(new URL("../../extension/devkit/", import.meta.url));
 let built;
 
 async function buildAll() {
@@ -15,7 +16,7 @@ async function buildAll() {
   process.once("exit", () => rmSync(out, { recursive: true, force: true }));
   await esbuild.build({
     entryPoints: {
-      stsStandIn: join(src, "local", "stsStandIn.ts"),
+      stsStandIn: join(devkit, "stsStandIn", "stsStandIn.ts"),
       roleSession: join(src, "roles", "roleSession.ts"),
     },
     bundle: true,
