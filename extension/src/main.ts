@@ -104,13 +104,7 @@ async function main({ env, settingsResult, log, api, failInit }: StartUp): Promi
     generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
-    loadAssume: async () => {
-      const [{ createStsAssumer }, { defaultProvider }] = await Promise.all([
-        import("./roles/stsAssumer.js"),
-        import("@aws-sdk/credential-provider-node"),
-      ]);
-      return createStsAssumer({ region: settings.region, baseCredentials: defaultProvider() });
-    },
+    loadAssume: async () => (await import("./roles/assumerChoice.js")).loadAssumer(settings.region, env),
   });
 
   let listener: Awaited<ReturnType<typeof listenEarly>>;
