@@ -20,6 +20,24 @@ export interface RequestToSign {
 }
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
+/** Headers the SDK's signer never signs (proxies may change them): sent, not signed. */
+const UNSIGNABLE = new Set([
+  "authorization",
+  "cache-control",
+  "connection",
+  "expect",
+  "from",
+  "keep-alive",
+  "max-forwards",
+  "pragma",
+  "referer",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+  "x-amzn-trace-id",
+]);
 const sha256Hex = (data: string) => createHash("sha256").update(data, "utf8").digest("hex");
 const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data, "utf8").digest();
 
@@ -48,7 +66,7 @@ function canonicalPath(path: string): string {
 }
 
 /**
- * Returns the request's headers with `host`, `x-amz-date`, `x-amz-content-sha256`,
+ * Returns the request's headers (those in UNSIGNABLE sent unsigned) with `host`, `x-amz-date`, `x-amz-content-sha256`,
  * `x-amz-security-token` (with a session) and `authorization` added.
  */
 export function signRequest(
@@ -69,6 +87,7 @@ export function signRequest(
   if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
   const names = Object.keys(headers)
     .map((name) => name.toLowerCase())
+    .filter((name) => !UNSIGNABLE.has(name))
     .sort();
   const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const canonicalHeaders = names.map((name) => `${name}:${String(lowered[name]).trim().replace(/\s+/g, " ")}\n`).join("");

@@ -25,6 +25,7 @@ const SDK_ONLY_SETTINGS = [
 
 /** Regions of the `aws`, `aws-us-gov` and `aws-cn` partitions, whose STS host the SDK's rules give as `sts.<region>.<suffix>`. */
 const COMMERCIAL = /^(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d{1,2}$/;
+const GOV_CLOUD = /^us-gov-[a-z]+-\d{1,2}$/;
 const CHINA = /^cn-[a-z]+-\d{1,2}$/;
 
 function configuredUrl(value: string): URL | undefined {
@@ -47,7 +48,7 @@ export function stsEndpoint(context: EndpointContext, region: string | undefined
   if (configured) return configuredUrl(configured);
   if (region === undefined) return undefined;
   if (region.startsWith("us-iso") || region.startsWith("eu-iso")) return undefined;
-  if (COMMERCIAL.test(region)) return new URL(`https://sts.${region}.amazonaws.com/`);
+  if (COMMERCIAL.test(region) || GOV_CLOUD.test(region)) return new URL(`https://sts.${region}.amazonaws.com/`);
   if (CHINA.test(region)) return new URL(`https://sts.${region}.amazonaws.com.cn/`);
   return undefined;
 }

@@ -44,10 +44,12 @@ function addList<T>(out: [string, string][], name: string, items: readonly T[], 
   items.forEach((item, i) => add(`${name}.member.${i + 1}`, item));
 }
 
-/** The AssumeRole request body (application/x-www-form-urlencoded), fields as the SDK orders them. */
+/** The AssumeRole request body (application/x-www-form-urlencoded), byte for byte the SDK's. */
 export function assumeRoleForm(parameters: AssumeRoleParameters & { RoleSessionName: string }): string {
   const p = parameters;
   const out: [string, string][] = [
+    ["Action", "AssumeRole"],
+    ["Version", STS_API_VERSION],
     ["RoleArn", p.RoleArn],
     ["RoleSessionName", p.RoleSessionName],
   ];
@@ -63,7 +65,6 @@ export function assumeRoleForm(parameters: AssumeRoleParameters & { RoleSessionN
   if (p.TransitiveTagKeys !== undefined) addList(out, "TransitiveTagKeys", p.TransitiveTagKeys, (k, v) => out.push([k, v]));
   if (p.ExternalId !== undefined) out.push(["ExternalId", p.ExternalId]);
   if (p.SourceIdentity !== undefined) out.push(["SourceIdentity", p.SourceIdentity]);
-  out.push(["Action", "AssumeRole"], ["Version", STS_API_VERSION]);
   return out.map(([key, value]) => `${encode(key)}=${encode(value)}`).join("&");
 }
 
