@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { RoleConfig } from "../config/types.js";
 import type { IssuedCredentials } from "./credentials.js";
-import { type Assume, createDirectStsAssumer, sendOverHttp, type StsHttpAnswer } from "./directStsAssumer.js";
+import { type Assume, createDirectStsAssumer, type StsHttpAnswer, sendOverHttp } from "./directStsAssumer.js";
 import { classifyStsError } from "./stsErrors.js";
 
 const ROLE: RoleConfig = {
@@ -35,7 +35,8 @@ function assumer(sts: ReturnType<typeof fakeSts>, overrides: { fallback?: () => 
   return createDirectStsAssumer({
     region: "eu-west-1",
     baseCredentials: BASE,
-    endpointFor: (region) => (region === "us-iso-east-1" ? undefined : new URL(`https://sts.${region}.amazonaws.com/`)),
+    endpointFor: (region) =>
+      region === "us-iso-east-1" ? undefined : new URL(`https://sts.${region}.amazonaws.com/`),
     fallback: overrides.fallback ?? (async () => Promise.reject(new Error("no fallback"))),
     send: sts.send,
     now: () => NOW,
@@ -44,8 +45,15 @@ function assumer(sts: ReturnType<typeof fakeSts>, overrides: { fallback?: () => 
 
 describe("createDirectStsAssumer", () => {
   it("signs with the base keys for the role's region and returns the credentials with their account", async () => {
-    const sts = fakeSts([{ status: 200, date: new Date(NOW).toUTCString(), age: undefined, body: ok("2026-12-01T13:00:00Z") }]);
-    const issued = await assumer(sts)({ ...ROLE, region: "eu-north-1" }, "fn.session", undefined, "fn.session");
+    const sts = fakeSts([
+      { status: 200, date: new Date(NOW).toUTCString(), age: undefined, body: ok("2026-12-01T13:00:00Z") },
+    ]);
+    const issued = await assumer(sts)(
+      { ...ROLE, region: "eu-north-1" },
+      "fn.session",
+      undefined,
+      "fn.session",
+    );
     expect(issued).toEqual({
       accessKeyId: "ASIAX",
       secretAccessKey: "sk",
@@ -59,7 +67,9 @@ describe("createDirectStsAssumer", () => {
     });
     const [request] = sts.sent;
     expect(request?.url).toBe("https://sts.eu-north-1.amazonaws.com/");
-    expect(request?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIABASE\/20261201\/eu-north-1\/sts\/aws4_request, /);
+    expect(request?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIABASE\/20261201\/eu-north-1\/sts\/aws4_request, /,
+    );
     expect(request?.headers["x-amz-security-token"]).toBe("base-token");
     expect(request?.headers["user-agent"]).toMatch(/^credentials-sidecar\/\S+ lang\/js md\/nodejs#/);
     expect(request?.body).toContain("&RoleSessionName=fn.session&SourceIdentity=fn.session");
@@ -67,7 +77,13 @@ describe("createDirectStsAssumer", () => {
 
   it("signs a chained role with its source's credentials", async () => {
     const sts = fakeSts([{ status: 200, date: undefined, age: undefined, body: ok("2026-12-01T13:00:00Z") }]);
-    const source = async () => ({ accessKeyId: "ASIASOURCE", secretAccessKey: "s", sessionToken: "t", expiresAtMs: NOW + 3600_000 }) as IssuedCredentials;
+    const source = async () =>
+      ({
+        accessKeyId: "ASIASOURCE",
+        secretAccessKey: "s",
+        sessionToken: "t",
+        expiresAtMs: NOW + 3600_000,
+      }) as IssuedCredentials;
     await assumer(sts)(ROLE, "s", source);
     expect(sts.sent[0]?.headers.authorization).toContain("Credential=ASIASOURCE/");
     expect(sts.sent[0]?.headers["x-amz-security-token"]).toBe("t");
@@ -93,7 +109,9 @@ describe("createDirectStsAssumer", () => {
   });
 
   it("does not take a cached answer's Date (Age) as STS's clock", async () => {
-    const sts = fakeSts([{ status: 403, date: new Date(NOW - 3600_000).toUTCString(), age: "30", body: denied }]);
+    const sts = fakeSts([
+      { status: 403, date: new Date(NOW - 3600_000).toUTCString(), age: "30", body: denied },
+    ]);
     const refused = await assumer(sts)(ROLE, "s", undefined).catch((error: unknown) => error);
     expect(classifyStsError(refused)).toMatchObject({ kind: "permanent", code: "SignatureDoesNotMatch" });
   });
@@ -135,7 +153,12 @@ describe("sendOverHttp", () => {
       const flood = await sendOverHttp(new URL(`${base}/flood`), {}, "").catch((error: unknown) => error);
 
       // Assess
-      expect(answer).toEqual({ status: 200, date: "Tue, 01 Dec 2026 12:00:00 GMT", age: undefined, body: "POST hello" });
+      expect(answer).toEqual({
+        status: 200,
+        date: "Tue, 01 Dec 2026 12:00:00 GMT",
+        age: undefined,
+        body: "POST hello",
+      });
       expect(classifyStsError(flood)).toMatchObject({ kind: "retryable", code: "StsError" });
       expect(String(flood)).toContain("larger than 1048576 bytes");
     } finally {
@@ -150,7 +173,9 @@ describe("sendOverHttp", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const dropped = await sendOverHttp(new URL(`http://127.0.0.1:${port}/`), {}, "").catch((error: unknown) => error);
+      const dropped = await sendOverHttp(new URL(`http://127.0.0.1:${port}/`), {}, "").catch(
+        (error: unknown) => error,
+      );
       expect(classifyStsError(dropped)).toMatchObject({ kind: "retryable", code: "StsUnreachable" });
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -35,7 +35,11 @@ export interface StsHttpAnswer {
   readonly age: string | undefined;
   readonly body: string;
 }
-export type SendStsRequest = (url: URL, headers: Record<string, string>, body: string) => Promise<StsHttpAnswer>;
+export type SendStsRequest = (
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+) => Promise<StsHttpAnswer>;
 
 export interface DirectStsOptions {
   readonly region: string | undefined;
@@ -52,7 +56,12 @@ export interface DirectStsOptions {
  * The SDK's getUpdatedSystemClockOffset: STS's Date minus our clock when the answer came, unless a
  * cache answered (Age) or the answer took so long the difference says nothing.
  */
-export function updatedClockOffset(answer: StsHttpAnswer, current: number, sentAtMs: number, nowMs: number): number {
+export function updatedClockOffset(
+  answer: StsHttpAnswer,
+  current: number,
+  sentAtMs: number,
+  nowMs: number,
+): number {
   if (answer.age !== undefined || answer.date === undefined) return current;
   const serverMs = Date.parse(answer.date);
   if (Number.isNaN(serverMs) || nowMs - sentAtMs > STALE_ANSWER_MS) return current;
@@ -103,7 +112,8 @@ export function createDirectStsAssumer(options: DirectStsOptions): Assume {
     } catch (error) {
       const meta = (error as { $metadata?: { clockSkewCorrected?: boolean } }).$metadata;
       // The SDK's errorHandler: a refusal that taught us STS's clock is far off is retried at once.
-      if (meta !== undefined && Math.abs(offset) >= SKEW_MS && offset !== before) meta.clockSkewCorrected = true;
+      if (meta !== undefined && Math.abs(offset) >= SKEW_MS && offset !== before)
+        meta.clockSkewCorrected = true;
       throw error;
     }
     const assumedRoleArn = read.assumedRoleArn;
@@ -125,7 +135,11 @@ export function createDirectStsAssumer(options: DirectStsOptions): Assume {
 const agents = new Map<string, Agent>();
 
 /** POST over node:http or node:https with the SDK's keep-alive, connection and idle timeouts. */
-export async function sendOverHttp(url: URL, headers: Record<string, string>, body: string): Promise<StsHttpAnswer> {
+export async function sendOverHttp(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+): Promise<StsHttpAnswer> {
   const https = url.protocol === "https:";
   // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
   const transport = https ? (await import("node:https")).default : (await import("node:http")).default;
@@ -153,7 +167,8 @@ export async function sendOverHttp(url: URL, headers: Record<string, string>, bo
       let size = 0;
       response.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_ANSWER_BYTES) return fail("StsError", `STS's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+        if (size > MAX_ANSWER_BYTES)
+          return fail("StsError", `STS's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
         chunks.push(chunk);
       });
       response.on("error", reject);
@@ -174,7 +189,11 @@ export async function sendOverHttp(url: URL, headers: Record<string, string>, bo
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
       const timer = setTimeout(
-        () => fail("TimeoutError", `Socket timed out without establishing a connection within ${CONNECTION_TIMEOUT_MS} ms`),
+        () =>
+          fail(
+            "TimeoutError",
+            `Socket timed out without establishing a connection within ${CONNECTION_TIMEOUT_MS} ms`,
+          ),
         CONNECTION_TIMEOUT_MS,
       );
       socket.once("connect", () => clearTimeout(timer));

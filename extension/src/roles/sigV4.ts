@@ -43,7 +43,10 @@ const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).u
 
 /** `20261201T163409Z`. */
 export function amzDate(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 /** RFC 3986 escaping of one path segment, as the SDK's escapeUri. */
@@ -90,7 +93,9 @@ export function signRequest(
     .filter((name) => !UNSIGNABLE.has(name))
     .sort();
   const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const canonicalHeaders = names.map((name) => `${name}:${String(lowered[name]).trim().replace(/\s+/g, " ")}\n`).join("");
+  const canonicalHeaders = names
+    .map((name) => `${name}:${String(lowered[name]).trim().replace(/\s+/g, " ")}\n`)
+    .join("");
   const signedHeaders = names.join(";");
   const canonicalRequest = [
     request.method,

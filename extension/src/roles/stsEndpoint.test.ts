@@ -18,19 +18,34 @@ describe("stsEndpoint", () => {
 
   it("agrees with the SDK's STS endpoint rules for every region it resolves itself", () => {
     const sdk = new STSClient({ region: "us-east-1" });
-    const regions = ["us-east-1", "us-west-2", "eu-west-3", "eu-south-2", "ap-east-2", "sa-east-1", "ca-west-1"];
+    const regions = [
+      "us-east-1",
+      "us-west-2",
+      "eu-west-3",
+      "eu-south-2",
+      "ap-east-2",
+      "sa-east-1",
+      "ca-west-1",
+    ];
     regions.push("me-central-1", "af-south-1", "il-central-1", "mx-central-1", "us-gov-east-1", "cn-north-1");
     for (const region of regions) {
-      const theirs = sdk.config.endpointProvider({ Region: region, UseFIPS: false, UseDualStack: false, UseGlobalEndpoint: false });
+      const theirs = sdk.config.endpointProvider({
+        Region: region,
+        UseFIPS: false,
+        UseDualStack: false,
+        UseGlobalEndpoint: false,
+      });
       expect(at({}, region), region).toBe(theirs.url.href);
     }
   });
 
   it("takes AWS_ENDPOINT_URL_STS first, then AWS_ENDPOINT_URL", () => {
-    expect(at({ AWS_ENDPOINT_URL_STS: "http://127.0.0.1:4566", AWS_ENDPOINT_URL: "http://other" }, "eu-west-1")).toBe(
-      "http://127.0.0.1:4566/",
+    expect(
+      at({ AWS_ENDPOINT_URL_STS: "http://127.0.0.1:4566", AWS_ENDPOINT_URL: "http://other" }, "eu-west-1"),
+    ).toBe("http://127.0.0.1:4566/");
+    expect(at({ AWS_ENDPOINT_URL: "https://proxy.example/sts" }, "eu-west-1")).toBe(
+      "https://proxy.example/sts",
     );
-    expect(at({ AWS_ENDPOINT_URL: "https://proxy.example/sts" }, "eu-west-1")).toBe("https://proxy.example/sts");
     expect(at({ AWS_ENDPOINT_URL_STS: "", AWS_ENDPOINT_URL: "http://b" }, "eu-west-1")).toBe("http://b/");
   });
 
@@ -38,7 +53,11 @@ describe("stsEndpoint", () => {
     ["FIPS", { AWS_USE_FIPS_ENDPOINT: "true" }, "us-east-1"],
     ["dual-stack", { AWS_USE_DUALSTACK_ENDPOINT: "true" }, "us-east-1"],
     ["the legacy global endpoint", { AWS_STS_REGIONAL_ENDPOINTS: "legacy" }, "us-east-1"],
-    ["ignored endpoint variables", { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true", AWS_ENDPOINT_URL_STS: "http://x" }, "us-east-1"],
+    [
+      "ignored endpoint variables",
+      { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true", AWS_ENDPOINT_URL_STS: "http://x" },
+      "us-east-1",
+    ],
     ["a profile", { AWS_PROFILE: "dev" }, "us-east-1"],
     ["a config file", { AWS_CONFIG_FILE: "/tmp/config" }, "us-east-1"],
     ["an ISO partition", {}, "us-iso-east-1"],

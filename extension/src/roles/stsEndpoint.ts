@@ -35,7 +35,8 @@ function configuredUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
-  const plain = (url.protocol === "https:" || url.protocol === "http:") && url.search === "" && url.hash === "";
+  const plain =
+    (url.protocol === "https:" || url.protocol === "http:") && url.search === "" && url.hash === "";
   return plain && url.username === "" && url.password === "" ? url : undefined;
 }
 
@@ -48,7 +49,8 @@ export function stsEndpoint(context: EndpointContext, region: string | undefined
   if (configured) return configuredUrl(configured);
   if (region === undefined) return undefined;
   if (region.startsWith("us-iso") || region.startsWith("eu-iso")) return undefined;
-  if (COMMERCIAL.test(region) || GOV_CLOUD.test(region)) return new URL(`https://sts.${region}.amazonaws.com/`);
+  if (COMMERCIAL.test(region) || GOV_CLOUD.test(region))
+    return new URL(`https://sts.${region}.amazonaws.com/`);
   if (CHINA.test(region)) return new URL(`https://sts.${region}.amazonaws.com.cn/`);
   return undefined;
 }

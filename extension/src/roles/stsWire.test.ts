@@ -80,7 +80,9 @@ describe("assumeRoleForm against the SDK's serializer", () => {
   it("is byte for byte the SDK's body for 100 generated parameter sets", async () => {
     const random = seededRandom(1913);
     const text = (n: number) =>
-      Array.from({ length: 1 + Math.floor(random() * n) }, () => String.fromCodePoint(32 + Math.floor(random() * 300))).join("");
+      Array.from({ length: 1 + Math.floor(random() * n) }, () =>
+        String.fromCodePoint(32 + Math.floor(random() * 300)),
+      ).join("");
     const maybe = <T>(value: () => T): T | undefined => (random() < 0.5 ? value() : undefined);
     for (let i = 0; i < 100; i++) {
       const input = Object.fromEntries(
@@ -90,15 +92,20 @@ describe("assumeRoleForm against the SDK's serializer", () => {
           DurationSeconds: maybe(() => 900 + Math.floor(random() * 42300)),
           ExternalId: maybe(() => text(40)),
           Policy: maybe(() => JSON.stringify({ Statement: [{ Effect: "Allow", Resource: text(20) }] })),
-          PolicyArns: maybe(() => Array.from({ length: Math.floor(random() * 3) }, () => ({ arn: text(20) }))),
-          Tags: maybe(() => Array.from({ length: Math.floor(random() * 3) }, () => ({ Key: text(10), Value: text(10) }))),
+          PolicyArns: maybe(() =>
+            Array.from({ length: Math.floor(random() * 3) }, () => ({ arn: text(20) })),
+          ),
+          Tags: maybe(() =>
+            Array.from({ length: Math.floor(random() * 3) }, () => ({ Key: text(10), Value: text(10) })),
+          ),
           TransitiveTagKeys: maybe(() => Array.from({ length: Math.floor(random() * 3) }, () => text(10))),
           SourceIdentity: maybe(() => text(20)),
         }).filter(([, v]) => v !== undefined),
       ) as unknown as AssumeRoleParameters & { RoleSessionName: string };
       expect(assumeRoleForm(input), JSON.stringify(input)).toBe(await sdkForm(input));
     }
-  });
+    // Generated cases against the SDK: seconds on a loaded machine.
+  }, 30_000);
 });
 
 describe("readAssumeRoleAnswer", () => {
@@ -112,10 +119,13 @@ describe("readAssumeRoleAnswer", () => {
     });
   });
 
-  it.each(["soon", "", "2026-12-01", "2026-12-01T17:00:00"])("reads Expiration %j as no date (NaN)", (value) => {
-    const answer = readAssumeRoleAnswer(200, ok(CREDENTIALS.replace("2026-12-01T17:00:00Z", value)));
-    expect(answer.expiresAtMs).toBeNaN();
-  });
+  it.each(["soon", "", "2026-12-01", "2026-12-01T17:00:00"])(
+    "reads Expiration %j as no date (NaN)",
+    (value) => {
+      const answer = readAssumeRoleAnswer(200, ok(CREDENTIALS.replace("2026-12-01T17:00:00Z", value)));
+      expect(answer.expiresAtMs).toBeNaN();
+    },
+  );
 
   it("reads missing fields as empty, for unusableCredentials to judge", () => {
     const answer = readAssumeRoleAnswer(200, ok("<AccessKeyId>A</AccessKeyId>"));
@@ -132,13 +142,24 @@ describe("readAssumeRoleAnswer", () => {
       throw new Error("did not throw");
     };
     const denied = throwing(403, errorXml("AccessDenied", "not &lt;allowed&gt;"));
-    expect(denied).toMatchObject({ name: "AccessDenied", message: "not <allowed>", $metadata: { httpStatusCode: 403 } });
-    expect(classifyStsError(denied)).toMatchObject({ kind: "permanent", code: "AccessDenied", httpStatus: 403 });
+    expect(denied).toMatchObject({
+      name: "AccessDenied",
+      message: "not <allowed>",
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(classifyStsError(denied)).toMatchObject({
+      kind: "permanent",
+      code: "AccessDenied",
+      httpStatus: 403,
+    });
     expect(classifyStsError(throwing(400, errorXml("Throttling", "Rate exceeded")))).toMatchObject({
       kind: "retryable",
       code: "Throttling",
     });
-    expect(classifyStsError(throwing(502, "<html>bad gateway</html>"))).toMatchObject({ kind: "retryable", httpStatus: 503 });
+    expect(classifyStsError(throwing(502, "<html>bad gateway</html>"))).toMatchObject({
+      kind: "retryable",
+      httpStatus: 503,
+    });
     expect(classifyStsError(throwing(400, ""))).toMatchObject({ kind: "permanent", code: "Http400" });
   });
 

@@ -39,9 +39,14 @@ function encode(text: string): string {
 }
 
 /** Lists as the Query protocol spells them: `Name.member.1…`; an empty list as `Name=`. */
-function addList<T>(out: [string, string][], name: string, items: readonly T[], add: (prefix: string, item: T) => void) {
+function addList<T>(
+  out: [string, string][],
+  name: string,
+  items: readonly T[],
+  add: (prefix: string, item: T) => void,
+) {
   if (items.length === 0) out.push([name, ""]);
-  items.forEach((item, i) => add(`${name}.member.${i + 1}`, item));
+  for (const [i, item] of items.entries()) add(`${name}.member.${i + 1}`, item);
 }
 
 /** The AssumeRole request body (application/x-www-form-urlencoded), byte for byte the SDK's. */
@@ -53,7 +58,8 @@ export function assumeRoleForm(parameters: AssumeRoleParameters & { RoleSessionN
     ["RoleArn", p.RoleArn],
     ["RoleSessionName", p.RoleSessionName],
   ];
-  if (p.PolicyArns !== undefined) addList(out, "PolicyArns", p.PolicyArns, (k, v) => out.push([`${k}.arn`, v.arn]));
+  if (p.PolicyArns !== undefined)
+    addList(out, "PolicyArns", p.PolicyArns, (k, v) => out.push([`${k}.arn`, v.arn]));
   if (p.Policy !== undefined) out.push(["Policy", p.Policy]);
   if (p.DurationSeconds !== undefined) out.push(["DurationSeconds", String(p.DurationSeconds)]);
   if (p.Tags !== undefined) {
@@ -62,7 +68,8 @@ export function assumeRoleForm(parameters: AssumeRoleParameters & { RoleSessionN
       out.push([`${k}.Value`, tag.Value]);
     });
   }
-  if (p.TransitiveTagKeys !== undefined) addList(out, "TransitiveTagKeys", p.TransitiveTagKeys, (k, v) => out.push([k, v]));
+  if (p.TransitiveTagKeys !== undefined)
+    addList(out, "TransitiveTagKeys", p.TransitiveTagKeys, (k, v) => out.push([k, v]));
   if (p.ExternalId !== undefined) out.push(["ExternalId", p.ExternalId]);
   if (p.SourceIdentity !== undefined) out.push(["SourceIdentity", p.SourceIdentity]);
   return out.map(([key, value]) => `${encode(key)}=${encode(value)}`).join("&");
@@ -94,7 +101,10 @@ function parse(body: string, status: number): unknown {
  */
 export function readAssumeRoleAnswer(status: number, body: string): AssumeRoleAnswer {
   if (status < 200 || status >= 300) {
-    const error = child(child(body.trim() === "" ? undefined : parseOrUndefined(body), "ErrorResponse"), "Error");
+    const error = child(
+      child(body.trim() === "" ? undefined : parseOrUndefined(body), "ErrorResponse"),
+      "Error",
+    );
     const code = text(child(error, "Code")) || (status >= 500 ? "UnknownError" : `Http${status}`);
     throw stsWireError(code, text(child(error, "Message")) || `STS answered HTTP ${status}`, status);
   }
