@@ -7,8 +7,9 @@ import { amzDate, signRequest } from "./sigV4.js";
 /** The SDK's signer with node:crypto hashes, as the STS client configures it. */
 class Sha256 {
   private readonly hash;
-  constructor(secret?: Uint8Array | string) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+  constructor(secret?: Uint8Array | string | ArrayBuffer) {
+    const key = secret instanceof ArrayBuffer ? new Uint8Array(secret) : secret;
+    this.hash = key === undefined ? createHash("sha256") : createHmac("sha256", key);
   }
   update(data: Uint8Array | string) {
     this.hash.update(data);
