@@ -7,8 +7,13 @@ import { amzDate, signRequest } from "./sigV4.js";
 /** The SDK's signer with node:crypto hashes, as the STS client configures it. */
 class Sha256 {
   private readonly hash;
-  constructor(secret?: Uint8Array | string | ArrayBuffer) {
-    const key = secret instanceof ArrayBuffer ? new Uint8Array(secret) : secret;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    const key =
+      secret === undefined || typeof secret === "string"
+        ? secret
+        : secret instanceof ArrayBuffer
+          ? new Uint8Array(secret)
+          : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength);
     this.hash = key === undefined ? createHash("sha256") : createHmac("sha256", key);
   }
   update(data: Uint8Array | string) {
