@@ -362,10 +362,20 @@ function tried() {
   role is named in the config: the file must be parsed before \`register\`. Only the schema check
   could move after it (a bad config would still fail init through \`init/error\`), but loading the
   parser is most of the YAML cost, so nothing was moved.
-- **First credentials** wait for the AWS SDK (STS client, signer, credential chain: ~200 KiB of
-  code) to load and sign, then for the answer to be processed on the one thread that is also
-  loading fastify meanwhile. Reaching 3× would take a hand-written AssumeRole client instead of the
-  SDK (signing, errors, retries, endpoints): not attempted.
+- **First credentials: an AssumeRole client without the SDK** (\`extension/src/roles/directStsAssumer.ts\`:
+  SigV4 with node:crypto, node:http(s), the SDK's own XML parser; used when the base credentials are
+  keys in the environment, as in Lambda; the SDK's STS client and credential chain otherwise, or for
+  endpoints only the SDK resolves). Profiled before: the SDK's load and above all its first call
+  (credential chain, endpoint rules, middleware) were most of the main thread's work after
+  \`register\`; a second call took 9–65 ms against 125–490 ms for the first on the loaded machine.
+  Measured on the layer (standalone, first \`200\` from the STS stand-in, 12 interleaved runs each,
+  load average 10–15): main-thread CPU from spawn to first credentials 210 → 141 ms median, all
+  threads 235 → 153 ms, wall 500 → 349 ms. Four interleaved pairs of \`--quick\` cold runs on the
+  same loaded machine moved the ratio within their spread (3.4–5.7× old, 2.7–5.5× new): too noisy to
+  quote. Memory in two interleaved \`--quick\` memory runs: the same within noise (after start 19.4–19.9
+  vs 20.1–20.4 MiB; after 100,000 requests 33.7–35.1 vs 36.4–38.6 MiB, bare node:http 23.5–26.6 in the
+  same runs). **Kept**. What first credentials wait for now is mostly fastify's load and start
+  (~30–120 ms of main-thread CPU in the profiles), after \`register\`.
 `;
 }
 
