@@ -376,6 +376,9 @@ function tried() {
   vs 20.1–20.4 MiB; after 100,000 requests 33.7–35.1 vs 36.4–38.6 MiB, bare node:http 23.5–26.6 in the
   same runs). **Kept**. What first credentials wait for now is mostly fastify's load and start
   (~30–120 ms of main-thread CPU in the profiles), after \`register\`.
+- **fastify's import started beside the first AssumeRole** (instead of once the STS client is
+  loaded; with the small client that takes a few ms): spawn → first credentials minus spawn → port
+  bound, 26 interleaved pairs: median difference −1.7 ms, faster in 15 of 26: nothing. **Not kept**.
 `;
 }
 
