@@ -379,6 +379,9 @@ function tried() {
 - **fastify's import started beside the first AssumeRole** (instead of once the STS client is
   loaded; with the small client that takes a few ms): spawn → first credentials minus spawn → port
   bound, 26 interleaved pairs: median difference −1.7 ms, faster in 15 of 26: nothing. **Not kept**.
+- \`--v8-pool-size=1\` (one V8 worker thread instead of four; with the small AssumeRole client and both
+  memory settings above): cgroup peak after 100,000 requests 40.2 and 46.4 MiB against 38.6 and
+  39.2 MiB without, two interleaved pairs (\`--quick\`): no gain. **Not kept**.
 `;
 }
 
