@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { environmentKeys } from "./assumerChoice.js";
+import { environmentKeys, sharedConfigFileHasContent } from "./assumerChoice.js";
 
 describe("environmentKeys", () => {
   it("takes the keys Lambda puts in the environment, with the session token", () => {
@@ -23,5 +26,23 @@ describe("environmentKeys", () => {
     ],
   ])("leaves %s to the SDK's credential chain", (_, env) => {
     expect(environmentKeys(env)).toBeUndefined();
+  });
+});
+
+describe("sharedConfigFileHasContent", () => {
+  it("is true only for a config file with something in it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "assumer-choice-"));
+    try {
+      const full = join(dir, "config");
+      const empty = join(dir, "empty");
+      writeFileSync(full, "[default]\nuse_fips_endpoint = true\n");
+      writeFileSync(empty, "");
+      expect(sharedConfigFileHasContent({ AWS_CONFIG_FILE: full })).toBe(true);
+      expect(sharedConfigFileHasContent({ AWS_CONFIG_FILE: empty })).toBe(false);
+      expect(sharedConfigFileHasContent({ AWS_CONFIG_FILE: "/dev/null" })).toBe(false);
+      expect(sharedConfigFileHasContent({ AWS_CONFIG_FILE: join(dir, "missing") })).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@
  * STS client with its default credential chain (loaded only then, or for a role whose endpoint only
  * the SDK resolves).
  */
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../startup/env.js";
@@ -23,6 +23,16 @@ export function environmentKeys(env: NodeJS.ProcessEnv): SigningCredentials | un
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
+/** `AWS_CONFIG_FILE`, else ~/.aws/config, exists and is not empty (as /dev/null and a missing file are). */
+export function sharedConfigFileHasContent(env: NodeJS.ProcessEnv): boolean {
+  const path = env[ENV.configFile] || join(homedir(), ".aws", "config");
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
 async function loadSdkAssumer(region: string | undefined): Promise<Assume> {
   const [{ createStsAssumer }, { defaultProvider }] = await Promise.all([
     import("./stsAssumer.js"),
@@ -38,8 +48,8 @@ export async function loadAssumer(region: string | undefined, env: NodeJS.Proces
     import("./directStsAssumer.js"),
     import("./stsEndpoint.js"),
   ]);
-  // The SDK reads ~/.aws/config (endpoints, FIPS, …) even with keys in the environment.
-  const context = { env, sharedConfigFileExists: existsSync(join(homedir(), ".aws", "config")) };
+  // The SDK reads the shared config file (endpoints, FIPS, …) even with keys in the environment.
+  const context = { env, sharedConfigFileExists: sharedConfigFileHasContent(env) };
   return createDirectStsAssumer({
     region,
     baseCredentials: keys,

@@ -59,7 +59,6 @@ describe("stsEndpoint", () => {
       "us-east-1",
     ],
     ["a profile", { AWS_PROFILE: "dev" }, "us-east-1"],
-    ["a config file", { AWS_CONFIG_FILE: "/tmp/config" }, "us-east-1"],
     ["an ISO partition", {}, "us-iso-east-1"],
     ["an ISO-E partition", {}, "eu-isoe-west-1"],
     ["an unknown region shape", {}, "mars-north-1"],
@@ -72,7 +71,13 @@ describe("stsEndpoint", () => {
     expect(at(env as Record<string, string>, region)).toBeUndefined();
   });
 
-  it("leaves everything to the SDK when ~/.aws/config exists", () => {
+  it("resolves itself when AWS_CONFIG_FILE names no file (the caller found none)", () => {
+    expect(at({ AWS_CONFIG_FILE: "/nonexistent/config" }, "us-east-1")).toBe(
+      "https://sts.us-east-1.amazonaws.com/",
+    );
+  });
+
+  it("leaves everything to the SDK when the shared config file exists", () => {
     expect(at({}, "us-east-1", true)).toBeUndefined();
     expect(at({ AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1" }, "us-east-1", true)).toBeUndefined();
   });

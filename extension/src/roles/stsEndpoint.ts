@@ -1,12 +1,16 @@
 /**
  * Where the direct AssumeRole client (directStsAssumer.ts) sends a role's calls, or undefined when
  * the environment asks for something only the AWS SDK resolves (FIPS or dual-stack endpoints, the
- * legacy global endpoint, a shared config file, an unknown partition, an odd URL): those go through
+ * legacy global endpoint, a shared config file with content, an unknown partition, an odd URL): those go through
  * the SDK's STS client, so every setting it honours keeps working. Pure.
  */
 import { ENV } from "../startup/env.js";
 
-/** What the caller knows beyond the variables: whether ~/.aws/config (read by the SDK) exists. */
+/**
+ * What the caller knows beyond the variables: whether the shared config file the SDK would read
+ * (`AWS_CONFIG_FILE`, else ~/.aws/config) exists with something in it. A variable naming no file,
+ * or an empty one, changes nothing for the SDK.
+ */
 export interface EndpointContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly sharedConfigFileExists: boolean;
@@ -20,7 +24,6 @@ const SDK_ONLY_SETTINGS = [
   ENV.ignoreConfiguredEndpointUrls,
   ENV.profile,
   ENV.defaultProfile,
-  ENV.configFile,
 ] as const;
 
 /** Regions of the `aws`, `aws-us-gov` and `aws-cn` partitions, whose STS host the SDK's rules give as `sts.<region>.<suffix>`. */
