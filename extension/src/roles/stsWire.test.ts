@@ -119,11 +119,25 @@ describe("readAssumeRoleAnswer", () => {
     });
   });
 
-  it.each(["soon", "", "2026-12-01", "2026-12-01T17:00:00"])(
-    "reads Expiration %j as no date (NaN)",
+  it("reads a missing Expiration as no date (NaN), for unusableCredentials to judge", () => {
+    expect(
+      readAssumeRoleAnswer(200, ok(CREDENTIALS.replace("2026-12-01T17:00:00Z", ""))).expiresAtMs,
+    ).toBeNaN();
+  });
+
+  it.each(["soon", "2026-12-01", "2026-12-01T17:00:00", "2026-13-45T99:00:00Z"])(
+    "an Expiration %j makes the answer unreadable (unusable, retried), as the SDK's parser does",
     (value) => {
-      const answer = readAssumeRoleAnswer(200, ok(CREDENTIALS.replace("2026-12-01T17:00:00Z", value)));
-      expect(answer.expiresAtMs).toBeNaN();
+      let thrown: unknown;
+      try {
+        readAssumeRoleAnswer(200, ok(CREDENTIALS.replace("2026-12-01T17:00:00Z", value)));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(classifyStsError(thrown)).toMatchObject({ kind: "retryable", code: UNUSABLE_CODE });
+      expect(classifyStsError(thrown).message).toMatch(
+        /^STS answered AssumeRole with a body that cannot be read/,
+      );
     },
   );
 
@@ -160,7 +174,11 @@ describe("readAssumeRoleAnswer", () => {
       kind: "retryable",
       httpStatus: 503,
     });
-    expect(classifyStsError(throwing(400, ""))).toMatchObject({ kind: "permanent", code: "Http400" });
+    expect(classifyStsError(throwing(400, ""))).toMatchObject({ kind: "permanent", code: "Unknown" });
+    expect(throwing(404, "")).toMatchObject({ name: "NotFound" });
+    // Other roots and the EC2-style list, which the SDK's Query protocol reads too
+    const other = `<Response><Errors><Error><Code>AccessDenied</Code><Message>no</Message></Error></Errors></Response>`;
+    expect(throwing(403, other)).toMatchObject({ name: "AccessDenied", message: "no" });
   });
 
   it("a 200 that is not XML is unusable (retried), as with the SDK", () => {

@@ -82,9 +82,6 @@ const text = (node: unknown): string => (typeof node === "string" ? node : "");
 
 /** RFC 3339 date-time, as STS sends Expiration; anything else is no date (NaN). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-function parseExpiration(value: string): number {
-  return RFC3339.test(value) ? Date.parse(value) : Number.NaN;
-}
 
 function parse(body: string, status: number): unknown {
   try {
@@ -101,11 +98,15 @@ function parse(body: string, status: number): unknown {
  */
 export function readAssumeRoleAnswer(status: number, body: string): AssumeRoleAnswer {
   if (status < 200 || status >= 300) {
-    const error = child(
-      child(body.trim() === "" ? undefined : parseOrUndefined(body), "ErrorResponse"),
-      "Error",
-    );
-    const code = text(child(error, "Code")) || (status >= 500 ? "UnknownError" : `Http${status}`);
+    // As the SDK's Query protocol: under whatever root, `Errors[0].Error`, `Errors.Error` or `Error`.
+    const parsed = body.trim() === "" ? undefined : parseOrUndefined(body);
+    const root = parsed !== null && typeof parsed === "object" ? Object.values(parsed)[0] : undefined;
+    const errors = child(root, "Errors");
+    const error =
+      child(Array.isArray(errors) ? errors[0] : undefined, "Error") ??
+      child(errors, "Error") ??
+      child(root, "Error");
+    const code = text(child(error, "Code")) || (status === 404 ? "NotFound" : "Unknown");
     throw stsWireError(code, text(child(error, "Message")) || `STS answered HTTP ${status}`, status);
   }
   const result = child(child(parse(body, status), "AssumeRoleResponse"), "AssumeRoleResult");
@@ -118,9 +119,23 @@ export function readAssumeRoleAnswer(status: number, body: string): AssumeRoleAn
     accessKeyId: text(child(credentials, "AccessKeyId")),
     secretAccessKey: text(child(credentials, "SecretAccessKey")),
     sessionToken: text(child(credentials, "SessionToken")),
-    expiresAtMs: parseExpiration(text(child(credentials, "Expiration")).trim()),
+    expiresAtMs: readExpiration(child(credentials, "Expiration"), status),
     assumedRoleArn: text(child(child(result, "AssumedRoleUser"), "Arn")),
   };
+}
+
+/** None: NaN, judged by unusableCredentials. One that is no date: unreadable, as the SDK throws. */
+function readExpiration(node: unknown, status: number): number {
+  const value = text(node).trim();
+  if (value === "") return Number.NaN;
+  const ms = RFC3339.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw stsWireError(
+      "StsError",
+      `Expiration ${JSON.stringify(value.slice(0, 40))} is not a date-time`,
+      status,
+    );
+  return ms;
 }
 
 function parseOrUndefined(body: string): unknown {
