@@ -34,9 +34,27 @@ export function tried() {
   role is named in the config: the file must be parsed before \`register\`. Only the schema check
   could move after it (a bad config would still fail init through \`init/error\`), but loading the
   parser is most of the YAML cost, so nothing was moved.
-- **First credentials** wait for the AWS SDK (STS client, signer, credential chain: ~200 KiB of
-  code) to load and sign, then for the answer to be processed on the one thread that is also
-  loading fastify meanwhile. Reaching 3× would take a hand-written AssumeRole client instead of the
-  SDK (signing, errors, retries, endpoints): not attempted.
+- **First credentials: an AssumeRole client without the SDK** (\`extension/src/roles/directStsAssumer.ts\`:
+  SigV4 with node:crypto, node:http(s), the SDK's own XML parser; used when the base credentials are
+  keys in the environment, as in Lambda; the SDK's STS client and credential chain otherwise, or for
+  settings only the SDK resolves). Profiled before: the SDK's load and above all its first call
+  (credential chain, endpoint rules, middleware) were most of the main thread's work after
+  \`register\`. Four interleaved pairs of \`--quick\` cold runs (10 runs each, the bench's Python
+  timer, load average 3.3 falling to 0.8): (first credentials − round trip) / baseline 5.56–5.72×
+  before, 4.44–4.69× after with \`CREDENTIALS_SIDECAR_ROLE_ARN\`; 6.19–6.51× → 4.79–5.08× with the
+  YAML file of two roles; \`register\` unchanged (1.83–1.96× vs 1.95–2.12×, within noise). Memory, two
+  interleaved \`--quick\` pairs: cgroup after start 19.9 → 16.1 MiB, peak RSS 89.4 → 85.8 MiB (bare idle
+  node 68.8); after 100,000 requests 41.3 and 37.1 → 34.9 and 26.9 MiB (bare node:http 25.7–26.8).
+  **Kept**. (A first A/B, with figures of no change, had in fact measured the SDK path: the bench and
+  the process kit set \`AWS_CONFIG_FILE\` to a file that does not exist, which the client first took
+  as "a config file, leave it to the SDK"; it now looks for a file with content.) What first
+  credentials wait for now is mostly fastify's load and start (~30–120 ms of main-thread CPU in the
+  profiles), after \`register\`.
+- **fastify's import started beside the first AssumeRole** (instead of once the STS client is
+  loaded; with the small client that takes a few ms): spawn → first credentials minus spawn → port
+  bound, 26 interleaved pairs: median difference −1.7 ms, faster in 15 of 26: nothing. **Not kept**.
+- \`--v8-pool-size=1\` (one V8 worker thread instead of four; with both memory settings above, the
+  SDK's STS path): cgroup peak after 100,000 requests 40.2 and 46.4 MiB against 38.6 and
+  39.2 MiB without, two interleaved pairs (\`--quick\`): no gain. **Not kept**.
 `;
 }

@@ -97,13 +97,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
-    loadAssume: async () => {
-      const [{ createStsAssumer }, { defaultProvider }] = await Promise.all([
-        import("./roles/stsAssumer.js"),
-        import("@aws-sdk/credential-provider-node"),
-      ]);
-      return createStsAssumer({ region: plan.stsRegion, baseCredentials: defaultProvider() });
-    },
+    loadAssume: async () => (await import("./roles/assumerChoice.js")).loadAssumer(plan.stsRegion, env),
   });
 
   let listener: EarlyListener;

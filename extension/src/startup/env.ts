@@ -47,6 +47,18 @@ export const ENV = {
   defaultRegion: "AWS_DEFAULT_REGION",
   endpointUrlSts: "AWS_ENDPOINT_URL_STS",
   endpointUrl: "AWS_ENDPOINT_URL",
+  // The base credentials and the SDK settings that decide whether AssumeRole goes through the SDK
+  // (roles/assumerChoice.ts, roles/stsEndpoint.ts).
+  accessKeyId: "AWS_ACCESS_KEY_ID",
+  secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+  sessionToken: "AWS_SESSION_TOKEN",
+  profile: "AWS_PROFILE",
+  defaultProfile: "AWS_DEFAULT_PROFILE",
+  configFile: "AWS_CONFIG_FILE",
+  useFipsEndpoint: "AWS_USE_FIPS_ENDPOINT",
+  useDualstackEndpoint: "AWS_USE_DUALSTACK_ENDPOINT",
+  stsRegionalEndpoints: "AWS_STS_REGIONAL_ENDPOINTS",
+  ignoreConfiguredEndpointUrls: "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
   containerCredentialsFullUri: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
   containerAuthorizationToken: "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   containerAuthorizationTokenFile: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",

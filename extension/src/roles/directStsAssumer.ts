@@ -1,0 +1,207 @@
+/**
+ * AssumeRole without the AWS SDK: signed here (sigV4.ts), sent with node:http(s), read with the SDK's
+ * XML parser (stsWire.ts). Loading the SDK's STS client and credential chain, and its first call,
+ * were most of the time from `register` to first credentials; this client does the one call the
+ * sidecar makes, with the SDK's timeouts, clock-skew correction and error shapes (stsErrors.ts reads
+ * both alike). Roles it cannot reach the SDK's way (stsEndpoint.ts) are handed to `fallback`.
+ */
+import type { Agent, IncomingMessage, RequestOptions } from "node:http";
+import type { RoleConfig } from "../config/types.js";
+import { VERSION } from "../platform/version.js";
+import { accountIdFromArn, type IssuedCredentials, type RoleCredentials } from "./credentials.js";
+import { type SigningCredentials, signRequest } from "./sigV4.js";
+import { type AssumeRoleAnswer, assumeRoleForm, readAssumeRoleAnswer, stsWireError } from "./stsWire.js";
+
+/** As stsAssumer.ts: a hung endpoint becomes a retry long before credentials expire. */
+export const CONNECTION_TIMEOUT_MS = 2000;
+export const REQUEST_TIMEOUT_MS = 5000;
+/** STS answers are a few KB; a body past this is not STS's. */
+export const MAX_ANSWER_BYTES = 1 << 20;
+/** The SDK's thresholds: an offset this large is a skewed clock; an answer this late is not sampled. */
+const SKEW_MS = 240_000;
+const STALE_ANSWER_MS = 900_000;
+
+export type Assume = (
+  role: RoleConfig,
+  sessionName: string,
+  source: (() => Promise<RoleCredentials>) | undefined,
+  generatedSourceIdentity?: string,
+) => Promise<IssuedCredentials>;
+
+/** One HTTP exchange: status, headers that matter, body. Injected so the client is tested without sockets. */
+export interface StsHttpAnswer {
+  readonly status: number;
+  readonly date: string | undefined;
+  readonly age: string | undefined;
+  readonly body: string;
+}
+export type SendStsRequest = (
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+) => Promise<StsHttpAnswer>;
+
+export interface DirectStsOptions {
+  readonly region: string | undefined;
+  /** The base credentials (the execution role's, from the environment). */
+  readonly baseCredentials: SigningCredentials;
+  readonly endpointFor: (region: string | undefined) => URL | undefined;
+  /** For roles this client does not reach itself: the SDK's assumer, loaded on first use. */
+  readonly fallback: () => Promise<Assume>;
+  readonly send?: SendStsRequest;
+  readonly now?: () => number;
+}
+
+/**
+ * The SDK's getUpdatedSystemClockOffset: STS's Date minus our clock when the answer came, unless a
+ * cache answered (Age) or the answer took so long the difference says nothing.
+ */
+export function updatedClockOffset(
+  answer: StsHttpAnswer,
+  current: number,
+  sentAtMs: number,
+  nowMs: number,
+): number {
+  if (answer.age !== undefined || answer.date === undefined) return current;
+  const serverMs = Date.parse(answer.date);
+  if (Number.isNaN(serverMs) || nowMs - sentAtMs > STALE_ANSWER_MS) return current;
+  return serverMs - nowMs;
+}
+
+export function createDirectStsAssumer(options: DirectStsOptions): Assume {
+  const send = options.send ?? sendOverHttp;
+  const now = options.now ?? Date.now;
+  // Per role, as the SDK keeps one client (and so one clock offset) per role.
+  const offsets = new Map<string, number>();
+  let fallback: Promise<Assume> | undefined;
+  const userAgent = `credentials-sidecar/${VERSION} lang/js md/nodejs#${process.versions.node}`;
+
+  return async function assume(role, sessionName, source, generatedSourceIdentity) {
+    const region = role.region ?? options.region;
+    const url = region === undefined ? undefined : options.endpointFor(region);
+    if (region === undefined || url === undefined) {
+      fallback ??= options.fallback();
+      return (await fallback)(role, sessionName, source, generatedSourceIdentity);
+    }
+    const credentials = source === undefined ? options.baseCredentials : await source();
+    const p = role.parameters;
+    const body = assumeRoleForm({
+      ...p,
+      RoleSessionName: sessionName,
+      ...(generatedSourceIdentity !== undefined ? { SourceIdentity: generatedSourceIdentity } : {}),
+    });
+    const before = offsets.get(role.name) ?? 0;
+    const sentAtMs = now();
+    const headers = signRequest(
+      {
+        method: "POST",
+        url,
+        headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": userAgent },
+        body,
+      },
+      credentials,
+      { region, service: "sts" },
+      new Date(sentAtMs + before),
+    );
+    const answer = await send(url, headers, body);
+    const offset = updatedClockOffset(answer, offsets.get(role.name) ?? 0, sentAtMs, now());
+    offsets.set(role.name, offset);
+    let read: AssumeRoleAnswer;
+    try {
+      read = readAssumeRoleAnswer(answer.status, answer.body);
+    } catch (error) {
+      const meta = (error as { $metadata?: { clockSkewCorrected?: boolean } }).$metadata;
+      // The SDK's errorHandler: a refusal that taught us STS's clock is far off is retried at once.
+      if (meta !== undefined && Math.abs(offset) >= SKEW_MS && offset !== before)
+        meta.clockSkewCorrected = true;
+      throw error;
+    }
+    const assumedRoleArn = read.assumedRoleArn;
+    const accountId = accountIdFromArn(assumedRoleArn) ?? accountIdFromArn(p.RoleArn);
+    return {
+      accessKeyId: read.accessKeyId,
+      secretAccessKey: read.secretAccessKey,
+      sessionToken: read.sessionToken,
+      expiresAtMs: read.expiresAtMs,
+      roleArn: p.RoleArn,
+      assumedRoleArn,
+      sessionName,
+      ...(accountId !== undefined ? { accountId } : {}),
+      stsClockOffsetMs: offset,
+    };
+  };
+}
+
+const agents = new Map<string, Agent>();
+
+/** POST over node:http or node:https with the SDK's keep-alive, connection and idle timeouts. */
+export async function sendOverHttp(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+): Promise<StsHttpAnswer> {
+  const https = url.protocol === "https:";
+  // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
+  const transport = https ? (await import("node:https")).default : (await import("node:http")).default;
+  let agent = agents.get(url.protocol);
+  if (agent === undefined) {
+    agent = new transport.Agent({ keepAlive: true, maxSockets: 50 });
+    agents.set(url.protocol, agent);
+  }
+  const options: RequestOptions = {
+    method: "POST",
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: url.port === "" ? undefined : Number(url.port),
+    path: url.pathname,
+    headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+    agent,
+  };
+  return new Promise<StsHttpAnswer>((resolve, reject) => {
+    const fail = (name: string, message: string) => {
+      const error = stsWireError(name, message, 0) as Error & { $metadata?: unknown };
+      delete error.$metadata;
+      request.destroy(error);
+    };
+    const request = transport.request(options, (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES)
+          return fail("StsError", `STS's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+        chunks.push(chunk);
+      });
+      response.on("error", reject);
+      response.on("end", () => {
+        const header = (name: string) => {
+          const value = response.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        resolve({
+          status: response.statusCode ?? 0,
+          date: header("date"),
+          age: header("age"),
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
+      });
+    });
+    request.on("error", reject);
+    request.on("socket", (socket) => {
+      if (!socket.connecting) return;
+      const timer = setTimeout(
+        () =>
+          fail(
+            "TimeoutError",
+            `Socket timed out without establishing a connection within ${CONNECTION_TIMEOUT_MS} ms`,
+          ),
+        CONNECTION_TIMEOUT_MS,
+      );
+      socket.once("connect", () => clearTimeout(timer));
+      socket.once("close", () => clearTimeout(timer));
+    });
+    request.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      fail("TimeoutError", `Connection timed out after ${REQUEST_TIMEOUT_MS} ms`),
+    );
+    request.end(body);
+  });
+}
