@@ -164,7 +164,7 @@ describe("readAssumeRoleAnswer", () => {
     expect(classifyStsError(denied)).toMatchObject({
       kind: "permanent",
       code: "AccessDenied",
-      httpStatus: 403,
+      cause: "refused",
     });
     expect(classifyStsError(throwing(400, errorXml("Throttling", "Rate exceeded")))).toMatchObject({
       kind: "retryable",
