@@ -172,7 +172,7 @@ describe("readAssumeRoleAnswer", () => {
     });
     expect(classifyStsError(throwing(502, "<html>bad gateway</html>"))).toMatchObject({
       kind: "retryable",
-      httpStatus: 503,
+      cause: "unavailable",
     });
     expect(classifyStsError(throwing(400, ""))).toMatchObject({ kind: "permanent", code: "Unknown" });
     expect(throwing(404, "")).toMatchObject({ name: "NotFound" });
