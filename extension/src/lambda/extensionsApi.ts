@@ -7,7 +7,6 @@ export const EXTENSION_NAME = "credentials-sidecar";
 const HEADER_NAME = "Lambda-Extension-Name";
 const HEADER_IDENTIFIER = "Lambda-Extension-Identifier";
 const HEADER_ERROR_TYPE = "Lambda-Extension-Function-Error-Type";
-const HEADER_ACCEPT_FEATURE = "Lambda-Extension-Accept-Feature";
 
 /** What start-up uses of the registration (the identifier stays in here, for the later calls). */
 export interface Registration {
@@ -74,7 +73,7 @@ export class ExtensionsApi {
     return this.call(
       "POST",
       "/extension/register",
-      { [HEADER_NAME]: EXTENSION_NAME, [HEADER_ACCEPT_FEATURE]: "accountId" },
+      { [HEADER_NAME]: EXTENSION_NAME },
       JSON.stringify({ events }),
     );
   }

@@ -89,10 +89,11 @@ roles:
     await runtime?.close();
   });
 
-  it("registers with the Extensions API under its file name, asking for the account id", async () => {
+  it("registers with the Extensions API under its file name, asking for no feature it does not use", async () => {
     const registration = await runtime.waitForRegistered(EXTENSION);
     expect(registration.events).toEqual(["INVOKE", "SHUTDOWN"]);
-    expect(registration.headers["lambda-extension-accept-feature"]).toBe("accountId");
+    // The account id (Lambda-Extension-Accept-Feature: accountId) is not used: not asked for.
+    expect(registration.headers["lambda-extension-accept-feature"]).toBeUndefined();
   });
 
   it("leaves the token for the wrapper in a private folder, without a trailing newline", () => {
