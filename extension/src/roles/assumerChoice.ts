@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../startup/env.js";
-import type { Assume } from "./directStsAssumer.js";
+import type { AssumeFunction } from "./roleRegistry.js";
 import type { SigningCredentials } from "./sigV4.js";
 
 /**
@@ -33,7 +33,7 @@ export function sharedConfigFileHasContent(env: NodeJS.ProcessEnv): boolean {
   }
 }
 
-async function loadSdkAssumer(region: string | undefined): Promise<Assume> {
+async function loadSdkAssumer(region: string | undefined): Promise<AssumeFunction> {
   const [{ createStsAssumer }, { defaultProvider }] = await Promise.all([
     import("./stsAssumer.js"),
     import("@aws-sdk/credential-provider-node"),
@@ -41,7 +41,10 @@ async function loadSdkAssumer(region: string | undefined): Promise<Assume> {
   return createStsAssumer({ region, baseCredentials: defaultProvider() });
 }
 
-export async function loadAssumer(region: string | undefined, env: NodeJS.ProcessEnv): Promise<Assume> {
+export async function loadAssumer(
+  region: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<AssumeFunction> {
   const keys = environmentKeys(env);
   if (keys === undefined) return loadSdkAssumer(region);
   const [{ createDirectStsAssumer }, { stsEndpoint }] = await Promise.all([

@@ -21,3 +21,34 @@ export interface IssuedCredentials extends RoleCredentials {
   /** STS's Date minus this host's clock, as the SDK measured it (0 within its 4-minute threshold). */
   readonly stsClockOffsetMs?: number;
 }
+
+/** STS timeouts, for both clients: short enough that a hung endpoint becomes a retry long before credentials expire. */
+export const STS_CONNECTION_TIMEOUT_MS = 2000;
+export const STS_REQUEST_TIMEOUT_MS = 5000;
+
+/** The fields of AssumeRole's answer, as either client read them (blank or NaN when missing). */
+export interface AssumeRoleAnswer {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  /** NaN when there is no Expiration to read (judged by unusableCredentials, with the clock). */
+  readonly expiresAtMs: number;
+  readonly assumedRoleArn: string;
+}
+
+/** One AssumeRole's result: the answer, the role and session asked for, the account, STS's clock. */
+export function issuedCredentials(
+  answer: AssumeRoleAnswer,
+  roleArn: string,
+  sessionName: string,
+  stsClockOffsetMs: number,
+): IssuedCredentials {
+  const accountId = accountIdFromArn(answer.assumedRoleArn) ?? accountIdFromArn(roleArn);
+  return {
+    ...answer,
+    roleArn,
+    sessionName,
+    ...(accountId !== undefined ? { accountId } : {}),
+    stsClockOffsetMs,
+  };
+}

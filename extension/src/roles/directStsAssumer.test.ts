@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { RoleConfig } from "../config/types.js";
 import type { IssuedCredentials } from "./credentials.js";
-import { type Assume, createDirectStsAssumer, type StsHttpAnswer, sendOverHttp } from "./directStsAssumer.js";
+import { createDirectStsAssumer, type StsHttpAnswer, sendOverHttp } from "./directStsAssumer.js";
+import type { AssumeFunction } from "./roleRegistry.js";
 import { classifyStsError } from "./stsErrors.js";
 
 const ROLE: RoleConfig = {
@@ -31,7 +32,10 @@ function fakeSts(answers: StsHttpAnswer[]) {
   };
 }
 
-function assumer(sts: ReturnType<typeof fakeSts>, overrides: { fallback?: () => Promise<Assume> } = {}) {
+function assumer(
+  sts: ReturnType<typeof fakeSts>,
+  overrides: { fallback?: () => Promise<AssumeFunction> } = {},
+) {
   return createDirectStsAssumer({
     region: "eu-west-1",
     baseCredentials: BASE,
@@ -119,7 +123,7 @@ describe("createDirectStsAssumer", () => {
   it("hands a role whose endpoint only the SDK resolves to the fallback, loaded once", async () => {
     let loads = 0;
     const calls: string[] = [];
-    const fallback = async (): Promise<Assume> => {
+    const fallback = async (): Promise<AssumeFunction> => {
       loads++;
       return async (role, sessionName) => {
         calls.push(`${role.name}/${sessionName}`);

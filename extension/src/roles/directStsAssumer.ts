@@ -6,27 +6,21 @@
  * both alike). Roles it cannot reach the SDK's way (stsEndpoint.ts) are handed to `fallback`.
  */
 import type { Agent, IncomingMessage, RequestOptions } from "node:http";
-import type { RoleConfig } from "../config/types.js";
 import { VERSION } from "../platform/version.js";
-import { accountIdFromArn, type IssuedCredentials, type RoleCredentials } from "./credentials.js";
+import {
+  type AssumeRoleAnswer,
+  issuedCredentials,
+  STS_CONNECTION_TIMEOUT_MS,
+  STS_REQUEST_TIMEOUT_MS,
+} from "./credentials.js";
+import type { AssumeFunction } from "./roleRegistry.js";
 import { type SigningCredentials, signRequest } from "./sigV4.js";
-import { type AssumeRoleAnswer, assumeRoleForm, readAssumeRoleAnswer, stsWireError } from "./stsWire.js";
-
-/** As stsAssumer.ts: a hung endpoint becomes a retry long before credentials expire. */
-export const CONNECTION_TIMEOUT_MS = 2000;
-export const REQUEST_TIMEOUT_MS = 5000;
+import { assumeRoleForm, readAssumeRoleAnswer } from "./stsWire.js";
 /** STS answers are a few KB; a body past this is not STS's. */
 export const MAX_ANSWER_BYTES = 1 << 20;
 /** The SDK's thresholds: an offset this large is a skewed clock; an answer this late is not sampled. */
 const SKEW_MS = 240_000;
 const STALE_ANSWER_MS = 900_000;
-
-export type Assume = (
-  role: RoleConfig,
-  sessionName: string,
-  source: (() => Promise<RoleCredentials>) | undefined,
-  generatedSourceIdentity?: string,
-) => Promise<IssuedCredentials>;
 
 /** One HTTP exchange: status, headers that matter, body. Injected so the client is tested without sockets. */
 export interface StsHttpAnswer {
@@ -47,7 +41,7 @@ export interface DirectStsOptions {
   readonly baseCredentials: SigningCredentials;
   readonly endpointFor: (region: string | undefined) => URL | undefined;
   /** For roles this client does not reach itself: the SDK's assumer, loaded on first use. */
-  readonly fallback: () => Promise<Assume>;
+  readonly fallback: () => Promise<AssumeFunction>;
   readonly send?: SendStsRequest;
   readonly now?: () => number;
 }
@@ -68,12 +62,12 @@ export function updatedClockOffset(
   return serverMs - nowMs;
 }
 
-export function createDirectStsAssumer(options: DirectStsOptions): Assume {
+export function createDirectStsAssumer(options: DirectStsOptions): AssumeFunction {
   const send = options.send ?? sendOverHttp;
   const now = options.now ?? Date.now;
   // Per role, as the SDK keeps one client (and so one clock offset) per role.
   const offsets = new Map<string, number>();
-  let fallback: Promise<Assume> | undefined;
+  let fallback: Promise<AssumeFunction> | undefined;
   const userAgent = `credentials-sidecar/${VERSION} lang/js md/nodejs#${process.versions.node}`;
 
   return async function assume(role, sessionName, source, generatedSourceIdentity) {
@@ -116,19 +110,7 @@ export function createDirectStsAssumer(options: DirectStsOptions): Assume {
         meta.clockSkewCorrected = true;
       throw error;
     }
-    const assumedRoleArn = read.assumedRoleArn;
-    const accountId = accountIdFromArn(assumedRoleArn) ?? accountIdFromArn(p.RoleArn);
-    return {
-      accessKeyId: read.accessKeyId,
-      secretAccessKey: read.secretAccessKey,
-      sessionToken: read.sessionToken,
-      expiresAtMs: read.expiresAtMs,
-      roleArn: p.RoleArn,
-      assumedRoleArn,
-      sessionName,
-      ...(accountId !== undefined ? { accountId } : {}),
-      stsClockOffsetMs: offset,
-    };
+    return issuedCredentials(read, p.RoleArn, sessionName, offset);
   };
 }
 
@@ -157,11 +139,9 @@ export async function sendOverHttp(
     agent,
   };
   return new Promise<StsHttpAnswer>((resolve, reject) => {
-    const fail = (name: string, message: string) => {
-      const error = stsWireError(name, message, 0) as Error & { $metadata?: unknown };
-      delete error.$metadata;
-      request.destroy(error);
-    };
+    // Named as the SDK's own socket errors, with no HTTP status: nothing was answered.
+    const fail = (name: string, message: string) =>
+      request.destroy(Object.assign(new Error(message), { name }));
     const request = transport.request(options, (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -192,15 +172,15 @@ export async function sendOverHttp(
         () =>
           fail(
             "TimeoutError",
-            `Socket timed out without establishing a connection within ${CONNECTION_TIMEOUT_MS} ms`,
+            `Socket timed out without establishing a connection within ${STS_CONNECTION_TIMEOUT_MS} ms`,
           ),
-        CONNECTION_TIMEOUT_MS,
+        STS_CONNECTION_TIMEOUT_MS,
       );
       socket.once("connect", () => clearTimeout(timer));
       socket.once("close", () => clearTimeout(timer));
     });
-    request.setTimeout(REQUEST_TIMEOUT_MS, () =>
-      fail("TimeoutError", `Connection timed out after ${REQUEST_TIMEOUT_MS} ms`),
+    request.setTimeout(STS_REQUEST_TIMEOUT_MS, () =>
+      fail("TimeoutError", `Connection timed out after ${STS_REQUEST_TIMEOUT_MS} ms`),
     );
     request.end(body);
   });

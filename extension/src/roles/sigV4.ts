@@ -49,8 +49,11 @@ export function amzDate(at: Date): string {
     .replace(/\.\d{3}Z$/, "Z");
 }
 
-/** RFC 3986 escaping of one path segment, as the SDK's escapeUri. */
-const escapeUri = (segment: string) =>
+/**
+ * RFC 3986 escaping (`!'()*` too), as the SDK's escapeUri and extendedEncodeURIComponent: path
+ * segments here, form keys and values in stsWire.ts.
+ */
+export const escapeUri = (segment: string) =>
   encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**

@@ -1,11 +1,13 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { RoleConfig } from "../config/types.js";
-import { accountIdFromArn, type IssuedCredentials, type RoleCredentials } from "./credentials.js";
-
-/** STS timeouts: short enough that a hung endpoint becomes a retry long before credentials expire. */
-const CONNECTION_TIMEOUT_MS = 2000;
-const REQUEST_TIMEOUT_MS = 5000;
+import {
+  type IssuedCredentials,
+  issuedCredentials,
+  type RoleCredentials,
+  STS_CONNECTION_TIMEOUT_MS,
+  STS_REQUEST_TIMEOUT_MS,
+} from "./credentials.js";
 
 export interface StsAssumerOptions {
   readonly region: string | undefined;
@@ -28,8 +30,8 @@ export function createStsAssumer(options: StsAssumerOptions) {
         // Retries are ours (backoff with jitter, last good credentials served meanwhile).
         maxAttempts: 1,
         requestHandler: {
-          connectionTimeout: CONNECTION_TIMEOUT_MS,
-          requestTimeout: REQUEST_TIMEOUT_MS,
+          connectionTimeout: STS_CONNECTION_TIMEOUT_MS,
+          requestTimeout: STS_REQUEST_TIMEOUT_MS,
           // Without it, smithy only logs a warning when requestTimeout passes and a hung STS call
           // stays in flight for ever, blocking every retry (faults.test.ts, "hang" at the refresh boundary).
           throwOnRequestTimeout: true,
@@ -62,19 +64,14 @@ export function createStsAssumer(options: StsAssumerOptions) {
       throw Object.assign(new Error("STS answered AssumeRole without credentials"), { name: "StsError" });
     }
     // Blank fields and a missing or absurd Expiration are judged by unusableCredentials, with the clock.
-    const assumedRoleArn = response.AssumedRoleUser?.Arn ?? "";
-    const accountId = accountIdFromArn(assumedRoleArn) ?? accountIdFromArn(p.RoleArn);
-    return {
+    const answer = {
       accessKeyId: issued.AccessKeyId ?? "",
       secretAccessKey: issued.SecretAccessKey ?? "",
       sessionToken: issued.SessionToken ?? "",
       expiresAtMs: issued.Expiration?.getTime() ?? Number.NaN,
-      roleArn: p.RoleArn,
-      assumedRoleArn,
-      sessionName,
-      ...(accountId !== undefined ? { accountId } : {}),
-      stsClockOffsetMs: client.config.systemClockOffset ?? 0,
+      assumedRoleArn: response.AssumedRoleUser?.Arn ?? "",
     };
+    return issuedCredentials(answer, p.RoleArn, sessionName, client.config.systemClockOffset ?? 0);
   };
 }
 

@@ -4,18 +4,10 @@
  */
 import { parseXML } from "@aws-sdk/xml-builder";
 import type { AssumeRoleParameters } from "../config/types.js";
+import type { AssumeRoleAnswer } from "./credentials.js";
+import { escapeUri } from "./sigV4.js";
 
 export const STS_API_VERSION = "2011-06-15";
-
-/** What AssumeRole answered, in the shape stsAssumer.ts reads from the SDK's output. */
-export interface AssumeRoleAnswer {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  /** NaN when STS sent no Expiration or one that is not an RFC 3339 date-time. */
-  readonly expiresAtMs: number;
-  readonly assumedRoleArn: string;
-}
 
 /** An STS failure shaped as the SDK throws it, so classifyStsError (stsErrors.ts) sorts it alike. */
 export interface StsWireError extends Error {
@@ -28,14 +20,6 @@ export function stsWireError(name: string, message: string, httpStatusCode: numb
   error.name = name;
   error.$metadata = { httpStatusCode };
   return error;
-}
-
-/** The SDK's extendedEncodeURIComponent: RFC 3986 reserved characters encoded too. */
-function encode(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 }
 
 /** Lists as the Query protocol spells them: `Name.member.1…`; an empty list as `Name=`. */
@@ -72,7 +56,7 @@ export function assumeRoleForm(parameters: AssumeRoleParameters & { RoleSessionN
     addList(out, "TransitiveTagKeys", p.TransitiveTagKeys, (k, v) => out.push([k, v]));
   if (p.ExternalId !== undefined) out.push(["ExternalId", p.ExternalId]);
   if (p.SourceIdentity !== undefined) out.push(["SourceIdentity", p.SourceIdentity]);
-  return out.map(([key, value]) => `${encode(key)}=${encode(value)}`).join("&");
+  return out.map(([key, value]) => `${escapeUri(key)}=${escapeUri(value)}`).join("&");
 }
 
 type Tree = Record<string, unknown>;
