@@ -6,8 +6,6 @@
  * sees what went over the wire.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +21,10 @@ import {
 } from "../../extension/test/support/clients.js";
 import { type ExtensionProcess, startExtension } from "../../extension/test/support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import {
+  type StsRecordingProxy,
+  startStsRecordingProxy,
+} from "../../extension/test/support/stsRecordingProxy.js";
 import { extractLayer, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
 
 const FUNCTION_NAME = "orders-handler";
@@ -30,40 +32,11 @@ const FUNCTION_VERSION = "3";
 const ENVIRONMENT_ID = "7dbe525574b94441ab09ec8ae6d724be";
 const LOG_STREAM_NAME = `2026/12/01/[${FUNCTION_VERSION}]${ENVIRONMENT_ID}`;
 
-/** Forwards every request to moto and keeps the form bodies of AssumeRole calls. */
-async function recordingProxy(
-  target: string,
-): Promise<{ server: Server; url: string; assumeRoles: URLSearchParams[] }> {
-  const assumeRoles: URLSearchParams[] = [];
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const form = new URLSearchParams(body.toString("utf8"));
-      if (form.get("Action") === "AssumeRole") assumeRoles.push(form);
-      const forwarded = request(
-        `${target}${incoming.url ?? "/"}`,
-        { method: incoming.method, headers: incoming.headers },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      forwarded.on("error", () => outgoing.destroy());
-      forwarded.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, assumeRoles };
-}
-
 describe.runIf(process.platform === "linux")("session names from the log stream, built layer", () => {
   let work: string;
   let opt: string;
   let moto: MotoEnvironment;
-  let proxy: Awaited<ReturnType<typeof recordingProxy>>;
+  let proxy: StsRecordingProxy;
   let runtime: MockRuntimeApi | undefined;
   let sidecar: ExtensionProcess | undefined;
 
@@ -74,7 +47,7 @@ describe.runIf(process.platform === "linux")("session names from the log stream,
     if (layer.status === "rejected") throw layer.reason;
     if (started.status === "rejected") throw started.reason;
     opt = extractLayer(layer.value.entries, join(work, "opt"));
-    proxy = await recordingProxy(moto.endpoint);
+    proxy = await startStsRecordingProxy(moto.endpoint);
   });
 
   afterAll(async () => {
@@ -83,7 +56,7 @@ describe.runIf(process.platform === "linux")("session names from the log stream,
       sidecar?.exited(5_000).catch(() => undefined),
       runtime?.close(),
       moto?.stop(),
-      proxy && new Promise((resolve) => proxy.server.close(resolve)),
+      proxy?.close(),
     ]);
     if (sidecar) rmSync(dirname(sidecar.runtimeDir), { recursive: true, force: true });
     if (work) rmSync(work, { recursive: true, force: true });
@@ -145,7 +118,7 @@ describe.runIf(process.platform === "linux")("session names from the log stream,
       `arn:aws:sts::${moto.accountId}:assumed-role/reader/${expected}`,
     );
     expect(
-      proxy.assumeRoles.map((form) => [form.get("RoleSessionName"), form.get("SourceIdentity")]),
+      proxy.assumeRoles().map(({ form }) => [form.get("RoleSessionName"), form.get("SourceIdentity")]),
     ).toEqual([[expected, expected]]);
   });
 });

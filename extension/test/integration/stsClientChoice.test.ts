@@ -1,7 +1,7 @@
 /**
  * Which AssumeRole client the bundled extension really uses, per environment (roles/assumerChoice.ts,
  * roles/stsEndpoint.ts): its own direct client for keys in the environment, the AWS SDK's STS client
- * for everything only the SDK resolves. A relay in front of moto records each request's User-Agent,
+ * for everything only the SDK resolves. A proxy in front of moto records each AssumeRole's User-Agent,
  * which tells the two apart; every row must still serve the role's moto-issued credentials.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,11 +10,11 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
-import { type CountingProxy, startCountingProxy } from "../support/countingProxy.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../support/moto.js";
 import { getRole } from "../support/sidecarUnderFaults.js";
 import { stsClient } from "../support/stsClient.js";
+import { type StsRecordingProxy, startStsRecordingProxy } from "../support/stsRecordingProxy.js";
 
 const EXTENSION = "credentials-sidecar";
 const FUNCTION_NAME = "choice-fn";
@@ -26,12 +26,12 @@ const CLIENTS = {
 type Client = keyof typeof CLIENTS;
 
 let moto: MotoEnvironment;
-let proxy: CountingProxy;
+let proxy: StsRecordingProxy;
 let dir: string;
 
 beforeAll(async () => {
   moto = await startMoto();
-  proxy = await startCountingProxy(moto.port);
+  proxy = await startStsRecordingProxy(moto.endpoint);
   dir = mkdtempSync(join(tmpdir(), "sts-client-choice-"));
 });
 
@@ -93,16 +93,16 @@ const ROWS: [string, Client, () => Record<string, string | undefined>][] = [
 interface Started {
   readonly runtime: MockRuntimeApi;
   readonly sidecar: ExtensionProcess;
-  /** The User-Agents the relay saw since this start. */
+  /** The User-Agents of the calls the proxy forwarded since this start. */
   calls(): string[];
   get(): ReturnType<typeof getRole>;
   stop(): Promise<void>;
 }
 
-/** The bundle against a fresh mock Runtime API, STS behind the relay, role `default` = moto's reader. */
+/** The bundle against a fresh mock Runtime API, STS behind the proxy, role `default` = moto's reader. */
 async function start(overlay: Record<string, string | undefined>): Promise<Started> {
   const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME });
-  const before = proxy.userAgents().length;
+  const before = proxy.calls.length;
   const sidecar = await startExtension({
     env: {
       AWS_LAMBDA_RUNTIME_API: runtime.address,
@@ -111,7 +111,7 @@ async function start(overlay: Record<string, string | undefined>): Promise<Start
       AWS_REGION: moto.region,
       AWS_ACCESS_KEY_ID: moto.base.accessKeyId,
       AWS_SECRET_ACCESS_KEY: moto.base.secretAccessKey,
-      AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${proxy.port}`,
+      AWS_ENDPOINT_URL_STS: proxy.url,
       CREDENTIALS_SIDECAR_ROLE_ARN: moto.roles.reader,
       ...overlay,
     },
@@ -121,7 +121,7 @@ async function start(overlay: Record<string, string | undefined>): Promise<Start
   return {
     runtime,
     sidecar,
-    calls: () => proxy.userAgents().slice(before),
+    calls: () => proxy.calls.slice(before).map((call) => call.userAgent),
     get: () => getRole(sidecar.port, "default", token),
     async stop() {
       sidecar.kill();
@@ -145,13 +145,13 @@ describe("the AssumeRole client the bundled extension picks", () => {
         // Act
         const answer = await run.get();
 
-        // Assess: the AssumeRole went through the relay, from the expected client only
+        // Assess: the AssumeRole went through the proxy, from the expected client only
         const calls = run.calls();
         expect(calls.length, run.sidecar.output()).toBeGreaterThan(0);
         for (const userAgent of calls) expect(userAgent).toMatch(CLIENTS[client]);
         expect(answer.status, answer.text).toBe(200);
         expect(answer.body.AccessKeyId).not.toBe(moto.base.accessKeyId);
-        // The served keys are the session moto issued for the role (asked of moto itself, not the relay).
+        // The served keys are the session moto issued for the role (asked of moto itself, not the proxy).
         const identity = await stsClient(moto.endpoint, {
           accessKeyId: answer.body.AccessKeyId ?? "",
           secretAccessKey: answer.body.SecretAccessKey ?? "",
@@ -166,7 +166,7 @@ describe("the AssumeRole client the bundled extension picks", () => {
   );
 
   // The SDK's endpoint rules refuse FIPS with a custom endpoint (AWS_ENDPOINT_URL_STS), so the only
-  // sign of the SDK from here is that refusal: the direct client would have called the relay.
+  // sign of the SDK from here is that refusal: the direct client would have called the proxy.
   it("keys + AWS_USE_FIPS_ENDPOINT=true: the SDK's client takes the role, and refuses FIPS with a custom endpoint as the SDK does", async () => {
     // Prepare
     const run = await start({ AWS_USE_FIPS_ENDPOINT: "true" });

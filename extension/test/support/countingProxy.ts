@@ -1,8 +1,7 @@
 /**
  * A plain TCP relay in front of the sidecar (it adds no header) that counts credential requests, how
  * often an SDK really asked, and the statuses of the answers it relayed back. Its URL is 127.0.0.1
- * too, which every SDK accepts. In front of STS it tells which client called, by each request's
- * User-Agent.
+ * too, which every SDK accepts.
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 
@@ -11,21 +10,15 @@ export interface CountingProxy {
   requests(): number;
   /** The status of each answer relayed, in order. */
   statuses(): number[];
-  /** The User-Agent header of each request relayed, in order. */
-  userAgents(): string[];
   waitForRequests(count: number, timeoutMs?: number): Promise<void>;
   /** Resolves once an answer with `status` went back to the client. */
   waitForStatus(status: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A User-Agent header line (x-amz-user-agent does not start a line). */
-const USER_AGENT = /\r\nuser-agent:[ \t]*([^\r\n]*)\r\n/i;
-
 export async function startCountingProxy(targetPort: number): Promise<CountingProxy> {
   let count = 0;
   const statuses: number[] = [];
-  const userAgents: string[] = [];
   const listeners = new Set<() => void>();
   const changed = () => {
     for (const listener of [...listeners]) listener();
@@ -42,16 +35,8 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
         sockets.delete(socket);
       });
     }
-    // The header may come split over chunks: keep the unmatched tail (bounded) for the next one.
-    let unread = "";
     client.on("data", (chunk: Buffer) => {
       count += chunk.toString("latin1").split("GET /roles/").length - 1;
-      unread += chunk.toString("latin1");
-      for (let m = USER_AGENT.exec(unread); m !== null; m = USER_AGENT.exec(unread)) {
-        userAgents.push(m[1] ?? "");
-        unread = unread.slice(m.index + m[0].length - 2);
-      }
-      unread = unread.slice(-8192);
       changed();
     });
     upstream.on("data", (chunk: Buffer) => {
@@ -85,7 +70,6 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
     port: (server.address() as { port: number }).port,
     requests: () => count,
     statuses: () => [...statuses],
-    userAgents: () => [...userAgents],
     waitForRequests: (wanted, timeoutMs = 10_000) =>
       waitUntil(
         () => count >= wanted,
