@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "./config/loadConfig.js";
+import { tenantScopedRoles } from "./config/tenantPlaceholders.js";
 import { type EarlyListener, listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
@@ -91,9 +92,19 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
 
   const naming = new SessionNaming(plan.sessionNaming);
   const metrics = plan.metrics === "emf" ? createEmfMetrics() : noMetrics;
+  // Tenant isolation mode only for a config that uses ${tenantId}: otherwise nothing of it is loaded.
+  const tenantMode =
+    tenantScopedRoles(plan.config).size > 0
+      ? (await import("./tenant/tenantMode.js")).startTenantMode({
+          config: plan.config,
+          clock: systemClock,
+          log,
+        })
+      : undefined;
   const roles = new RoleRegistry({
     config: plan.config,
     metrics,
+    ...(tenantMode !== undefined ? { tenant: tenantMode.scope } : {}),
     generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
@@ -143,7 +154,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
     forced.unref();
-    await Promise.all([app?.close().catch(() => undefined), listener.close()]);
+    await Promise.all([app?.close().catch(() => undefined), listener.close(), tenantMode?.close()]);
     process.exit(exitCode);
   };
   process.once("SIGTERM", () => void stop("SIGTERM", 0));
@@ -177,6 +188,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     });
     stopFlushing = flushPeriodically(metrics, log);
   }
+  await tenantMode?.afterRegister(api);
 
   logStream = watchLogStreamReport(files.directory, (name) => {
     if (!naming.adoptLogStream(name)) return;

@@ -9,8 +9,10 @@ import type { InvokeEvent, RecordedError, Registration } from "./events.js";
 import { ExtensionRegistry, UNKNOWN_EXTENSION } from "./extensionRegistry.js";
 import { ACCEPTED, bodyValue, fail, header, type Reply, readBody, sendJson, traceId } from "./httpWire.js";
 import { RuntimeInvocations } from "./runtimeInvocations.js";
+import { TelemetryApi, type TelemetryDelivery, type TelemetrySubscription } from "./telemetryApi.js";
 
 export * from "./events.js";
+export type { TelemetryDelivery, TelemetrySubscription } from "./telemetryApi.js";
 
 /** The account in invokedFunctionArn and in `register`'s answer (when asked for). */
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -30,6 +32,16 @@ export interface MockRuntimeApiOptions {
    * reaches an extension; give the extension AWS_LAMBDA_INITIALIZATION_TYPE=initializationType.
    */
   managedInstances?: boolean;
+  /** Telemetry API batches go out this long after their event instead of the subscriber's timeoutMs. */
+  telemetryDelayMs?: number;
+}
+
+export interface InvokeOptions {
+  /**
+   * Tenant isolation mode: the invoke's tenant id (`X-Amz-Tenant-Id` on Lambda's Invoke API), given
+   * to the runtime as `Lambda-Runtime-Aws-Tenant-Id` and to Telemetry API subscribers in platform.start.
+   */
+  tenantId?: string;
 }
 
 export interface MockRuntimeApi {
@@ -42,7 +54,17 @@ export interface MockRuntimeApi {
    * Queues INVOKE for every extension registered for it, and for the runtime once one has polled:
    * runtimeResponse then resolves with its response, or rejects on its error or at the deadline.
    */
-  invoke(payload?: unknown): { requestId: string; runtimeResponse: Promise<unknown> | undefined };
+  invoke(
+    payload?: unknown,
+    options?: InvokeOptions,
+  ): { requestId: string; runtimeResponse: Promise<unknown> | undefined };
+  /** Telemetry API subscriptions so far, and the batches delivered to them. */
+  readonly telemetrySubscriptions: ReadonlyArray<TelemetrySubscription>;
+  readonly telemetryDeliveries: ReadonlyArray<TelemetryDelivery>;
+  /** Resolves once that extension has subscribed to the Telemetry API. */
+  waitForTelemetrySubscription(name: string, timeoutMs?: number): Promise<TelemetrySubscription>;
+  /** Resolves once `count` batches in all have been delivered (answered or failed). */
+  waitForTelemetryDeliveries(count: number, timeoutMs?: number): Promise<void>;
   /** Resolves once that extension has taken every queued event and waits in event/next again. */
   waitForIdle(name: string, timeoutMs?: number): Promise<void>;
   /** Resolves once a runtime waits in /runtime/invocation/next, so invoke() will hand it the payload. */
@@ -60,6 +82,7 @@ export interface MockRuntimeApi {
 
 const DEFAULT_WAIT_MS = 10_000;
 const EXT = "/2020-01-01/extension";
+const TELEMETRY = "/2022-07-01/telemetry";
 const RT = "/2018-06-01/runtime";
 const INVOCATION_ANSWER = /^POST \/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
 
@@ -81,6 +104,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
   private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly extensions: ExtensionRegistry;
   private readonly runtime = new RuntimeInvocations();
+  private readonly telemetry: TelemetryApi;
   private readonly errorList: RecordedError[] = [];
   private errorCursor = 0;
   private initEnded = false;
@@ -94,6 +118,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
       accountId: MOCK_ACCOUNT_ID,
       managedInstances: opts.managedInstances ?? false,
     });
+    this.telemetry = new TelemetryApi(() => this.changed(), opts.telemetryDelayMs);
     // Long-polls may legitimately stay open for minutes; only header reception is bounded.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 10_000;
@@ -103,6 +128,26 @@ class MockRuntimeApiServer implements MockRuntimeApi {
 
   get initializationType(): "on-demand" | "lambda-managed-instances" {
     return this.opts.managedInstances ? "lambda-managed-instances" : "on-demand";
+  }
+
+  get telemetrySubscriptions(): ReadonlyArray<TelemetrySubscription> {
+    return this.telemetry.subscriptions;
+  }
+
+  get telemetryDeliveries(): ReadonlyArray<TelemetryDelivery> {
+    return this.telemetry.deliveries;
+  }
+
+  waitForTelemetrySubscription(name: string, timeoutMs = DEFAULT_WAIT_MS): Promise<TelemetrySubscription> {
+    return this.waitFor(`extension "${name}" to subscribe to the Telemetry API`, timeoutMs, () =>
+      this.telemetry.subscriptions.find((subscription) => subscription.extension === name),
+    );
+  }
+
+  waitForTelemetryDeliveries(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    return this.waitFor(`${count} Telemetry API batches`, timeoutMs, () =>
+      this.telemetry.deliveries.length >= count ? true : undefined,
+    ).then(() => undefined);
   }
 
   get errors(): ReadonlyArray<RecordedError> {
@@ -150,7 +195,10 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     });
   }
 
-  invoke(payload: unknown = {}): { requestId: string; runtimeResponse: Promise<unknown> | undefined } {
+  invoke(
+    payload: unknown = {},
+    options: InvokeOptions = {},
+  ): { requestId: string; runtimeResponse: Promise<unknown> | undefined } {
     if (this.closed || this.shutDown) throw new Error("mock Runtime API: cannot invoke after shutdown/close");
     this.initEnded = true; // the first invoke ends the init phase: later registrations get 403
     const requestId = randomUUID();
@@ -162,8 +210,15 @@ class MockRuntimeApiServer implements MockRuntimeApi {
       invokedFunctionArn: `arn:aws:lambda:${REGION}:${MOCK_ACCOUNT_ID}:function:${fn}`,
       tracing: { type: "X-Amzn-Trace-Id", value: traceId() },
     };
+    const { tenantId } = options;
+    // As Lambda: platform.start first (the INVOKE event itself carries no tenant id), then the invoke.
+    this.telemetry.emit("platform.start", {
+      requestId,
+      version: this.opts.functionVersion ?? "$LATEST",
+      ...(tenantId !== undefined ? { tenantId } : {}),
+    });
     this.extensions.enqueue(event);
-    const runtimeResponse = this.runtime.connected ? this.runtime.push(event, payload) : undefined;
+    const runtimeResponse = this.runtime.connected ? this.runtime.push(event, payload, tenantId) : undefined;
     this.changed();
     return { requestId, runtimeResponse };
   }
@@ -181,6 +236,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     this.closed = true;
     this.changed(); // rejects pending waits
     this.runtime.rejectAll("mock Runtime API closed");
+    this.telemetry.close();
     const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections(); // includes long-polls still waiting for an event
     await closing;
@@ -256,6 +312,9 @@ class MockRuntimeApiServer implements MockRuntimeApi {
         const at = route.endsWith("init/error") ? "init/error" : "exit/error";
         return this.recordError({ route: at, extension, errorType, body: bodyValue(body) });
       }
+      case `PUT ${TELEMETRY}`:
+        if (!ext) return UNKNOWN_EXTENSION;
+        return this.telemetry.subscribe(ext.reg.name, body);
       case `GET ${RT}/invocation/next`:
         return this.runtime.park(res);
       case `POST ${RT}/init/error`: {

@@ -6,6 +6,8 @@ import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
 import { lacksBaseCredentials } from "./stsErrors.js";
+import type { TenantScope } from "./tenantScope.js";
+import { TenantScopedRole } from "./tenantScopedRole.js";
 
 export type AssumeFunction = (
   role: RoleConfig,
@@ -25,11 +27,15 @@ export interface RoleRegistryOptions {
   readonly random?: () => number;
   readonly log: Logger;
   readonly metrics?: Metrics;
+  /** Tenant isolation mode; only when a role uses ${tenantId} (tenant/tenantMode.ts). */
+  readonly tenant?: TenantScope;
 }
 
 /** Every configured role's session, chained roles wired to their sources. */
 export class RoleRegistry {
   private readonly sessions = new Map<string, RoleSession>();
+  /** The tenant-scoped roles' faces: what `get` answers for them. */
+  private readonly scoped = new Map<string, TenantScopedRole>();
   private assumeFunction: Promise<AssumeFunction> | undefined;
 
   constructor(private readonly options: RoleRegistryOptions) {
@@ -44,18 +50,38 @@ export class RoleRegistry {
           log: options.log,
           ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
           assume: async () => {
+            const assumed = this.withTenant(role);
             // Named when the call starts: every assumption carries the best instance id known by then.
             const generated = options.generatedSessionName();
-            const sessionName = sessionNameFor(role.parameters, generated);
+            const sessionName = sessionNameFor(assumed.parameters, generated);
             const sourceIdentity = role.generateSourceIdentity === true ? generated : undefined;
-            return (await this.resolveAssume())(role, sessionName, this.sourceOf(role), sourceIdentity);
+            return (await this.resolveAssume())(assumed, sessionName, this.sourceOf(role), sourceIdentity);
           },
         }),
       );
     }
+    const { tenant } = options;
+    if (tenant === undefined) return;
+    for (const name of tenant.roles) {
+      const session = this.sessions.get(name);
+      const role = options.config.roles.get(name);
+      if (session && role)
+        this.scoped.set(name, new TenantScopedRole(role, session, tenant, options.clock, options.log));
+    }
+    // Assume as soon as the id is known, before the function asks; stop for good when it never can be.
+    tenant.onChange((state) => {
+      if (state.known) void this.refreshDue();
+      else for (const name of tenant.roles) this.sessions.get(name)?.stop();
+    });
   }
 
-  get(name: string): RoleSession | undefined {
+  /** A session, or for a tenant-scoped role its gated face; either serves `acquire` and `state`. */
+  get(name: string): RoleSession | TenantScopedRole | undefined {
+    return this.scoped.get(name) ?? this.sessions.get(name);
+  }
+
+  /** The role's own session, ungated (tests and the registry's bookkeeping). */
+  session(name: string): RoleSession | undefined {
     return this.sessions.get(name);
   }
 
@@ -77,9 +103,27 @@ export class RoleRegistry {
 
   /** Starts every due AssumeRole (all of them at start); resolves when they settle. */
   refreshDue(): Promise<void> {
-    return Promise.all([...this.sessions.values()].map((session) => session.refreshIfDue())).then(
-      () => undefined,
-    );
+    return Promise.all(this.startable().map((session) => session.refreshIfDue())).then(() => undefined);
+  }
+
+  /** Every session but the tenant-scoped ones while their tenant is not known. */
+  private startable(): RoleSession[] {
+    const tenant = this.options.tenant;
+    const known = tenant?.current().known ?? true;
+    return [...this.sessions.entries()]
+      .filter(([name]) => known || !tenant?.roles.has(name))
+      .map(([, session]) => session);
+  }
+
+  /** The role with the tenant id put in; throws for a tenant-scoped role with no usable id. */
+  private withTenant(role: RoleConfig): RoleConfig {
+    const tenant = this.options.tenant;
+    if (tenant === undefined || !tenant.roles.has(role.name)) return role;
+    const state = tenant.current();
+    if (!state.known) throw new Error(state.failure.message);
+    const resolved = tenant.resolve(role.parameters, state.tenantId);
+    if (!resolved.ok) throw new Error(resolved.message);
+    return { ...role, parameters: resolved.parameters };
   }
 
   /** Like refreshDue, but gives up waiting after `ms`: the attempts go on in the background. */
@@ -101,7 +145,7 @@ export class RoleRegistry {
     const { clock } = this.options;
     const deadline = clock.now() + ms;
     for (;;) {
-      const pending = [...this.sessions.values()].filter((session) => session.state() === "pending");
+      const pending = this.startable().filter((session) => session.state() === "pending");
       if (pending.length === 0) return true;
       const left = deadline - clock.now();
       if (left <= 0) return false;
