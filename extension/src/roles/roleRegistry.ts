@@ -106,12 +106,16 @@ export class RoleRegistry {
     return Promise.all(this.startable().map((session) => session.refreshIfDue())).then(() => undefined);
   }
 
-  /** Every session but the tenant-scoped ones while their tenant is not known. */
+  /** Every session but the tenant-scoped ones while their tenant id is unknown or does not fit them. */
   private startable(): RoleSession[] {
     const tenant = this.options.tenant;
-    const known = tenant?.current().known ?? true;
+    const state = tenant?.current();
     return [...this.sessions.entries()]
-      .filter(([name]) => known || !tenant?.roles.has(name))
+      .filter(([name]) => {
+        if (tenant === undefined || state === undefined || !tenant.roles.has(name)) return true;
+        const role = this.options.config.roles.get(name);
+        return state.known && role !== undefined && tenant.resolve(role.parameters, state.tenantId).ok;
+      })
       .map(([, session]) => session);
   }
 
