@@ -8,7 +8,7 @@ import { tenantScopedRoles } from "./tenantPlaceholders.js";
 import type { ConfigProblem, SidecarConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
 
-const P = "${tenantId}";
+const P = `\${tenantId}`;
 const ARN = "arn:aws:iam::123456789012:role/reader";
 
 function config(input: unknown): SidecarConfig {
@@ -22,7 +22,7 @@ function problemsOf(input: unknown): readonly ConfigProblem[] {
   return result.ok ? [] : result.problems;
 }
 
-describe("${tenantId} in the config", () => {
+describe(`\${tenantId} in the config`, () => {
   it("is accepted where it is replaced, alone or within text, in the map and list forms of Tags", () => {
     const accepted = config({
       roles: {
@@ -60,7 +60,7 @@ describe("${tenantId} in the config", () => {
     ["TransitiveTagKeys", { Tags: { a: "b" }, TransitiveTagKeys: [P] }, "roles.r.TransitiveTagKeys"],
   ])("is refused in %s, by name", (_key, fields, path) => {
     const problems = problemsOf({ roles: { r: { RoleArn: ARN, ...fields } } });
-    expect(problems).toContainEqual({ path, message: expect.stringContaining("cannot use ${tenantId}") });
+    expect(problems).toContainEqual({ path, message: expect.stringContaining(`cannot use \${tenantId}`) });
     expect(problems.filter((problem) => problem.path === path)).toHaveLength(1);
   });
 
@@ -71,13 +71,13 @@ describe("${tenantId} in the config", () => {
       },
     });
     expect(problems).toEqual([
-      { path: "roles.r.Policy", message: expect.stringContaining("${aws:PrincipalTag/<key>}") },
+      { path: "roles.r.Policy", message: expect.stringContaining(`\${aws:PrincipalTag/<key>}`) },
     ]);
   });
 
   it("is refused in a tag key, in both forms of Tags", () => {
     for (const [tags, path] of [
-      [{ [P]: "x" }, 'roles.r.Tags["${tenantId}"]'],
+      [{ [P]: "x" }, `roles.r.Tags[${JSON.stringify(P)}]`],
       [[{ Key: `k-${P}`, Value: "x" }], "roles.r.Tags[0].Key"],
     ] as const) {
       const problems = problemsOf({ roles: { r: { RoleArn: ARN, Tags: tags } } });
@@ -86,10 +86,10 @@ describe("${tenantId} in the config", () => {
   });
 
   it("names a misspelt placeholder", () => {
-    for (const value of ["${tenantID}", "x-${ tenantId }", "${tenant}", "${tenantId"]) {
+    for (const value of [`\${tenantID}`, `x-\${ tenantId }`, `\${tenant}`, `\${tenantId`]) {
       const problems = problemsOf({ roles: { r: { RoleArn: ARN, RoleSessionName: value } } });
       expect(problems, value).toEqual([
-        { path: "roles.r.RoleSessionName", message: expect.stringContaining("the only one is ${tenantId}") },
+        { path: "roles.r.RoleSessionName", message: expect.stringContaining(`the only one is \${tenantId}`) },
       ]);
     }
   });

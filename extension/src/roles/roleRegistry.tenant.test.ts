@@ -14,7 +14,7 @@ import type { AssumeFunction } from "./roleRegistry.js";
 import { RoleRegistry } from "./roleRegistry.js";
 import type { TenantScope } from "./tenantScope.js";
 
-const P = "${tenantId}";
+const P = `\${tenantId}`;
 
 function setUp() {
   const clock = new FakeClock();

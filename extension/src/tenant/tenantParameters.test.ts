@@ -8,7 +8,7 @@ import { seededRandom } from "../../test/support/seededRandom.mjs";
 import type { AssumeRoleParameters } from "../config/types.js";
 import { resolveTenant } from "./tenantParameters.js";
 
-const P = "${tenantId}";
+const P = `\${tenantId}`;
 const BASE: AssumeRoleParameters = {
   RoleArn: "arn:aws:iam::123456789012:role/reader",
   DurationSeconds: 3600,
