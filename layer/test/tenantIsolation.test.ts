@@ -86,7 +86,7 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
   });
 
   /** One execution environment: its own Runtime API, sidecar and view of STS. */
-  async function startEnvironment(tenant: string): Promise<Environment> {
+  async function startEnvironment(tenant: string, configEnv?: Record<string, string>): Promise<Environment> {
     const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME });
     const proxy = await startStsRecordingProxy(moto.endpoint);
     const wrapper = join(opt, "credentials-sidecar", "wrapper");
@@ -103,7 +103,7 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
       env: {
         ...sandbox,
         AWS_ENDPOINT_URL_STS: proxy.url,
-        CREDENTIALS_SIDECAR_CONFIG: join(work, "config.yaml"),
+        ...(configEnv ?? { CREDENTIALS_SIDECAR_CONFIG: join(work, "config.yaml") }),
       },
     });
     const environment: Environment = {
@@ -119,6 +119,7 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
     };
     environments.push(environment);
     await runtime.waitForRegistered("credentials-sidecar");
+    if (configEnv !== undefined) return environment;
     await runtime.waitForTelemetrySubscription("credentials-sidecar");
     await sidecar.waitForLog((line) => line.event === "tenant-subscribed");
     return environment;
@@ -193,6 +194,23 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
     expect(refused.body).toMatchObject({ Code: "TenantConflict" });
     expect(environment.proxy.assumeRoles().length).toBe(assumedBefore);
     for (const { form } of environment.proxy.assumeRoles()) expect(tagsOf(form).tenant).toBe("blue");
+  });
+
+  it("subscribes to nothing and waits for no tenant when no role uses the tenant placeholder (control)", async () => {
+    // Prepare: the same role without the placeholder.
+    const environment = await startEnvironment("blue", { CREDENTIALS_SIDECAR_ROLE_ARN: moto.roles.reader });
+    await environment.sidecar.waitForLog((line) => line.event === "assumed");
+
+    // Act
+    environment.runtime.invoke({}, { tenantId: "blue" });
+    await environment.runtime.waitForIdle("credentials-sidecar");
+    const served = await askRole(environment, "default");
+
+    // Assess
+    expect(served.status).toBe(200);
+    expect(environment.runtime.telemetrySubscriptions).toEqual([]);
+    expect(environment.sidecar.logs.filter((line) => String(line.event).startsWith("tenant"))).toEqual([]);
+    expect(tagsOf(environment.proxy.assumeRoles()[0]?.form ?? new URLSearchParams())).toEqual({});
   });
 });
 
