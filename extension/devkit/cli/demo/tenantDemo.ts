@@ -71,7 +71,7 @@ export async function tenantDemo(io: CliIo): Promise<number> {
       const { runtimeResponse } = mock.invoke(stage.payload, { tenantId: tenant });
       if (runtimeResponse === undefined) throw new CliError("the function's runtime is not connected");
       const result = (await runtimeResponse) as DemoResult;
-      io.out(heading(`Environment of tenant ${tenant}`, "invoked with X-Amz-Tenant-Id: " + tenant));
+      io.out(heading(`Environment of tenant ${tenant}`, `invoked with X-Amz-Tenant-Id: ${tenant}`));
       io.out(
         indentLines(
           environment.lines.splice(0).map((line) => `[sidecar] ${formatLogLine(line)}`),
