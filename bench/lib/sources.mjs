@@ -17,6 +17,7 @@ async function buildAll() {
     entryPoints: {
       stsStandIn: source("devkit/stsStandIn/stsStandIn.ts"),
       roleSession: source("src/roles/roleSession.ts"),
+      mockRuntimeApi: source("devkit/mockRuntimeApi/mockRuntimeApi.ts"),
     },
     bundle: true,
     platform: "node",
@@ -39,4 +40,10 @@ export async function stsStandInModule() {
 export async function roleSessionModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "roleSession.mjs")).href);
+}
+
+/** @returns {Promise<typeof import("../../extension/devkit/mockRuntimeApi/mockRuntimeApi.ts")>} */
+export async function mockRuntimeApiModule() {
+  built ??= buildAll();
+  return import(pathToFileURL(join(await built, "mockRuntimeApi.mjs")).href);
 }

@@ -26,6 +26,8 @@ export interface TelemetryDelivery {
   extension: string;
   events: PlatformEvent[];
   status: number | undefined;
+  /** POST sent → answer read, on this process's clock. */
+  durationMs: number;
 }
 
 const SCHEMA_VERSIONS = new Set(["2025-01-29", "2022-12-13", "2022-07-01"]);
@@ -86,9 +88,11 @@ export class TelemetryApi {
   private deliver(subscription: TelemetrySubscription, events: PlatformEvent[]): Promise<void> {
     // The listener answers on the sandbox's address; outside Lambda that name is this host.
     const uri = subscription.uri.replace("//sandbox.localdomain:", "//127.0.0.1:");
+    const started = performance.now();
     return new Promise((resolve) => {
       const record = (status: number | undefined) => {
-        this.deliveries.push({ extension: subscription.extension, events, status });
+        const durationMs = performance.now() - started;
+        this.deliveries.push({ extension: subscription.extension, events, status, durationMs });
         this.changed();
         resolve();
       };

@@ -18,7 +18,7 @@ import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { TenantScope } from "../roles/tenantScope.js";
 import { tenantReports } from "./telemetryEvents.js";
-import { listenForTelemetry, type TelemetryListener } from "./telemetryListener.js";
+import type { TelemetryListener } from "./telemetryListener.js";
 import { TenantGate } from "./tenantGate.js";
 import { resolveTenant } from "./tenantParameters.js";
 
@@ -66,6 +66,8 @@ export function startTenantMode(options: { config: SidecarConfig; clock: Clock; 
       }
       const started = performance.now();
       try {
+        // node:http and node:dns load after `register`, off the path every cold start waits on.
+        const { listenForTelemetry } = await import("./telemetryListener.js");
         listener = await listenForTelemetry(onBatch);
         const response = await api.subscribeTelemetry(
           JSON.stringify({
