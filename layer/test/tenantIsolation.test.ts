@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type MockRuntimeApi,
+  type MockRuntimeApiOptions,
   startMockRuntimeApi,
 } from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import {
@@ -86,8 +87,12 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
   });
 
   /** One execution environment: its own Runtime API, sidecar and view of STS. */
-  async function startEnvironment(tenant: string, configEnv?: Record<string, string>): Promise<Environment> {
-    const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME });
+  async function startEnvironment(
+    tenant: string,
+    configEnv?: Record<string, string>,
+    mockOptions: MockRuntimeApiOptions = {},
+  ): Promise<Environment> {
+    const runtime = await startMockRuntimeApi({ functionName: FUNCTION_NAME, ...mockOptions });
     const proxy = await startStsRecordingProxy(moto.endpoint);
     const wrapper = join(opt, "credentials-sidecar", "wrapper");
     const sandbox = {
@@ -119,7 +124,7 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
     };
     environments.push(environment);
     await runtime.waitForRegistered("credentials-sidecar");
-    if (configEnv !== undefined) return environment;
+    if (configEnv !== undefined || mockOptions.withoutTelemetryApi) return environment;
     await runtime.waitForTelemetrySubscription("credentials-sidecar");
     await sidecar.waitForLog((line) => line.event === "tenant-subscribed");
     return environment;
@@ -211,6 +216,25 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
     expect(environment.runtime.telemetrySubscriptions).toEqual([]);
     expect(environment.sidecar.logs.filter((line) => String(line.event).startsWith("tenant"))).toEqual([]);
     expect(tagsOf(environment.proxy.assumeRoles()[0]?.form ?? new URLSearchParams())).toEqual({});
+  });
+
+  it("refuses tenant-scoped roles, and says why, where there is no Telemetry API (the RIE, sam local)", async () => {
+    // Prepare
+    const environment = await startEnvironment("blue", undefined, { withoutTelemetryApi: true });
+    const unavailable = await environment.sidecar.waitForLog((line) => line.event === "tenant-unavailable");
+
+    // Act
+    environment.runtime.invoke({}, { tenantId: "blue" });
+    const refused = await askRole(environment, "reader");
+
+    // Assess
+    expect(unavailable).toMatchObject({ level: "error" });
+    expect(String(unavailable.error)).toMatch(
+      /Telemetry API subscription, which brings the tenant id, was refused: 404/,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ Code: "TenantIdUnavailable" });
+    expect(environment.proxy.assumeRoles()).toEqual([]);
   });
 });
 

@@ -16,6 +16,8 @@ export interface MockRuntimeApiOptions {
    * reaches an extension; give the extension AWS_LAMBDA_INITIALIZATION_TYPE=initializationType.
    */
   managedInstances?: boolean;
+  /** No Telemetry API, as AWS's Runtime Interface Emulator (`sam local`): a subscription gets 404. */
+  withoutTelemetryApi?: boolean;
   /** Telemetry API batches go out this long after their event instead of the subscriber's timeoutMs. */
   telemetryDelayMs?: number;
 }

@@ -253,6 +253,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
         return this.recordError({ route: at, extension, errorType, body: bodyValue(body) });
       }
       case `PUT ${TELEMETRY}`:
+        if (this.opts.withoutTelemetryApi) return fail(404, "NotFound", `no route ${route}`);
         if (!ext) return UNKNOWN_EXTENSION;
         return this.telemetry.subscribe(ext.reg.name, body);
       case `GET ${RT}/invocation/next`:
