@@ -189,7 +189,8 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     });
     stopFlushing = flushPeriodically(metrics, log);
   }
-  await tenantMode?.afterRegister(api);
+  // Subscribing (tenant mode) runs beside the other roles' first AssumeRole; done before the first event.
+  const tenantSubscribed = tenantMode?.afterRegister(api);
 
   logStream = watchLogStreamReport(files.directory, (name) => {
     if (!naming.adoptLogStream(name)) return;
@@ -223,6 +224,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
   if (noBase !== undefined)
     return failWithFiles({ errorType: "Extension.NoBaseCredentials", message: noBase });
   if (managedInstances) await roles.untilSettled(MANAGED_INIT_WAIT_MS);
+  await tenantSubscribed;
   if (api === undefined) return;
 
   const end = await runEventLoop(
