@@ -20,7 +20,6 @@ import { keepServingOnUnhandledRejections } from "./platform/unhandledRejections
 import { VERSION } from "./platform/version.js";
 import { RoleRegistry } from "./roles/roleRegistry.js";
 import { SessionNaming } from "./roles/sessionNaming.js";
-import { TENANT_WAIT_MS } from "./roles/tenantScopedRole.js";
 import { detachFromOwnEndpoint } from "./startup/ownEndpoint.js";
 import { type EarlyPlan, planEarly, planStartUp, refusalMessage } from "./startup/plan.js";
 import { type RuntimeFiles, writeRuntimeFiles } from "./startup/runtimeFiles.js";
@@ -234,7 +233,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
       const startedAt = Date.now();
       const budgetMs = Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - startedAt - 100));
       // The tenant id comes a batch after INVOKE: take it (and assume) before the sandbox may freeze.
-      if (tenantMode !== undefined) await tenantMode.scope.waitFor(Math.min(TENANT_WAIT_MS, budgetMs));
+      if (tenantMode !== undefined) await tenantMode.scope.beforeInvoke(budgetMs);
       await roles.refreshDueWithin(Math.max(0, budgetMs - (Date.now() - startedAt)));
     },
     log,

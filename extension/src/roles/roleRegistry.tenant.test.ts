@@ -6,13 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../test/support/fakeClock.js";
 import { configOf, fakeAssume, role } from "../../test/support/roleRegistryFakes.js";
-import { tenantScopedRoles } from "../config/tenantPlaceholders.js";
 import { createLogger } from "../platform/log.js";
 import { TenantGate } from "../tenant/tenantGate.js";
-import { resolveTenant } from "../tenant/tenantParameters.js";
+import { tenantScope } from "../tenant/tenantMode.js";
 import type { AssumeFunction } from "./roleRegistry.js";
 import { RoleRegistry } from "./roleRegistry.js";
-import type { TenantScope } from "./tenantScope.js";
 
 const P = `\${tenantId}`;
 
@@ -40,13 +38,7 @@ function setUp() {
   };
   const log = createLogger("error", () => {});
   const gate = new TenantGate(clock, log, "hint");
-  const scope: TenantScope = {
-    roles: tenantScopedRoles(withTags),
-    current: () => gate.current(),
-    waitFor: (ms) => gate.waitFor(ms),
-    onChange: (fn) => gate.onChange(fn),
-    resolve: resolveTenant,
-  };
+  const scope = tenantScope(gate, { config: withTags, clock, log });
   const registry = new RoleRegistry({
     config: withTags,
     generatedSessionName: () => "fn.instance",

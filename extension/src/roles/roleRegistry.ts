@@ -6,8 +6,7 @@ import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
 import { lacksBaseCredentials } from "./stsErrors.js";
-import type { TenantScope } from "./tenantScope.js";
-import { TenantScopedRole } from "./tenantScopedRole.js";
+import type { ServedRole, TenantScope } from "./tenantScope.js";
 
 export type AssumeFunction = (
   role: RoleConfig,
@@ -35,7 +34,7 @@ export interface RoleRegistryOptions {
 export class RoleRegistry {
   private readonly sessions = new Map<string, RoleSession>();
   /** The tenant-scoped roles' faces: what `get` answers for them. */
-  private readonly scoped = new Map<string, TenantScopedRole>();
+  private readonly scoped = new Map<string, ServedRole>();
   private assumeFunction: Promise<AssumeFunction> | undefined;
 
   constructor(private readonly options: RoleRegistryOptions) {
@@ -65,8 +64,7 @@ export class RoleRegistry {
     for (const name of tenant.roles) {
       const session = this.sessions.get(name);
       const role = options.config.roles.get(name);
-      if (session && role)
-        this.scoped.set(name, new TenantScopedRole(role, session, tenant, options.clock, options.log));
+      if (session && role) this.scoped.set(name, tenant.serve(role, session));
     }
     // Assume as soon as the id is known, before the function asks; stop for good when it never can be.
     tenant.onChange((state) => {
@@ -76,7 +74,7 @@ export class RoleRegistry {
   }
 
   /** A session, or for a tenant-scoped role its gated face; either serves `acquire` and `state`. */
-  get(name: string): RoleSession | TenantScopedRole | undefined {
+  get(name: string): RoleSession | ServedRole | undefined {
     return this.scoped.get(name) ?? this.sessions.get(name);
   }
 

@@ -1,5 +1,9 @@
-import type { AssumeRoleParameters } from "../config/types.js";
+import type { AssumeRoleParameters, RoleConfig } from "../config/types.js";
+import type { RoleSession } from "./roleSession.js";
 import type { ClassifiedFailure } from "./stsErrors.js";
+
+/** What the HTTP server asks of a role: a session, or a tenant-scoped role's gated face. */
+export type ServedRole = Pick<RoleSession, "acquire" | "state">;
 
 /** What the environment's tenant id is known to be, as tenant-scoped roles see it. */
 export type TenantState =
@@ -19,6 +23,13 @@ export interface TenantScope {
   waitFor(ms: number): Promise<TenantState>;
   /** Called once, when the id becomes known; and (`known` false) when it can never be served again. */
   onChange(listener: (state: TenantState) => void): void;
+  /** The face the server gets for a tenant-scoped role: nothing served before the id is known. */
+  serve(role: RoleConfig, session: RoleSession): ServedRole;
+  /**
+   * On INVOKE: waits (at most `budgetMs`, less than that by its own bound) for the id, which comes a
+   * batch after INVOKE, so the first AssumeRole runs before the sandbox may freeze.
+   */
+  beforeInvoke(budgetMs: number): Promise<void>;
   /** The role's parameters with the id put in, or why it does not fit. */
   resolve(
     parameters: AssumeRoleParameters,

@@ -21,6 +21,7 @@ import { tenantReports } from "./telemetryEvents.js";
 import type { TelemetryListener } from "./telemetryListener.js";
 import { TenantGate } from "./tenantGate.js";
 import { resolveTenant } from "./tenantParameters.js";
+import { TENANT_WAIT_MS, TenantScopedRole } from "./tenantScopedRole.js";
 
 /** Telemetry API schema 2025-01-29 (the one Managed Instances require; valid everywhere). */
 export const TELEMETRY_SCHEMA_VERSION = "2025-01-29";
@@ -42,13 +43,7 @@ export function startTenantMode(options: { config: SidecarConfig; clock: Clock; 
     "Lambda reports it with each invocation (Telemetry API platform.start), so tenant-scoped roles are served during invocations, not during init",
   );
   let listener: TelemetryListener | undefined;
-  const scope: TenantScope = {
-    roles: tenantScopedRoles(options.config),
-    current: () => gate.current(),
-    waitFor: (ms) => gate.waitFor(ms),
-    onChange: (fn) => gate.onChange(fn),
-    resolve: resolveTenant,
-  };
+  const scope = tenantScope(gate, options);
   const onBatch = (body: string) => {
     const reports = tenantReports(body);
     if (reports === undefined) {
@@ -96,6 +91,27 @@ export function startTenantMode(options: { config: SidecarConfig; clock: Clock; 
     },
     close: async () => {
       await listener?.close();
+    },
+  };
+}
+
+/** The registry's view of the gate (roles/tenantScope.ts): exported for the registry's unit tests. */
+export function tenantScope(
+  gate: TenantGate,
+  options: { config: SidecarConfig; clock: Clock; log: Logger },
+): TenantScope {
+  const source = {
+    current: () => gate.current(),
+    waitFor: (ms: number) => gate.waitFor(ms),
+    resolve: resolveTenant,
+  };
+  return {
+    roles: tenantScopedRoles(options.config),
+    ...source,
+    onChange: (fn) => gate.onChange(fn),
+    serve: (role, session) => new TenantScopedRole(role, session, source, options.clock, options.log),
+    beforeInvoke: async (budgetMs) => {
+      await gate.waitFor(Math.min(TENANT_WAIT_MS, budgetMs));
     },
   };
 }

@@ -1,8 +1,16 @@
 import type { RoleConfig } from "../config/types.js";
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
-import type { Acquired, RoleSession, RoleState } from "./roleSession.js";
-import type { TenantScope } from "./tenantScope.js";
+import type { Acquired, RoleSession, RoleState } from "../roles/roleSession.js";
+import type { TenantState } from "../roles/tenantScope.js";
+import type { resolveTenant } from "./tenantParameters.js";
+
+/** What a tenant-scoped role needs of the tenant gate and the resolver. */
+interface TenantSource {
+  current(): TenantState;
+  waitFor(ms: number): Promise<TenantState>;
+  resolve: typeof resolveTenant;
+}
 
 /**
  * How long a credentials request for a tenant-scoped role waits for the tenant id, and for the id
@@ -20,7 +28,7 @@ export class TenantScopedRole {
   constructor(
     private readonly role: RoleConfig,
     private readonly session: RoleSession,
-    private readonly scope: TenantScope,
+    private readonly scope: TenantSource,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
