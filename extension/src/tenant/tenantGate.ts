@@ -34,11 +34,15 @@ export class TenantGate {
   async waitFor(ms: number): Promise<TenantState> {
     if (!this.pending || ms <= 0) return this.state;
     let cancel: (() => void) | undefined;
+    let waiter: (() => void) | undefined;
     await new Promise<void>((resolve) => {
+      waiter = resolve;
       this.waiters.push(resolve);
       cancel = this.clock.schedule(resolve, ms);
     });
     cancel?.();
+    // A wait that timed out leaves no waiter behind (requests during init would pile up).
+    this.waiters = this.waiters.filter((other) => other !== waiter);
     return this.pending ? { known: false, failure: unknownFailure(this.waitHint, ms) } : this.state;
   }
 
