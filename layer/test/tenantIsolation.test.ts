@@ -19,6 +19,7 @@ import {
 } from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import {
   CLIENT_SCRIPTS,
+  type ClientKind,
   clientEnv,
   type WhoamiResult,
   whoamiEnv,
@@ -140,9 +141,12 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
     return { status: response.status, body: await response.json() };
   }
 
-  function whoami(environment: Environment) {
+  /** The function's code: boto3 or the JS SDK's default chain, through the layer's wrapper. */
+  function whoami(environment: Environment, kind: ClientKind) {
     const wrapper = join(opt, "credentials-sidecar", "wrapper");
-    return runFunction(["python3", CLIENT_SCRIPTS.python], environment.functionEnv, wrapper);
+    const command =
+      kind === "python" ? ["python3", CLIENT_SCRIPTS.python] : [process.execPath, CLIENT_SCRIPTS.node];
+    return runFunction(command, environment.functionEnv, wrapper);
   }
 
   it("serves each environment credentials tagged and named with its own tenant, and none before it is known", async () => {
@@ -156,13 +160,20 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
     for (const environment of [blue, green]) {
       environment.runtime.invoke({}, { tenantId: environment.tenant });
     }
-    const runs = await Promise.all([blue, green].map((environment) => whoami(environment)));
+    // The extension takes its next event only once the id came and the role is assumed (the INVOKE
+    // wait), so the sandbox is not frozen in between.
+    await Promise.all(
+      [blue, green].map((environment) => environment.runtime.waitForIdle("credentials-sidecar")),
+    );
+    const assumedByIdle = [blue, green].map((environment) => environment.proxy.assumeRoles().length);
+    const runs = await Promise.all([whoami(blue, "python"), whoami(green, "node")]);
 
     // Assess
     expect(early.status).toBe(503);
     expect(early.body).toMatchObject({ Code: "TenantIdUnknown" });
     expect((early.body as { Message: string }).Message).toMatch(/no tenant id has arrived within 800 ms/);
     expect(assumesBeforeInvoke).toBe(0);
+    expect(assumedByIdle).toEqual([1, 1]);
     for (const [index, environment] of [blue, green].entries()) {
       const run = runs[index];
       if (run === undefined) throw new Error("a run per environment expected");
