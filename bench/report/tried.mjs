@@ -34,7 +34,7 @@ export function tried() {
   role is named in the config: the file must be parsed before \`register\`. Only the schema check
   could move after it (a bad config would still fail init through \`init/error\`), but loading the
   parser is most of the YAML cost, so nothing was moved.
-- **First credentials: an AssumeRole client without the SDK** (\`extension/src/roles/directStsAssumer.ts\`:
+- **First credentials: an AssumeRole client without the SDK** (\`extension/src/sts/directStsAssumer.ts\`:
   SigV4 with node:crypto, node:http(s), the SDK's own XML parser; used when the base credentials are
   keys in the environment, as in Lambda; the SDK's STS client and credential chain otherwise, or for
   settings only the SDK resolves). Profiled before: the SDK's load and above all its first call

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyStsError, type FailureCause, SourceRoleError } from "../roles/stsErrors.js";
+import { classifyStsError, type FailureCause, SourceRoleError } from "../sts/stsErrors.js";
 import { failureStatus } from "./failureStatus.js";
 
 function sdkError(name: string, httpStatusCode?: number, extra: object = {}) {

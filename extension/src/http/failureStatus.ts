@@ -1,4 +1,4 @@
-import type { FailureCause } from "../roles/stsErrors.js";
+import type { FailureCause } from "../sts/stsErrors.js";
 
 /**
  * The status a credentials request is answered with while its role has no credentials, by what

@@ -2,18 +2,11 @@ import type { RoleConfig, SidecarConfig } from "../config/types.js";
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { Metrics } from "../platform/metrics.js";
-import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
+import type { RoleCredentials } from "../sts/credentials.js";
+import { lacksBaseCredentials } from "../sts/stsErrors.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
-import { lacksBaseCredentials } from "./stsErrors.js";
-
-export type AssumeFunction = (
-  role: RoleConfig,
-  sessionName: string,
-  source: (() => Promise<RoleCredentials>) | undefined,
-  /** Sent as SourceIdentity when the role generates one; its own literal one is in `role.parameters`. */
-  generatedSourceIdentity?: string,
-) => Promise<IssuedCredentials>;
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;

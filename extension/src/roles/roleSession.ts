@@ -1,7 +1,8 @@
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { Metrics } from "../platform/metrics.js";
-import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
+import type { IssuedCredentials, RoleCredentials } from "../sts/credentials.js";
+import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "../sts/stsErrors.js";
 import {
   backoffDelayMs,
   isServable,
@@ -14,7 +15,6 @@ import {
   UNUSABLE_BACKOFF,
 } from "./refreshPolicy.js";
 import { RepeatedFailures } from "./repeatedFailures.js";
-import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "./stsErrors.js";
 import { UNUSABLE_CODE, unusableCredentials } from "./usableCredentials.js";
 
 export type Acquired =

@@ -48,7 +48,7 @@ export const ENV = {
   endpointUrlSts: "AWS_ENDPOINT_URL_STS",
   endpointUrl: "AWS_ENDPOINT_URL",
   // The base credentials and the SDK settings that decide whether AssumeRole goes through the SDK
-  // (roles/assumerChoice.ts, roles/stsEndpoint.ts).
+  // (sts/assumerChoice.ts, sts/stsEndpoint.ts).
   accessKeyId: "AWS_ACCESS_KEY_ID",
   secretAccessKey: "AWS_SECRET_ACCESS_KEY",
   sessionToken: "AWS_SESSION_TOKEN",

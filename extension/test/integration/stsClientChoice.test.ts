@@ -1,6 +1,6 @@
 /**
- * Which AssumeRole client the bundled extension really uses, per environment (roles/assumerChoice.ts,
- * roles/stsEndpoint.ts): its own direct client for keys in the environment, the AWS SDK's STS client
+ * Which AssumeRole client the bundled extension really uses, per environment (sts/assumerChoice.ts,
+ * sts/stsEndpoint.ts): its own direct client for keys in the environment, the AWS SDK's STS client
  * for everything only the SDK resolves. A proxy in front of moto records each AssumeRole's User-Agent,
  * which tells the two apart; every row must still serve the role's moto-issued credentials.
  */

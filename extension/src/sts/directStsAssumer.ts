@@ -7,13 +7,13 @@
  */
 import type { Agent, IncomingMessage, RequestOptions } from "node:http";
 import { VERSION } from "../platform/version.js";
+import type { AssumeFunction } from "./assumeFunction.js";
 import {
   type AssumeRoleAnswer,
   issuedCredentials,
   STS_CONNECTION_TIMEOUT_MS,
   STS_REQUEST_TIMEOUT_MS,
 } from "./credentials.js";
-import type { AssumeFunction } from "./roleRegistry.js";
 import { type SigningCredentials, signRequest } from "./sigV4.js";
 import { assumeRoleForm, readAssumeRoleAnswer } from "./stsWire.js";
 /** STS answers are a few KB; a body past this is not STS's. */

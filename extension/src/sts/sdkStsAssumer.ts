@@ -9,7 +9,7 @@ import {
   STS_REQUEST_TIMEOUT_MS,
 } from "./credentials.js";
 
-export interface StsAssumerOptions {
+export interface SdkStsAssumerOptions {
   readonly region: string | undefined;
   /** Where a role without `source` gets its credentials (the execution role in Lambda). */
   readonly baseCredentials: AwsCredentialIdentityProvider;
@@ -19,7 +19,7 @@ export interface StsAssumerOptions {
  * Returns a function that assumes `role` with credentials from `source` (another role's current
  * credentials, or the base chain). The SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL itself.
  */
-export function createStsAssumer(options: StsAssumerOptions) {
+export function createSdkStsAssumer(options: SdkStsAssumerOptions) {
   const clients = new Map<string, STSClient>();
   const clientFor = (role: RoleConfig, credentials: AwsCredentialIdentityProvider): STSClient => {
     let client = clients.get(role.name);
