@@ -40,8 +40,11 @@ export interface RoleSessionOptions {
   readonly metrics?: Metrics;
 }
 
-/** The least delay before a timer-started attempt, so no failure can turn the timer chain into a busy loop. */
-const MIN_TIMER_MS = 500;
+/**
+ * The least delay before a timer-started attempt, so no failure can turn the timer chain into a busy
+ * loop; no more than the least backoff, or it would round jittered retries up to one moment.
+ */
+const MIN_TIMER_MS = RETRYABLE_BACKOFF.floorMs;
 
 const PENDING: ClassifiedFailure = {
   kind: "retryable",
