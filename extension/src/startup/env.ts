@@ -59,6 +59,14 @@ export const ENV = {
   useDualstackEndpoint: "AWS_USE_DUALSTACK_ENDPOINT",
   stsRegionalEndpoints: "AWS_STS_REGIONAL_ENDPOINTS",
   ignoreConfiguredEndpointUrls: "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+  // Proxies for the STS clients (sts/stsHttp.ts), read by node's agents as curl reads them: the
+  // lower-case spelling first.
+  httpsProxy: "HTTPS_PROXY",
+  httpsProxyLower: "https_proxy",
+  httpProxy: "HTTP_PROXY",
+  httpProxyLower: "http_proxy",
+  noProxy: "NO_PROXY",
+  noProxyLower: "no_proxy",
   containerCredentialsFullUri: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
   containerAuthorizationToken: "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   containerAuthorizationTokenFile: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
