@@ -18,7 +18,7 @@ import { type ExtensionProcess, type LogLine, startExtension } from "../support/
 const EXTENSION = "credentials-sidecar";
 /** The window in which AssumeRole calls are counted, as in the issue's reproduction. */
 const WINDOW_MS = 5000;
-/** The first retry comes 2.5-5 s after (UNUSABLE_BACKOFF), the next 5-10 s later: the first call and at most two retries fit the window. */
+/** The first retry comes 2.5-5 s after the first call (UNUSABLE_BACKOFF), the next 5-10 s after that: at most two calls fit the window; three are allowed. */
 const MAX_CALLS_IN_WINDOW = 3;
 
 interface Running {
