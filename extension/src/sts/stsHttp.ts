@@ -5,7 +5,7 @@
  *   after a long freeze), so the call is retried at once on a fresh connection
  *   (retryOnceOnReusedSocketReset), as the SDK's standard retry would;
  * - go through HTTPS_PROXY / HTTP_PROXY, minus NO_PROXY (each also lower case, which wins, as in
- *   curl), with node's own proxy support (`proxyEnv`, node ≥ 22.21 / 24.5), set only when a proxy
+ *   curl), with node's own proxy support (`proxyEnv`, node 24.5 and later), set only when a proxy
  *   variable is: nothing more is loaded.
  */
 import type { Agent, ClientRequest } from "node:http";
