@@ -16,7 +16,8 @@ export type FailureCause =
   | "invalidRequest"
   /**
    * The sidecar's own settings name no STS endpoint the SDK's rules accept (FIPS or dual-stack with a
-   * custom endpoint, an invalid region or endpoint URL): nothing was sent, and retrying cannot help.
+   * custom endpoint, an invalid region or endpoint URL, a proxy this node cannot use): nothing was
+   * sent, and retrying cannot help.
    */
   | "misconfigured";
 
@@ -163,12 +164,15 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
 /**
  * The SDK's refusals of its own configuration, thrown before any request is sent: the endpoint
  * rules' EndpointError ("Invalid Configuration: FIPS and custom endpoint are not supported", "Invalid
- * region …"), an endpoint URL that does not parse, a missing or malformed region.
+ * region …"), an endpoint URL that does not parse, a missing or malformed region; and proxy
+ * variables this node cannot honour.
  */
 function misconfigurationCode(e: ErrorLike, message: string): string | undefined {
   if (e.$metadata?.httpStatusCode !== undefined) return undefined;
   if (e.name === "EndpointError" || /^Invalid Configuration: /.test(message)) return "EndpointError";
   if (e.code === "ERR_INVALID_URL") return "InvalidEndpointUrl";
+  // stsHttp.ts's refusal of proxy variables on a node without proxy support.
+  if (e.code === "ERR_PROXY_UNSUPPORTED") return "ProxyUnsupported";
   if (/^Region (is missing|not accepted)/.test(message)) return "InvalidRegion";
   return undefined;
 }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ResettingFront, startResettingFront, startTricklingSts } from "../../test/support/stsPeers.js";
 import { STS_REQUEST_TIMEOUT_MS } from "./credentials.js";
 import { sendOverHttp } from "./directStsAssumer.js";
-import { isReusedSocketReset, retryOnceOnReusedSocketReset } from "./stsHttp.js";
+import { classifyStsError } from "./stsErrors.js";
+import { isReusedSocketReset, retryOnceOnReusedSocketReset, stsAgent } from "./stsHttp.js";
 
 let sts: Server;
 let stsUrl: string;
@@ -120,4 +121,34 @@ describe("an answer trickled a byte at a time", () => {
     },
     STS_REQUEST_TIMEOUT_MS + 10_000,
   );
+});
+
+describe("proxy variables", () => {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  // node's proxyEnv came in 24.5 (the layer's node is 24.21; layer/test/stsConnections.test.ts uses it).
+  const supported = major > 24 || (major === 24 && minor >= 5);
+
+  it.runIf(!supported)(
+    `on node ${process.version}, without proxy support, are refused as a misconfiguration, never bypassed`,
+    async () => {
+      // Act
+      const error = await stsAgent("https:", { HTTPS_PROXY: "http://127.0.0.1:3128" }).catch(
+        (e: unknown) => e,
+      );
+
+      // Assess
+      expect(classifyStsError(error)).toMatchObject({
+        kind: "permanent",
+        cause: "misconfigured",
+        code: "ProxyUnsupported",
+        message: expect.stringContaining(
+          `HTTPS_PROXY) is set, but node ${process.version} has no proxy support`,
+        ),
+      });
+    },
+  );
+
+  it.runIf(supported)(`on node ${process.version}, with proxy support, make a proxied agent`, async () => {
+    await expect(stsAgent("https:", { HTTPS_PROXY: "http://127.0.0.1:3128" })).resolves.toBeDefined();
+  });
 });

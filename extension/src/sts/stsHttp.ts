@@ -16,6 +16,8 @@ const PROXY_VARIABLES = [ENV.httpsProxy, ENV.httpsProxyLower, ENV.httpProxy, ENV
 /** What a peer's reset of an idle kept-alive socket looks like to the next request on it. */
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE"]);
 const REUSED_SOCKET_RESET = Symbol("reusedSocketReset");
+/** The code of the error for proxy variables on a node that cannot honour them (stsErrors.ts: misconfigured). */
+export const PROXY_UNSUPPORTED = "ERR_PROXY_UNSUPPORTED";
 
 /** An error of a request sent on a reused socket that the peer reset before answering. */
 export function isReusedSocketReset(error: unknown): boolean {
@@ -79,11 +81,18 @@ export function stsAgent(protocol: "http:" | "https:", env: NodeJS.ProcessEnv = 
       const transport =
         protocol === "https:" ? (await import("node:https")).default : (await import("node:http")).default;
       const Agent = resetNoticing(transport.Agent as unknown as AgentClass);
-      return new Agent({
-        keepAlive: true,
-        maxSockets: 50,
-        ...(proxyConfigured(env) ? { proxyEnv: { ...env } } : {}),
-      });
+      if (!proxyConfigured(env)) return new Agent({ keepAlive: true, maxSockets: 50 });
+      const agent = new Agent({ keepAlive: true, maxSockets: 50, proxyEnv: { ...env } });
+      // An older node ignores `proxyEnv`: refused rather than going around the proxy.
+      if (!Object.getOwnPropertySymbols(agent).some((symbol) => symbol.description === "kProxyConfig")) {
+        throw Object.assign(
+          new Error(
+            `a proxy variable (${PROXY_VARIABLES.filter((name) => env[name]).join(", ")}) is set, but node ${process.version} has no proxy support (node 24.5 and later; the layer's node has it)`,
+          ),
+          { code: PROXY_UNSUPPORTED },
+        );
+      }
+      return agent;
     })();
     agents.set(protocol, agent);
   }
