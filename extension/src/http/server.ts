@@ -96,15 +96,23 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return sendError(reply, failureStatus(failure.cause), body);
   });
 
-  app.get("/health", async (_request, reply) => {
-    const roles = Object.fromEntries(
-      options.roles.names().map((name) => [name, options.roles.get(name)?.state()]),
-    );
+  // Role names can tell how a business is organised: only the token holder sees them. Anyone else
+  // (a probe, or whoever can make the function fetch a loopback URL) learns only that it is up.
+  app.get("/health", async (request, reply) => {
+    const trusted = checkToken(request.headers.authorization, expectedDigest) === undefined;
+    const body = trusted
+      ? {
+          status: "ok",
+          roles: Object.fromEntries(
+            options.roles.names().map((name) => [name, options.roles.get(name)?.state()]),
+          ),
+        }
+      : { status: "ok" };
     return reply
       .code(200)
       .header("cache-control", "no-store")
       .type("application/json")
-      .send(JSON.stringify({ status: "ok", roles }));
+      .send(JSON.stringify(body));
   });
 
   app.setNotFoundHandler(async (request, reply) =>
