@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, watch as watchFolder, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, watch as watchFolder, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -75,6 +75,14 @@ describe("watchLogStreamReport", () => {
     watch.close();
 
     expect(existsSync(join(dir, LOG_STREAM_FILE))).toBe(false);
+  });
+
+  it("closes without throwing when a folder stands under the report's name, and leaves it", () => {
+    const { watch } = watchOnce();
+    mkdirSync(join(dir, LOG_STREAM_FILE));
+
+    expect(() => watch.close()).not.toThrow();
+    expect(existsSync(join(dir, LOG_STREAM_FILE))).toBe(true);
   });
 
   it("does not throw for a folder that does not exist", () => {

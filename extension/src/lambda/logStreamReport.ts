@@ -73,7 +73,11 @@ export function watchLogStreamReport(directory: string, onReport: (name: string)
     },
     close: () => {
       stop();
-      rmSync(join(directory, LOG_STREAM_FILE), { force: true });
+      try {
+        rmSync(join(directory, LOG_STREAM_FILE), { force: true });
+      } catch {
+        // A folder under the name: not the wrapper's report, and not ours to remove.
+      }
     },
   };
 }
