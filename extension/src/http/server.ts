@@ -7,6 +7,7 @@ import type { Acquired, RoleState } from "../roles/roleSession.js";
 import { answerClientError, answerConnect } from "./clientErrors.js";
 import { publicError } from "./errorBodies.js";
 import { failureStatus } from "./failureStatus.js";
+import { shedIdleConnections } from "./idleConnections.js";
 import {
   checkToken,
   MAX_REQUEST_HEADERS,
@@ -61,6 +62,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.server.maxHeadersCount = MAX_REQUEST_HEADERS + 1;
   // Node closes a CONNECT without a word when nobody listens; answer it like any other method.
   app.server.on("connect", answerConnect);
+  // Hundreds of idle connections must not use up the process's file descriptors (Managed Instances).
+  shedIdleConnections(app.server);
 
   // onRequest runs before the body is read and for unknown routes and methods too.
   app.addHook("onRequest", async (request, reply) => {
