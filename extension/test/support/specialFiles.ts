@@ -35,21 +35,28 @@ export const CAN_MAKE_DEVICES = typeof process.getuid === "function" && process.
 export function makeSpecial(kind: SpecialKind, path: string, content: string, maxBytes: number): void {
   switch (kind) {
     case "fifo":
-      return void execFileSync("mkfifo", [path]);
+      execFileSync("mkfifo", [path]);
+      break;
     case "folder":
-      return void mkdirSync(path);
+      mkdirSync(path);
+      break;
     case "device":
       // /dev/zero's numbers (char 1:5): a device that never ends, in the folder itself.
-      return void execFileSync("mknod", [path, "c", "1", "5"]);
+      execFileSync("mknod", [path, "c", "1", "5"]);
+      break;
     case "oversized":
-      return writeFileSync(path, content + " ".repeat(maxBytes + 1 - content.length));
+      writeFileSync(path, content + " ".repeat(maxBytes + 1 - content.length));
+      break;
     case "link to a regular file":
       writeFileSync(`${path}.target`, content);
-      return symlinkSync(`${path}.target`, path);
+      symlinkSync(`${path}.target`, path);
+      break;
     case "link to a fifo":
       execFileSync("mkfifo", [`${path}.target`]);
-      return symlinkSync(`${path}.target`, path);
+      symlinkSync(`${path}.target`, path);
+      break;
     case "link to /dev/zero":
-      return symlinkSync("/dev/zero", path);
+      symlinkSync("/dev/zero", path);
+      break;
   }
 }
