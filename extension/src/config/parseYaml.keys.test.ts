@@ -146,6 +146,23 @@ describe("keys that are not names", () => {
     expect(problems.map((problem) => problem.path)).toContain("line 4, column 3");
   });
 
+  it.each([
+    ["quoted", "'reader'"],
+    ["double-quoted", '"reader"'],
+    ["escaped", '"re\\x61der"'],
+    ["unicode-escaped", '"re\\u0061der"'],
+    ["tagged !!str", "!!str reader"],
+    ["an explicit ? key", "? reader\n  "],
+  ])("refuses a second reader spelt %s, with its line", (_case, spelling) => {
+    const text = `roles:\n  reader:\n    RoleArn: ${ARN}a\n  ${spelling}:\n    RoleArn: ${ARN}b\n`;
+
+    const problems = problemsOf(parseConfigBytes(utf8(text)));
+
+    expect(problems).toEqual([
+      { path: expect.stringMatching(/^line 4, column \d+$/), message: expect.stringContaining("unique") },
+    ]);
+  });
+
   it("still reads a 1.2 '<<' as the plain key it is (validation then refuses it as unknown)", () => {
     const result = parseConfigBytes(utf8("roles:\n  reader:\n    <<: {a: 1}\n"));
 
