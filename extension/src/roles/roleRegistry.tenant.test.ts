@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../test/support/fakeClock.js";
 import { configOf, fakeAssume, role } from "../../test/support/roleRegistryFakes.js";
 import { createLogger } from "../platform/log.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
 import { TenantGate } from "../tenant/tenantGate.js";
 import { tenantScope } from "../tenant/tenantMode.js";
-import type { AssumeFunction } from "./roleRegistry.js";
 import { RoleRegistry } from "./roleRegistry.js";
 
 const P = `\${tenantId}`;

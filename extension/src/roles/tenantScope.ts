@@ -1,6 +1,6 @@
 import type { AssumeRoleParameters, RoleConfig } from "../config/types.js";
+import type { ClassifiedFailure } from "../sts/stsErrors.js";
 import type { RoleSession } from "./roleSession.js";
-import type { ClassifiedFailure } from "./stsErrors.js";
 
 /** What the HTTP server asks of a role: a session, or a tenant-scoped role's gated face. */
 export type ServedRole = Pick<RoleSession, "acquire" | "state">;

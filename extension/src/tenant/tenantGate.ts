@@ -1,7 +1,7 @@
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
-import type { ClassifiedFailure } from "../roles/stsErrors.js";
 import type { TenantState } from "../roles/tenantScope.js";
+import type { ClassifiedFailure } from "../sts/stsErrors.js";
 
 /**
  * The environment's tenant id, as the platform reports it: unknown until the first report, then
