@@ -4,6 +4,7 @@
 import { fmt } from "./lib/stats.mjs";
 import { cold, fleet, lambdaFunction, memory, serving, sizes, sts } from "./report/sections.mjs";
 import { summary } from "./report/summary.mjs";
+import { tenant } from "./report/tenant.mjs";
 import { tried } from "./report/tried.mjs";
 
 export function renderResults(context, r) {
@@ -32,5 +33,6 @@ ${r.sizes ? sizes(r.sizes) : ""}
 ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}
 ${r.fleet ? fleet(r.fleet) : ""}
+${r.tenant ? tenant(r.tenant) : ""}
 ${tried()}`.replace(/\n{3,}/g, "\n\n");
 }

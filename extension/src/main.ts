@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "./config/loadConfig.js";
+import { tenantScopedRoles } from "./config/tenantPlaceholders.js";
 import { type EarlyListener, listenEarly } from "./http/earlyListener.js";
 import { runEventLoop } from "./lambda/eventLoop.js";
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
@@ -91,9 +92,19 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
 
   const naming = new SessionNaming(plan.sessionNaming);
   const metrics = plan.metrics === "emf" ? createEmfMetrics() : noMetrics;
+  // Tenant isolation mode only for a config that uses ${tenantId}: otherwise nothing of it is loaded.
+  const tenantMode =
+    tenantScopedRoles(plan.config).size > 0
+      ? (await import("./tenant/tenantMode.js")).startTenantMode({
+          config: plan.config,
+          clock: systemClock,
+          log,
+        })
+      : undefined;
   const roles = new RoleRegistry({
     config: plan.config,
     metrics,
+    ...(tenantMode !== undefined ? { tenant: tenantMode.scope } : {}),
     generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
@@ -143,7 +154,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     files.remove();
     const forced = setTimeout(() => process.exit(exitCode), SHUTDOWN_BUDGET_MS);
     forced.unref();
-    await Promise.all([app?.close().catch(() => undefined), listener.close()]);
+    await Promise.all([app?.close().catch(() => undefined), listener.close(), tenantMode?.close()]);
     process.exit(exitCode);
   };
   process.once("SIGTERM", () => void stop("SIGTERM", 0));
@@ -177,6 +188,8 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     });
     stopFlushing = flushPeriodically(metrics, log);
   }
+  // Subscribing (tenant mode) runs beside the other roles' first AssumeRole; done before the first event.
+  const tenantSubscribed = tenantMode?.afterRegister(api);
 
   logStream = watchLogStreamReport(files.directory, (name) => {
     if (!naming.adoptLogStream(name)) return;
@@ -210,15 +223,18 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
   if (noBase !== undefined)
     return failWithFiles({ errorType: "Extension.NoBaseCredentials", message: noBase });
   if (managedInstances) await roles.untilSettled(MANAGED_INIT_WAIT_MS);
+  await tenantSubscribed;
   if (api === undefined) return;
 
   const end = await runEventLoop(
     api,
     async (event) => {
       metrics.flush();
-      await roles.refreshDueWithin(
-        Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - Date.now() - 100)),
-      );
+      const startedAt = Date.now();
+      const budgetMs = Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - startedAt - 100));
+      // The tenant id comes a batch after INVOKE: take it (and assume) before the sandbox may freeze.
+      if (tenantMode !== undefined) await tenantMode.scope.beforeInvoke(budgetMs);
+      await roles.refreshDueWithin(Math.max(0, budgetMs - (Date.now() - startedAt)));
     },
     log,
   );

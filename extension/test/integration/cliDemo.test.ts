@@ -54,6 +54,19 @@ describe("demo", () => {
     expect(run.stdout).toMatch(/extension exited 0 in \d+ ms/);
   });
 
+  it("with --tenants, two environments of two tenants act as differently tagged sessions", async () => {
+    const run = await runCli(["demo", "--tenants"], { home: workDir, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    for (const tenant of ["blue", "green"]) {
+      expect(run.stdout).toMatch(
+        new RegExp(`default chain\\s+arn:aws:sts::123456789012:assumed-role/demo-app/tenant-${tenant}\\n`),
+      );
+      expect(run.stdout).toContain(`demo-app as tenant-${tenant}, tags: tenant=${tenant}\n`);
+      expect(run.stdout).toContain(`demo-audit as audit-${tenant}, tags: tenant=${tenant}\n`);
+    }
+    expect(run.stdout).toMatch(/Demo passed in \d+\.\d s/);
+  });
+
   it("with --sts moto, a boto3 function reads DynamoDB and is denied S3 under IAM", async (ctx) => {
     if (!hasCommand("moto_server")) ctx.skip("moto_server is not on PATH (pip install 'moto[server]')");
     const run = await runCli(["demo", "--sts", "moto"], { home: workDir, timeoutMs: 60_000 });
