@@ -85,7 +85,7 @@ describe("GitHub Actions workflows", () => {
     expect(release.permissions?.["id-token"]).toBe("write");
     const setupNode = steps(release).find((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(setupNode?.with?.["registry-url"]).toBe("https://registry.npmjs.org");
-    expect(script).toMatch(/gh release create[^]*dist\/release\/\*\.tgz/);
+    expect(script).toMatch(/gh release create[\s\S]*dist\/release\/\*\.tgz/);
   });
 
   it.each(workflows)("%s: every repository file a step runs exists", (name) => {
