@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LAYER_PACKAGES } from "../../../layer/npm/layerPackages.mjs";
 import { COMMANDS } from "../../devkit/cli/dispatch.js";
 import { formatShellEnv, shellEnv } from "../../devkit/cli/shellEnv.js";
 import { REPO_ROOT } from "../support/extensionProcess.js";
@@ -52,7 +53,10 @@ function cliInvocations(text: string): { command: string; flags: string[] }[] {
 }
 
 const blocks = shellBlocks(README);
-const KINDS = ["make", "aws", "docker", "text", "bootstrap", "schema", "cli", "local-lines", "validate"];
+const KINDS = [
+  ...["make", "aws", "docker", "text", "bootstrap", "schema", "cli", "local-lines", "validate"],
+  "npm-install", // run by layer/test/newUser.test.ts, with the packed tarballs for the package names
+];
 
 describe("the README's shell blocks", () => {
   it("are marked, each with a kind this test knows", () => {
@@ -81,6 +85,16 @@ describe("the README's shell blocks", () => {
       .flatMap((m) => (m[1] ?? "").trim().split(/\s+/));
     expect(named.length).toBeGreaterThan(3);
     expect(named.filter((target) => !targets.has(target))).toEqual([]);
+  });
+
+  it("install only packages the release packs (npm-install: layer/test/newUser.test.ts runs them)", () => {
+    const packed = ["credentials-sidecar", ...Object.values(LAYER_PACKAGES)];
+    const words = blocks
+      .filter((b) => b.kind === "npm-install")
+      .flatMap((b) => [...b.text.matchAll(/^npm install ([^#\n]+)/gm)])
+      .flatMap((m) => (m[1] ?? "").trim().split(/\s+/));
+    expect(words).toContain("credentials-sidecar");
+    expect(words.filter((word) => !packed.includes(word))).toEqual([]);
   });
 
   it("give the CLI only commands and options it has", () => {
