@@ -81,11 +81,22 @@ export function readmeCdkQuickStart(readmePath: string): { install: string[]; sn
 }
 
 /**
- * A CDK app around the snippet as a user pastes it: its imports at the top, the rest in a stack's
- * constructor, where `this` is the stack and `myFunction` a Python function of the snippet's
- * architecture. The app's own names are prefixed, so the snippet's imports cannot collide with them.
+ * A CDK app around the snippet as a user pastes it. A snippet that is a stack class (`export class
+ * X extends Stack`) is used whole and instantiated; otherwise its imports go at the top and the rest
+ * into a stack's constructor, where `this` is the stack and `myFunction` a Python function of the
+ * snippet's architecture. The app's own names are suffixed, so they cannot collide with the snippet's.
  */
 export function cdkApp(snippet: string, stackName: string): string {
+  const stackClass = /^export class (\w+) extends Stack\b/m.exec(snippet)?.[1];
+  if (stackClass !== undefined) {
+    return `import { App as AppOfTest } from "aws-cdk-lib";
+${snippet.trimEnd()}
+
+const app = new AppOfTest({ outdir: "cdk.out" });
+new ${stackClass}(app, ${JSON.stringify(stackName)}, { env: { account: "111122223333", region: "eu-west-1" } });
+app.synth();
+`;
+  }
   const lines = snippet.trimEnd().split("\n");
   const imports = lines.filter((line) => line.startsWith("import "));
   const body = lines.filter((line) => !line.startsWith("import "));
