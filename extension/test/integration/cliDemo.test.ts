@@ -42,7 +42,7 @@ describe("demo", () => {
     expect(run.stdout).toMatch(/extension exited 0 in \d+ ms/);
     expect(run.stdout).toMatch(/Demo passed in \d+\.\d s/);
     // The hint names a command that runs as written from the repository (no global install needed).
-    expect(run.stdout).toContain("Next: `node dist/cli.mjs local --config your.yaml`");
+    expect(run.stdout).toContain("Next: `npx credentials-sidecar local --config your.yaml`");
   });
 
   it("with --managed-instances, the sidecar registers for SHUTDOWN only and serves every invocation", async () => {

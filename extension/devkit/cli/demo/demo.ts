@@ -21,11 +21,13 @@ import { tenantDemo } from "./tenantDemo.js";
 
 export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances] [--tenants]
 
-Runs the built layer (dist/layer-<arch>.zip; \`make layer\` builds it) as Lambda would, on this
-machine and without an AWS account: the extension starts from the layer, a sample function runs
-through the layer's exec wrapper and is invoked 3 times. Each invocation shows the execution role,
-the role the SDK's default chain got from the sidecar (no credential code in the function), an
-allowed and a denied call, and the sidecar's log lines. Takes a few seconds.
+Runs the layer as Lambda would, on this machine and without an AWS account: on Linux the zip with
+this architecture's node (the @credentials-sidecar/layer-<arch> package, or dist/ after \`make
+layer\` in a clone), else the node-less layer-nodejs.zip with this node. The extension starts from
+the layer, a sample function runs through the layer's exec wrapper and is invoked 3 times. Each
+invocation shows the execution role, the role the SDK's default chain got from the sidecar (no
+credential code in the function), an allowed and a denied call, and the sidecar's log lines. Takes a
+few seconds.
 
 Options:
   --sts builtin   (default) the built-in STS stand-in; a Node.js function (AWS SDK for JavaScript v3)
@@ -187,7 +189,7 @@ class Demo {
       `\nDemo passed in ${seconds} s: ${INVOCATIONS} invocations as role demo-app, no credential code in the function.\n`,
     );
     io.out(
-      "Next: `node dist/cli.mjs local --config your.yaml` runs the sidecar for your own code (see --help).\n",
+      "Next: `npx credentials-sidecar local --config your.yaml` runs the sidecar for your own code (see --help).\n",
     );
     return EXIT.ok;
   }
