@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
+import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 
 const FILE_ARN = "arn:aws:iam::123456789012:role/from-file";
 const DEFAULT_PATH_ARN = "arn:aws:iam::123456789012:role/from-default-path";
@@ -150,7 +151,7 @@ describe("loadConfig: problems in the role variables", () => {
     ]);
   });
 
-  it.each(["yes", "1", "TRUE", "on"])(
+  it.each(wrongSwitchSpellings(0x5_1de, 30))(
     "reports generateSourceIdentity %j once, with the value given",
     async (value) => {
       const env = {
