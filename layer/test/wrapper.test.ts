@@ -1,6 +1,6 @@
 // The exec wrapper under each POSIX shell (support/wrapperRun.ts): what it hands the runtime, and
 // how it fails closed. The runtime folder's ownership checks: wrapperRuntimeFolder.test.ts; a next
-// wrapper: wrapperNextWrapper.test.ts; other credential sources: wrapperOtherSources.test.ts.
+// wrapper: wrapperNextWrapper.test.ts; the credential variables (env.ts's one list): wrapperLists.test.ts; any environment: wrapperEnvironments.test.ts.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
