@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
 import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
+import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
 
 const FILE_ARN = "arn:aws:iam::123456789012:role/from-file";
 const DEFAULT_PATH_ARN = "arn:aws:iam::123456789012:role/from-default-path";

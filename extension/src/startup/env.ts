@@ -137,7 +137,13 @@ export const CREDENTIAL_VARIABLES: readonly CredentialVariable[] = [
     why: "a profile's keys, role or credential_process",
   },
   { name: ENV.defaultProfile, when: "default role", action: "move", to: moved(ENV.defaultProfile) },
-  { name: ENV.webIdentityRoleArn, when: "default role", action: "move", to: moved(ENV.webIdentityRoleArn), why: "web identity" },
+  {
+    name: ENV.webIdentityRoleArn,
+    when: "default role",
+    action: "move",
+    to: moved(ENV.webIdentityRoleArn),
+    why: "web identity",
+  },
   {
     name: ENV.webIdentityTokenFile,
     when: "default role",
@@ -267,7 +273,9 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
       name: moved(variable.name),
       readBy: "set by wrapper",
       description: `The function's \`${variable.name}\`, moved out of the SDKs' way ${
-        variable.when === "default role" ? "with a default role" : "whenever the runtime gets the sidecar's token"
+        variable.when === "default role"
+          ? "with a default role"
+          : "whenever the runtime gets the sidecar's token"
       }${variable.pinnedTo !== undefined ? ` (the variable itself is then \`${variable.pinnedTo}\`)` : ""}.`,
     }),
   ),

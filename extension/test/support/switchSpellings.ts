@@ -6,7 +6,22 @@
  */
 import { seededRandom } from "./seededRandom.mjs";
 
-const WORDS = ["true", "false", "yes", "no", "on", "off", "1", "0", "y", "n", "t", "f", "enabled", "disabled"];
+const WORDS = [
+  "true",
+  "false",
+  "yes",
+  "no",
+  "on",
+  "off",
+  "1",
+  "0",
+  "y",
+  "n",
+  "t",
+  "f",
+  "enabled",
+  "disabled",
+];
 const WRAPS: readonly ((word: string) => string)[] = [
   (word) => word,
   (word) => ` ${word}`,
