@@ -23,7 +23,11 @@ import { runCli } from "../../extension/test/support/cli.js";
 import { clientEnv } from "../../extension/test/support/clients.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
 import { extractLayer, type FunctionRun, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
-import { type OtherContainerEndpoint, PLANTED } from "./support/plantedSources.js";
+import {
+  type OtherContainerEndpoint,
+  PLANTED,
+  startOtherContainerEndpoint,
+} from "./support/plantedSources.js";
 import { assumedRole, type ExecutionKeys, type Sandbox, Sandboxes, sandboxEnv } from "./support/sandbox.js";
 import {
   cleanupClients,
@@ -44,8 +48,7 @@ let moto: MotoEnvironment;
 let execution: ExecutionKeys & { arn: string };
 let sandbox: Sandbox;
 let wrapper: string;
-let other: OtherContainerEndpoint;
-let otherServer: Server | undefined;
+let other: OtherContainerEndpoint & { close(): void };
 const sandboxes = new Sandboxes();
 
 /** The runtime's environment before the wrapper: the sandbox's, the endpoint, and a HOME of its own. */
@@ -117,42 +120,17 @@ describe.runIf(process.platform === "linux" && PRESENT.length > 0)(
         ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
         arn: assumed.AssumedRoleUser.Arn,
       };
-      // Another container-credentials endpoint (a function ported from ECS or EKS): another role session.
       const otherSession = await sts.send(
         new AssumeRoleCommand({ RoleArn: moto.roles.reader, RoleSessionName: "other-endpoint" }),
       );
-      const otherToken = "token-of-the-other-endpoint";
-      otherServer = createServer((request, response) => {
-        const ok = request.headers.authorization === otherToken;
-        response.writeHead(ok ? 200 : 403, { "content-type": "application/json" });
-        const c = otherSession.Credentials;
-        response.end(
-          JSON.stringify(
-            ok
-              ? {
-                  AccessKeyId: c?.AccessKeyId,
-                  SecretAccessKey: c?.SecretAccessKey,
-                  Token: c?.SessionToken,
-                  Expiration: c?.Expiration?.toISOString().replace(/\.\d+Z$/, "Z"),
-                }
-              : { Code: "AccessDenied", Message: "not this endpoint's token" },
-          ),
-        );
-      });
-      const listening = otherServer;
-      await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
-      other = {
-        url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}/v1/credentials`,
-        token: otherToken,
-      };
+      other = await startOtherContainerEndpoint(otherSession.Credentials);
       const config = join(work, "credentials-sidecar.yaml");
       writeFileSync(config, `default: chained\nroles:\n  chained:\n    RoleArn: ${moto.roles.chained}\n`);
       sandbox = await sandboxes.start(opt, moto, { CREDENTIALS_SIDECAR_CONFIG: config }, { keys: execution });
     }, 300_000);
 
     afterAll(async () => {
-      otherServer?.closeAllConnections();
-      otherServer?.close();
+      other?.close();
       await Promise.all([sandboxes.closeAll(), moto?.stop()]);
       cleanupClients(CLIENTS);
       if (work) rmSync(work, { recursive: true, force: true });

@@ -5,7 +5,10 @@
  * every SDK client.
  */
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import type { Credentials } from "@aws-sdk/client-sts";
 import type { MotoEnvironment } from "../../../extension/test/support/moto.js";
 
 const keysIni = (moto: MotoEnvironment, profile: string, prefix = "") =>
@@ -29,6 +32,38 @@ export interface PlantedSource {
     moto: MotoEnvironment,
     other: OtherContainerEndpoint,
   ) => Record<string, string | undefined>;
+}
+
+/**
+ * Another container-credentials endpoint (a function ported from ECS or EKS) on a port of its own,
+ * serving `credentials` (another role session) to requests with its token, 403 to others.
+ */
+export async function startOtherContainerEndpoint(
+  credentials: Credentials | undefined,
+): Promise<OtherContainerEndpoint & { close(): void }> {
+  const token = "token-of-the-other-endpoint";
+  const server = createServer((request, response) => {
+    const ok = request.headers.authorization === token;
+    response.writeHead(ok ? 200 : 403, { "content-type": "application/json" });
+    const body = ok
+      ? {
+          AccessKeyId: credentials?.AccessKeyId,
+          SecretAccessKey: credentials?.SecretAccessKey,
+          Token: credentials?.SessionToken,
+          Expiration: credentials?.Expiration?.toISOString().replace(/\.\d+Z$/, "Z"),
+        }
+      : { Code: "AccessDenied", Message: "not this endpoint's token" };
+    response.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/credentials`,
+    token,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 /** Sent instead of the sidecar's by an SDK that reads a planted token or token file: 403. */
