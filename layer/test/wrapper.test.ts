@@ -142,6 +142,23 @@ describe.each(shells)("exec wrapper under %s", (shell) => {
     expect(result.stderr).toContain(`${join(sandbox.runtimeDir, "nope")} does not exist`);
   });
 
+  it.each([
+    [
+      "a relative runtime folder",
+      { CREDENTIALS_SIDECAR_RUNTIME_DIR: "tmp/credentials-sidecar" },
+      [process.execPath],
+      "CREDENTIALS_SIDECAR_RUNTIME_DIR=tmp/credentials-sidecar is not an absolute path",
+    ],
+    ["no runtime command", {}, [], "no runtime command to start"],
+  ])("fails closed with %s, naming it", (_name, env, command, message) => {
+    sandbox.writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const result = sandbox.run(shell, { ...EXECUTION_KEYS, ...env }, command);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(message);
+    expect(result.output).not.toContain(TOKEN);
+  });
+
   it("passes arguments through intact and becomes the function's process", () => {
     sandbox.writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
     const args = ["a b", "", "'single'", '"double"', "$HOME", "*", "back\\slash", "new\nline", "-e", "--"];
