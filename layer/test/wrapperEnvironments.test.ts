@@ -153,7 +153,7 @@ describe.each(SHELLS.map((shell) => [shell.name, shell] as const))("the wrapper 
   );
 
   it.each(wrongSwitchSpellings(0x4ee9, 12))(
-    `refuses ${KEEP}=%j naming it, and starts nothing`,
+    "refuses CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE=%j naming it, and starts nothing",
     (spelling) => {
       const run = runWrapper(shell, { variables: [], keep: spelling });
       expect(run.status).toBe(1);
