@@ -12,12 +12,17 @@ describe("instanceIdFromLogStream", () => {
     expect(instanceIdFromLogStream(logStream)).toBe(id);
   });
 
-  it.each(["", "$LATEST", "LATEST", "plain", "2026/12/01/[$LATEST]", "ends with a space ", "ends/with/slash/"])(
-    "finds none in %j",
-    (logStream) => {
-      expect(instanceIdFromLogStream(logStream)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "$LATEST",
+    "LATEST",
+    "plain",
+    "2026/12/01/[$LATEST]",
+    "ends with a space ",
+    "ends/with/slash/",
+  ])("finds none in %j", (logStream) => {
+    expect(instanceIdFromLogStream(logStream)).toBeUndefined();
+  });
 });
 
 describe("SessionNaming", () => {
