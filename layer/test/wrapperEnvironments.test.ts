@@ -16,6 +16,7 @@ import {
   generateEnvironments,
   makeHostileBin,
   makeLocaleProbe,
+  makeSizedFile,
   type PoolVariable,
   runShell,
   SHELLS,
@@ -32,6 +33,7 @@ const POOL = variablePool({
   hostileBin: makeHostileBin(join(scratch, "hostile-bin")),
   startupFile,
   localeProbe: makeLocaleProbe(join(scratch, "locale-probe")),
+  sizedFile: makeSizedFile(join(scratch, "sized-file")),
 });
 const BASE_PATH = "/usr/local/bin:/usr/bin:/bin";
 const STREAM = "2026/12/07/[$LATEST]0123456789abcdef";
@@ -97,7 +99,7 @@ const describeName = (environment: GeneratedEnvironment) =>
 describe.each(SHELLS.map((shell) => [shell.name, shell] as const))("the wrapper under %s", (_name, shell) => {
   const environments = generateEnvironments(
     POOL,
-    0x5e11 + shell.kind.length,
+    0x5e11 + 7919 * SHELLS.indexOf(shell),
     POOL.length * 2,
     KEEP_SPELLINGS,
   );

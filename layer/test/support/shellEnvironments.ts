@@ -81,6 +81,12 @@ export function makeHostileBin(folder: string): string {
   return folder;
 }
 
+/** A file of 10 000 bytes: `ls -s` counts it in 1024-byte blocks, or 512-byte ones with POSIXLY_CORRECT. */
+export function makeSizedFile(path: string): string {
+  writeFileSync(path, "x".repeat(10_000));
+  return path;
+}
+
 /** A folder holding a file whose name is not ASCII: `ls -b` prints it differently by locale. */
 export function makeLocaleProbe(folder: string): string {
   mkdirSync(folder, { recursive: true });
@@ -95,7 +101,12 @@ const hijack = (name: string, control: string): PoolVariable => ({
   actsIn: ["bash"],
 });
 
-export function variablePool(paths: { hostileBin: string; startupFile: string; localeProbe: string }) {
+export function variablePool(paths: {
+  hostileBin: string;
+  startupFile: string;
+  localeProbe: string;
+  sizedFile: string;
+}) {
   const pool: PoolVariable[] = [
     {
       name: "SHELLOPTS",
@@ -188,7 +199,7 @@ export function variablePool(paths: { hostileBin: string; startupFile: string; l
       actsIn: ALL,
       passesThrough: ALL,
     },
-    { name: "POSIXLY_CORRECT", values: ["1"], control: "ls -sd /etc/hostname", actsIn: ALL },
+    { name: "POSIXLY_CORRECT", values: ["1"], control: `ls -s '${paths.sizedFile}'`, actsIn: ALL },
     ...["LC_ALL", "LANG", "LC_CTYPE"].map(
       (name): PoolVariable => ({
         name,
