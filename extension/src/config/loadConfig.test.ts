@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 import {
   CAN_MAKE_DEVICES,
   makeSpecial,
   SPECIAL_KINDS,
   type SpecialKind,
 } from "../../test/support/specialFiles.js";
+import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
 
