@@ -16,7 +16,13 @@ const ARN = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
 describe("scanDefaultRole: simple forms", () => {
   it("reads `default: name` at column 0, plain, quoted, with a comment", () => {
-    for (const line of ["default: b", "default: 'b'", 'default: "b"', "default: b # the reader", "default:   b   "]) {
+    for (const line of [
+      "default: b",
+      "default: 'b'",
+      'default: "b"',
+      "default: b # the reader",
+      "default:   b   ",
+    ]) {
       const text = `${line}\nroles:\n  a:\n    RoleArn: ${ARN("a")}\n  b:\n    RoleArn: ${ARN("b")}\n`;
       expect(scanDefaultRole(text), line).toEqual({ decided: true, defaultRole: "b" });
       expect(realDefaultRole(text)).toEqual({ valid: true, defaultRole: "b" });
@@ -53,7 +59,21 @@ const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(ran
 let oddness = 1;
 const chance = (random: Random, p: number) => random() < p * oddness;
 
-const NAMES = ["a", "reader", "writer", "audit-1", "b_2", "default", "yes", "No", "null", "on", "1", "0x1f", "TRUE"];
+const NAMES = [
+  "a",
+  "reader",
+  "writer",
+  "audit-1",
+  "b_2",
+  "default",
+  "yes",
+  "No",
+  "null",
+  "on",
+  "1",
+  "0x1f",
+  "TRUE",
+];
 const INDENTS = ["  ", "    ", " "];
 
 /** One variant of a config: mostly well-formed block YAML, with the forms the scan must not misread. */
@@ -77,8 +97,10 @@ function generateConfig(random: Random): string {
     }
     roleLines.push(`${indent}${key}:${anchor}${tag}${chance(random, 0.1) ? " # role" : ""}`);
     roleLines.push(`${inner}RoleArn: ${pick(random, [ARN(name), `"${ARN(name)}"`, `'${ARN(name)}'`])}`);
-    if (chance(random, 0.15)) roleLines.push(`${inner}SourceIdentity: ${pick(random, ["x", "'y'", "|\n" + inner + "  z"])}`);
-    if (chance(random, 0.1)) roleLines.push(`${inner}Tags:\n${inner}  - Key: default\n${inner}    Value: "default: ${name}"`);
+    if (chance(random, 0.15))
+      roleLines.push(`${inner}SourceIdentity: ${pick(random, ["x", "'y'", `|\n${inner}  z`])}`);
+    if (chance(random, 0.1))
+      roleLines.push(`${inner}Tags:\n${inner}  - Key: default\n${inner}    Value: "default: ${name}"`);
     if (chance(random, 0.05)) roleLines.push(`${indent}<<: *r`);
     if (chance(random, 0.04)) roleLines.push(`${inner}RoleSessionName: "multi\n${indent}default: x"`);
     if (chance(random, 0.04)) roleLines.push(`default: ${pick(random, NAMES)}`);

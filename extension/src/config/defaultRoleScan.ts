@@ -90,7 +90,8 @@ function roleNames(
     const key = ROLE_KEY.exec(line.slice(depth));
     if (key === null) return { ok: false, reason: `line ${index + 1} is not a simple role name` };
     const name = key[1] ?? "";
-    if (!isName(name)) return { ok: false, reason: `line ${index + 1}: ${name} is not a name YAML reads as written` };
+    if (!isName(name))
+      return { ok: false, reason: `line ${index + 1}: ${name} is not a name YAML reads as written` };
     if (names.includes(name)) return { ok: false, reason: `role ${name} appears twice` };
     names.push(name);
   }
