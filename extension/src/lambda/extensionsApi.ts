@@ -34,6 +34,7 @@ export const INVALID_EVENT_TYPE = "Extension.InvalidEventType";
 
 export class ExtensionsApi {
   private identifier: string | undefined;
+  private registering: Promise<Registration> | undefined;
 
   /** `events`: what to register for (eventsToRegister() picks them for the environment). */
   constructor(
@@ -43,9 +44,19 @@ export class ExtensionsApi {
 
   /**
    * Registers for `events`. Should Lambda refuse INVOKE where AWS_LAMBDA_INITIALIZATION_TYPE did not
-   * say Managed Instances, registers again for SHUTDOWN alone rather than failing init.
+   * say Managed Instances, registers again for SHUTDOWN alone rather than failing init. A call while
+   * one is in flight (an init error to report before the answer came) waits for that one: Lambda
+   * takes one register per extension.
    */
-  async register(): Promise<Registration> {
+  register(): Promise<Registration> {
+    this.registering ??= this.registerOnce().catch((error: unknown) => {
+      this.registering = undefined;
+      throw error;
+    });
+    return this.registering;
+  }
+
+  private async registerOnce(): Promise<Registration> {
     let events = this.events;
     let response = await this.registerFor(events);
     if (

@@ -107,7 +107,16 @@ export async function completeStartUp(context: StartUpContext, registering: Regi
   // Assume every role now. Loading fastify (node:http and fastify are most of start-up) waits until
   // the STS client is loaded and the calls are out: it then runs while they are on the network.
   const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
-  await step("load the STS client", loadAssume);
+  await step("load the STS client", async () => {
+    await loadAssume();
+    // What either client loads at its first call (the same chunks): damaged, they fail start-up here
+    // rather than every AssumeRole for ever. On Lambda the first AssumeRole needs node:https anyway.
+    // A chunk cut short can still parse: check that what came is the module itself.
+    for (const transport of await Promise.all([import("node:http"), import("node:https")])) {
+      if (typeof transport.default?.request !== "function")
+        throw new Error("the bundle's node:http(s) chunk is damaged: reinstall the layer");
+    }
+  });
   const { buildServer } = await step("load the HTTP server", () => import("../http/server.js"));
   const app = await step("build the HTTP server", async () => {
     const built = buildServer({ token: plan.token.value, roles, log, metrics });
