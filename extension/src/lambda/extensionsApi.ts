@@ -35,6 +35,14 @@ export const INVALID_EVENT_TYPE = "Extension.InvalidEventType";
 export class ExtensionsApi {
   private identifier: string | undefined;
   private registering: Promise<Registration> | undefined;
+  private markSent: () => void = () => {};
+  /**
+   * Settles once the first register request is written (or failed): start-up loads the rest of
+   * itself after that, so no compiling holds the request back.
+   */
+  readonly registerSent: Promise<void> = new Promise((resolve) => {
+    this.markSent = resolve;
+  });
 
   /** `events`: what to register for (eventsToRegister() picks them for the environment). */
   constructor(
@@ -50,6 +58,7 @@ export class ExtensionsApi {
    */
   register(): Promise<Registration> {
     this.registering ??= this.registerOnce().catch((error: unknown) => {
+      this.markSent();
       this.registering = undefined;
       throw error;
     });
@@ -86,6 +95,8 @@ export class ExtensionsApi {
       "/extension/register",
       { [HEADER_NAME]: EXTENSION_NAME },
       JSON.stringify({ events }),
+      undefined,
+      () => this.markSent(),
     );
   }
 
@@ -138,8 +149,10 @@ export class ExtensionsApi {
     headers: Record<string, string>,
     body?: string,
     timeoutMs?: number,
+    onWritten?: () => void,
   ): Promise<PlainResponse> {
     return exchange(this.runtimeApi, {
+      ...(onWritten !== undefined ? { onWritten } : {}),
       method,
       path: `/2020-01-01${path}`,
       headers: { ...headers, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },

@@ -17,6 +17,8 @@ export async function startUp(context: StartUpContext): Promise<void> {
     node: process.version,
   });
   const registering = await prepareAndRegister(context);
+  // The rest is loaded once the request is out: compiling it first would hold `register` back.
+  await context.api?.registerSent;
   const rest = await context.step("load the start-up chunk", context.loadRest);
   await rest.completeStartUp(context, registering);
 }
