@@ -49,7 +49,17 @@ export async function planFromConfig(context: StartUpContext, source: ConfigSour
   return planned.plan;
 }
 
-export async function completeStartUp(context: StartUpContext, registering: Registering): Promise<void> {
+/** When the register request was written, since the process started: wall and CPU milliseconds. */
+export interface RegisterSent {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+export async function completeStartUp(
+  context: StartUpContext,
+  registering: Registering,
+  sent: RegisterSent = { ms: Number.NaN, cpuMs: Number.NaN },
+): Promise<void> {
   const { env, log, api, exits, step } = context;
   const plan =
     registering.planBeforeRegister ??
@@ -86,7 +96,7 @@ export async function completeStartUp(context: StartUpContext, registering: Regi
   });
 
   const registration = await step("register", () => awaitRegistration(registering.registration));
-  logRegistered(context, plan, registering, roles.names(), registration);
+  logRegistered(context, plan, registering, roles.names(), registration, sent);
   // Managed Instances (no INVOKE event to write the counts) and standalone: metrics on timers.
   if (registration === undefined || !registration.events.includes("INVOKE"))
     exits.onStop(flushPeriodically(metrics, log));
@@ -170,6 +180,7 @@ function logRegistered(
   registering: Registering,
   roleNames: readonly string[],
   registration: Registration | undefined,
+  sent: RegisterSent,
 ): void {
   if (registration === undefined) {
     log.info("serving without Lambda (no AWS_LAMBDA_RUNTIME_API): refreshing on timers", {
@@ -181,6 +192,9 @@ function logRegistered(
   log.info("registered", {
     event: "registered",
     startupMs: Math.round(performance.now()),
+    // The cost of what runs before `register` (the runtime waits for it): wall and CPU time.
+    registerSentMs: Math.round(sent.ms * 10) / 10,
+    registerCpuMs: Math.round(sent.cpuMs * 10) / 10,
     roles: roleNames.join(","),
     defaultRole: plan.config.defaultRole,
     rolesUrl: registering.rolesUrl,

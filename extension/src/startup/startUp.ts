@@ -19,6 +19,8 @@ export async function startUp(context: StartUpContext): Promise<void> {
   const registering = await prepareAndRegister(context);
   // The rest is loaded once the request is out: compiling it first would hold `register` back.
   await context.api?.registerSent;
+  const cpu = process.cpuUsage();
+  const sent = { ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000 };
   const rest = await context.step("load the start-up chunk", context.loadRest);
-  await rest.completeStartUp(context, registering);
+  await rest.completeStartUp(context, registering, sent);
 }

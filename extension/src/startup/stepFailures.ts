@@ -57,7 +57,11 @@ export function stepRunner(
       inject?.(name);
       return await run();
     } catch (error) {
-      if (error instanceof StepFailed) return fail(error.failure.errorType, error.failure.message);
+      // By name: the part after `register` is a bundle of its own, with its own copy of the class.
+      if (error instanceof Error && error.name === "StepFailed" && "failure" in error) {
+        const { failure } = error as StepFailed;
+        return fail(failure.errorType, failure.message);
+      }
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       return fail("Extension.Crashed", `start-up failed at "${name}": ${detail}`);
     }
