@@ -5,6 +5,7 @@ import { fmt } from "./lib/stats.mjs";
 import { cold, fleet, lambdaFunction, memory, serving, sizes, sts } from "./report/sections.mjs";
 import { summary } from "./report/summary.mjs";
 import { tried } from "./report/tried.mjs";
+import { triedStartUp } from "./report/triedStartUp.mjs";
 
 export function renderResults(context, r) {
   return `# Benchmark results
@@ -32,5 +33,7 @@ ${r.sizes ? sizes(r.sizes) : ""}
 ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}
 ${r.fleet ? fleet(r.fleet) : ""}
-${tried()}`.replace(/\n{3,}/g, "\n\n");
+${tried()}
+
+${triedStartUp()}`.replace(/\n{3,}/g, "\n\n");
 }
