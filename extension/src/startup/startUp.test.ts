@@ -70,7 +70,11 @@ afterEach(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function runStartUp(failAt: string | undefined, stsPort: number): Promise<Run> {
+async function runStartUp(
+  failAt: string | undefined,
+  stsPort: number,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "startup-steps-"));
   scratch.push(dir);
   const runtimeDir = join(dir, "run");
@@ -85,6 +89,7 @@ async function runStartUp(failAt: string | undefined, stsPort: number): Promise<
     CREDENTIALS_SIDECAR_PORT: "0",
     CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
     CREDENTIALS_SIDECAR_LOG_LEVEL: "error",
+    ...extraEnv,
   };
   const early = planEarly(env, () => "a-generated-token-0123456789abcdef");
   if (!early.settings.ok) throw new Error("the test's settings are refused");
@@ -166,4 +171,22 @@ describe("start-up: a throw in any step", () => {
       expect(run.steps, step).toEqual(all.slice(0, index + 1));
     }
   }, 60_000);
+
+  it("fails init through init/error, files removed, when the config is found bad after register", async () => {
+    const run = await runStartUp(undefined, await refusingPort(), {
+      CREDENTIALS_SIDECAR_DURATION_SECONDS: "99999",
+    });
+
+    expect(run.filesSeen).toBe(true); // written before register, from the environment config
+    expect(run.exitCode).toBe(1);
+    expect(run.reported).toEqual([
+      {
+        kind: "init",
+        errorType: "Extension.ConfigInvalid",
+        message: expect.stringContaining("CREDENTIALS_SIDECAR_DURATION_SECONDS"),
+      },
+    ]);
+    expect(run.filesLeft).toEqual([]);
+    expect(run.steps.at(-1)).toBe("load the config");
+  }, 20_000);
 });
