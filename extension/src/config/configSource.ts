@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { readBounded } from "../platform/readBounded.js";
+import { NotReadable, readRegularFile } from "../platform/readRegularFile.js";
 import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../startup/env.js";
 import { configFromEnvironment } from "./fromEnvironment.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
@@ -29,24 +29,26 @@ export function findConfigSource(
   return configFromEnvironment(env) === undefined ? { kind: "none" } : { kind: "environment" };
 }
 
+/**
+ * A symbolic link is followed: deployment packages and images may ship the config as a link (to a
+ * per-stage file, say), and the path is the deployer's, in a read-only package. What it leads to
+ * must still be a regular file within the limit, as checked on the opened file (readRegularFile):
+ * a FIFO, a device or a folder there is refused without blocking or reading on.
+ */
 export function readConfigFile(path: string): FileRead {
+  const problem = (message: string): FileRead => ({ ok: false, problems: [{ path: "", message }] });
   try {
-    const stat = statSync(path);
-    // /dev/zero or a FIFO would never end: only regular files, and never more than the limit.
-    if (!stat.isFile()) return { ok: false, problems: [{ path: "", message: "is not a regular file" }] };
-    if (stat.size > MAX_CONFIG_BYTES) {
-      return { ok: false, problems: [{ path: "", message: `is larger than ${MAX_CONFIG_BYTES} bytes` }] };
-    }
-    return { ok: true, bytes: readBounded(path, MAX_CONFIG_BYTES + 1) };
+    return { ok: true, bytes: readRegularFile(path, MAX_CONFIG_BYTES, { followLinks: true }) };
   } catch (error) {
+    if (error instanceof NotReadable) return problem(error.reason);
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
+    return problem(
       code === "ENOENT"
         ? "does not exist"
         : code === "EACCES"
           ? "is not readable (permission denied)"
-          : `cannot be read (${code ?? (error as Error).message})`;
-    return { ok: false, problems: [{ path: "", message: reason }] };
+          : `cannot be read (${code ?? (error as Error).message})`,
+    );
   }
 }
 

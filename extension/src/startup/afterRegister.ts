@@ -13,9 +13,9 @@ import { LOG_STREAM_WAIT_MS, watchLogStreamReport } from "../lambda/logStreamRep
 import { flushPeriodically } from "../lambda/managedInstances.js";
 import { systemClock } from "../platform/clock.js";
 import { createEmfMetrics, noMetrics } from "../platform/metrics.js";
-import type { AssumeFunction } from "../roles/roleRegistry.js";
 import { RoleRegistry } from "../roles/roleRegistry.js";
 import { SessionNaming } from "../roles/sessionNaming.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
 import type { Registering } from "./beforeRegister.js";
 import type { StartUpContext } from "./context.js";
 import { defaultRoleMismatch } from "./defaultRoleChoice.js";
@@ -76,7 +76,7 @@ export async function completeStartUp(
   let assumer: Promise<AssumeFunction> | undefined;
   // Loaded once; a failed load is tried again by the next AssumeRole (EMFILE in a burst, say).
   const loadAssume = () =>
-    (assumer ??= import("../roles/assumerChoice.js")
+    (assumer ??= import("../sts/assumerChoice.js")
       .then(({ loadAssumer }) => loadAssumer(plan.stsRegion, env))
       .catch((error: unknown) => {
         assumer = undefined;
