@@ -4,6 +4,7 @@
 import { fmt } from "./lib/stats.mjs";
 import { cold, fleet, lambdaFunction, memory, serving, sizes, sts } from "./report/sections.mjs";
 import { summary } from "./report/summary.mjs";
+import { tenant } from "./report/tenant.mjs";
 import { tried } from "./report/tried.mjs";
 import { triedStartUp } from "./report/triedStartUp.mjs";
 
@@ -33,6 +34,7 @@ ${r.sizes ? sizes(r.sizes) : ""}
 ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}
 ${r.fleet ? fleet(r.fleet) : ""}
+${r.tenant ? tenant(r.tenant) : ""}
 ${tried()}
 
 ${triedStartUp()}`.replace(/\n{3,}/g, "\n\n");

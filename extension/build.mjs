@@ -94,7 +94,7 @@ const builtinsViaRequire = {
  * extension/src/platform/version.ts imports package.json for its version: the bundle gets that field only,
  * not the package's dependency lists (which would grow the layer whenever a dev tool is added).
  */
-const packageVersionOnly = {
+export const packageVersionOnly = {
   name: "package-version-only",
   setup(build) {
     build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {

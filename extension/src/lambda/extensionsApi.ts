@@ -122,6 +122,20 @@ export class ExtensionsApi {
     return this.reportError("/extension/exit/error", errorType, message);
   }
 
+  /**
+   * Telemetry API subscribe (`PUT /2022-07-01/telemetry`, docs: telemetry-api-reference), for the
+   * tenant id of tenant isolation mode (tenant/tenantMode.ts); resolves with Lambda's answer as is.
+   */
+  subscribeTelemetry(body: string): Promise<PlainResponse> {
+    return exchange(this.runtimeApi, {
+      method: "PUT",
+      path: "/2022-07-01/telemetry",
+      headers: { ...this.identified(), "Content-Type": "application/json" },
+      body,
+      timeoutMs: 2000,
+    });
+  }
+
   get registered(): boolean {
     return this.identifier !== undefined;
   }

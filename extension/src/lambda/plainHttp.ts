@@ -7,7 +7,7 @@ import { connect } from "node:net";
  * about 5 ms to load; this is what the Extensions API needs and nothing more.
  */
 export interface PlainRequest {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PUT";
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;

@@ -7,6 +7,7 @@
  */
 import type { ConfigSource } from "../config/configSource.js";
 import { loadConfigFrom } from "../config/loadConfig.js";
+import { tenantScopedRoles } from "../config/tenantPlaceholders.js";
 import { runEventLoop } from "../lambda/eventLoop.js";
 import type { Registration } from "../lambda/extensionsApi.js";
 import { LOG_STREAM_WAIT_MS, watchLogStreamReport } from "../lambda/logStreamReport.js";
@@ -82,9 +83,22 @@ export async function completeStartUp(
         assumer = undefined;
         throw error;
       }));
+  // Tenant isolation mode only for a config that uses ${tenantId}: otherwise nothing of it is loaded.
+  const tenantMode =
+    tenantScopedRoles(plan.config).size > 0
+      ? await step("start tenant mode", async () =>
+          (await import("../tenant/tenantMode.js")).startTenantMode({
+            config: plan.config,
+            clock: systemClock,
+            log,
+          }),
+        )
+      : undefined;
+  if (tenantMode !== undefined) exits.onStop(() => tenantMode.close());
   const roles = new RoleRegistry({
     config: plan.config,
     metrics,
+    ...(tenantMode !== undefined ? { tenant: tenantMode.scope } : {}),
     generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
@@ -100,6 +114,8 @@ export async function completeStartUp(
   // Managed Instances (no INVOKE event to write the counts) and standalone: metrics on timers.
   if (registration === undefined || !registration.events.includes("INVOKE"))
     exits.onStop(flushPeriodically(metrics, log));
+  // Subscribing (tenant mode) runs beside the roles' first AssumeRole; done before the first event.
+  const tenantSubscribed = tenantMode?.afterRegister(api);
 
   const logStream = watchLogStreamReport(plan.runtimeDir, (name) => {
     if (!naming.adoptLogStream(name)) return;
@@ -144,17 +160,21 @@ export async function completeStartUp(
   // Without its own credentials the sidecar can assume no role, ever: refuse init, where it shows.
   const noBase = roles.baseCredentialsMissing();
   if (noBase !== undefined) return void (await exits.fail("Extension.NoBaseCredentials", noBase));
+  if (registration !== undefined && !registration.events.includes("INVOKE"))
+    await roles.untilSettled(MANAGED_INIT_WAIT_MS);
+  await tenantSubscribed;
   if (registration === undefined) return; // standalone: serving on timers until a signal
-  if (!registration.events.includes("INVOKE")) await roles.untilSettled(MANAGED_INIT_WAIT_MS);
 
   exits.initCompleted();
   const end = await runEventLoop(
     api as NonNullable<typeof api>,
     async (event) => {
       metrics.flush();
-      await roles.refreshDueWithin(
-        Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - Date.now() - 100)),
-      );
+      const startedAt = Date.now();
+      const budgetMs = Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - startedAt - 100));
+      // The tenant id comes a batch after INVOKE: take it (and assume) before the sandbox may freeze.
+      if (tenantMode !== undefined) await tenantMode.scope.beforeInvoke(budgetMs);
+      await roles.refreshDueWithin(Math.max(0, budgetMs - (Date.now() - startedAt)));
     },
     log,
   );
