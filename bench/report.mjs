@@ -6,6 +6,7 @@ import { cold, fleet, lambdaFunction, memory, serving, sizes, sts } from "./repo
 import { summary } from "./report/summary.mjs";
 import { tenant } from "./report/tenant.mjs";
 import { tried } from "./report/tried.mjs";
+import { triedStartUp } from "./report/triedStartUp.mjs";
 
 export function renderResults(context, r) {
   return `# Benchmark results
@@ -34,5 +35,7 @@ ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}
 ${r.fleet ? fleet(r.fleet) : ""}
 ${r.tenant ? tenant(r.tenant) : ""}
-${tried()}`.replace(/\n{3,}/g, "\n\n");
+${tried()}
+
+${triedStartUp()}`.replace(/\n{3,}/g, "\n\n");
 }
