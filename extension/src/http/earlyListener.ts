@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from "node:http";
 import { type AddressInfo, createServer, type Socket } from "node:net";
+import { boundLoopbackHandle } from "./loopbackBind.js";
 
 /**
  * The credentials port, bound before `register` (the runtime may ask for credentials as soon as it
@@ -66,12 +67,15 @@ export async function listenEarly(
     timer.unref();
     waiting.set(socket, timer);
   });
+  const handle = host === "127.0.0.1" ? boundLoopbackHandle(port) : undefined;
   await new Promise<void>((resolve, reject) => {
     early.once("error", reject);
-    early.listen(port, host, () => {
+    const listening = () => {
       early.off("error", reject);
       resolve();
-    });
+    };
+    if (handle === undefined) early.listen(port, host, listening);
+    else early.listen(handle, listening);
   });
 
   let handedTo: HttpServer | undefined;
