@@ -35,9 +35,14 @@ export function triedMemory() {
 - **Peak RSS after start** is bare node + 17 MiB: anonymous +6.5, file-backed +10.3. Of the
   file-backed part, 8 MiB are pages of node's embedded ICU data (\`/proc/<pid>/pagemap\` against the
   binary's symbols: 3.6 MiB mapped in idle node, 11.8 in the sidecar after start, 11.8 in a bare
-  node:http server after serving requests). They are the binary's pages in the page cache, shared,
-  and charged to no function's cgroup on a warm host. What maps them was not found (\`new
-  Intl.DateTimeFormat()\` alone maps about 5 MiB; the sidecar's bundle uses no Intl API).
+  node:http server after serving requests); the sidecar touches ICU only for the time zone (V8's
+  date cache behind \`toISOString()\`, as node:http's \`Date\` header does). How much a touch maps
+  depends on how the binary sits in the page cache, which large folios map whole: the same node
+  binary idles at 71.6 MB peak RSS (63.4 MB file-backed) when unpacked by the bench
+  (\`bench/lib/layer.mjs\`, one write per file) and at 42.9 MB (34.7 MB) when unzipped by Python's
+  zipfile or copied by \`cp\`, anonymous 8.2 MB either way. The file-backed part of peak RSS thus
+  measures the host's page cache as much as the sidecar; shared file pages are charged to no
+  function's cgroup on a warm host. The anonymous part, what the sidecar allocates, is +6.5 MiB.
 - **A V8 start-up snapshot** instead of the compile cache: fastify and the YAML parser bundled as one
   CommonJS file, \`node:http\`, https, http2, net, tls and dns deferred behind a stand-in (fastify reads
   \`http.STATUS_CODES\` and \`METHODS\` while loading: served from a copy), the deserialised main
