@@ -1,15 +1,12 @@
 // Fleet simulation: N environments × R roles start within a burst window (a deploy, a traffic
-// burst), assume every role at once, then refresh per the policy (margin = min(1200 s, lifetime/2),
-// jitter up to 10% of the margin earlier). STS throttles per account with a token bucket; a
-// throttled call backs off like the sidecar does (full jitter, 0.5 s base, 60 s cap).
+// burst), assume every role at once, then refresh and back off by the product's own policy
+// (extension/src/roles/refreshPolicy.ts: refreshAtMs, backoffDelayMs with RETRYABLE_BACKOFF). STS
+// throttles per account with a token bucket.
 // Run alone: node bench/fleet.mjs [--quota 500] [--hours 3]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { seededRandom } from "../extension/test/support/seededRandom.mjs";
-
-const RETRY_BASE_MS = 500;
-const RETRY_CAP_MS = 60_000;
-const JITTER = 0.1;
+import { refreshPolicyModule } from "./lib/sources.mjs";
 
 /** A binary min-heap of [time, stream, attempt]. */
 class Queue {
@@ -51,11 +48,13 @@ class Queue {
 /**
  * @param {{ environments: number, roles: number, burstSeconds: number, lifetimeSeconds?: number,
  *   refreshBeforeExpirySeconds?: number, quotaPerSecond: number, hours: number, jitter?: boolean, seed?: number }} o
+ * @param {typeof import("../extension/src/roles/refreshPolicy.ts")} policy
  */
-export function simulateFleet(o) {
+export function simulateFleet(o, policy) {
   const random = seededRandom(o.seed ?? 1);
   const lifetimeMs = (o.lifetimeSeconds ?? 3600) * 1000;
-  const marginMs = Math.min((o.refreshBeforeExpirySeconds ?? 1200) * 1000, lifetimeMs / 2);
+  const settings = { refreshBeforeExpirySeconds: o.refreshBeforeExpirySeconds ?? 1200 };
+  const marginMs = policy.refreshMarginMs({ issuedAtMs: 0, expiresAtMs: lifetimeMs }, settings);
   const jitter = o.jitter ?? true;
   const horizonMs = o.hours * 3600_000;
   const streams = o.environments * o.roles;
@@ -90,17 +89,13 @@ export function simulateFleet(o) {
         gotFirst[stream] = 1;
         firstServedMs.push(at - firstAsked);
       }
-      const refreshIn = lifetimeMs - marginMs - (jitter ? random() * JITTER * marginMs : 0);
-      queue.push([at + refreshIn, stream, 0, at + refreshIn]);
+      const session = { issuedAtMs: at, expiresAtMs: at + lifetimeMs };
+      const refreshAt = policy.refreshAtMs(session, settings, jitter ? random() : 0);
+      queue.push([refreshAt, stream, 0, refreshAt]);
     } else {
       throttled++;
-      const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
-      queue.push([
-        at + RETRY_BASE_MS + random() * (ceiling - RETRY_BASE_MS),
-        stream,
-        attempt + 1,
-        firstAsked,
-      ]);
+      const delay = policy.backoffDelayMs(attempt, policy.RETRYABLE_BACKOFF, random());
+      queue.push([at + delay, stream, attempt + 1, firstAsked]);
     }
   }
   const peak = (map) => Math.max(0, ...map.values());
@@ -117,7 +112,9 @@ export function simulateFleet(o) {
     peakAccepted: peak(accepted),
     throttled,
     averagePerSecond: total / (horizonMs / 1000),
-    steadyPerSecond: streams / ((lifetimeMs - marginMs * (1 + (jitter ? JITTER / 2 : 0))) / 1000),
+    // Refreshes come margin − jitter × margin / 2 before expiry on average (jitter moves them later).
+    steadyPerSecond:
+      streams / ((lifetimeMs - marginMs * (1 - (jitter ? policy.JITTER_FRACTION / 2 : 0))) / 1000),
     peakLastHour: Math.max(0, ...lastHour),
     firstCredentialsDelayMs: { p50: at(0.5), p99: at(0.99), max: firstServedMs.at(-1) ?? Number.NaN },
   };
@@ -133,15 +130,16 @@ export const SCENARIOS = [
   { environments: 10000, roles: 3, burstSeconds: 60, lifetimeSeconds: 43200 },
 ];
 
-export function runFleet({ quotaPerSecond, hours }) {
-  return SCENARIOS.map((scenario) => simulateFleet({ ...scenario, quotaPerSecond, hours }));
+export async function runFleet({ quotaPerSecond, hours }) {
+  const policy = await refreshPolicyModule();
+  return SCENARIOS.map((scenario) => simulateFleet({ ...scenario, quotaPerSecond, hours }, policy));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: { quota: { type: "string", default: "500" }, hours: { type: "string", default: "3" } },
   });
-  for (const row of runFleet({ quotaPerSecond: Number(values.quota), hours: Number(values.hours) })) {
+  for (const row of await runFleet({ quotaPerSecond: Number(values.quota), hours: Number(values.hours) })) {
     console.log(JSON.stringify(row));
   }
 }

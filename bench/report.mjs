@@ -23,8 +23,8 @@ against its baseline measured in the same run.
 
 ${summary(r)}
 ${r.skipped ? `\nNot measured in this run: ${r.skipped.join("; ")}.\n` : ""}
-Why the missed targets are missed and what was tried: "What was tried" at the end, and README.md,
-"Operations" (start-up: what still runs before \`register\`, and what first credentials wait for).
+Why the missed targets are missed and what was tried: "What was tried" at the end, and docs/operations.md,
+"Start-up, memory and throughput" (start-up: what still runs before \`register\`, and what first credentials wait for).
 
 ${r.cold ? cold(r.cold, r.coldYaml) : ""}
 ${r.memory ? memory(r.memory) : ""}

@@ -155,7 +155,7 @@ try {
     });
   }
   if (only.has("fleet"))
-    results.fleet = runFleet({ quotaPerSecond: plan.fleetQuota, hours: plan.fleetHours });
+    results.fleet = await runFleet({ quotaPerSecond: plan.fleetQuota, hours: plan.fleetHours });
 } finally {
   await sts.close();
   rmSync(layer.root, { recursive: true, force: true });

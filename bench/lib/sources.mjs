@@ -1,5 +1,6 @@
 // Bench scripts are plain .mjs run by the machine's node; the few TypeScript parts they drive
-// directly (the STS stand-in, RoleSession for the simulated clock) are bundled here on the fly.
+// directly (the STS stand-in, RoleSession for the simulated clock, the refresh and backoff policy for
+// the fleet simulation) are bundled here on the fly.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ async function buildAll() {
     entryPoints: {
       stsStandIn: source("devkit/stsStandIn/stsStandIn.ts"),
       roleSession: source("src/roles/roleSession.ts"),
+      refreshPolicy: source("src/roles/refreshPolicy.ts"),
     },
     bundle: true,
     platform: "node",
@@ -39,4 +41,10 @@ export async function stsStandInModule() {
 export async function roleSessionModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "roleSession.mjs")).href);
+}
+
+/** @returns {Promise<typeof import("../../extension/src/roles/refreshPolicy.ts")>} */
+export async function refreshPolicyModule() {
+  built ??= buildAll();
+  return import(pathToFileURL(join(await built, "refreshPolicy.mjs")).href);
 }

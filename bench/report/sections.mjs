@@ -182,7 +182,8 @@ export function fleet(rows) {
 N environments × R roles start uniformly within a burst window and assume every role at once;
 refreshes follow the policy (1 h sessions unless noted); an assumed STS quota of ${q} AssumeRole/s
 per account and Region (token bucket, 1 s of burst; AWS does not publish the figure); throttled
-calls back off with full jitter (0.5 s base, 60 s cap). ${rows[0]?.hours} simulated hours.
+calls back off as the sidecar does (its own policy: full jitter from the first retry, 0.1–0.5 s
+then doubling, 60 s cap). ${rows[0]?.hours} simulated hours.
 
 | N × R | window | session | jitter | peak offered/s | peak accepted/s | throttled | wait for first credentials p50 / p99 / max | refresh-wave peak/s (last hour) | steady/s |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |

@@ -34,7 +34,7 @@ export function tried() {
   role is named in the config: the file must be parsed before \`register\`. Only the schema check
   could move after it (a bad config would still fail init through \`init/error\`), but loading the
   parser is most of the YAML cost, so nothing was moved.
-- **First credentials: an AssumeRole client without the SDK** (\`extension/src/roles/directStsAssumer.ts\`:
+- **First credentials: an AssumeRole client without the SDK** (\`extension/src/sts/directStsAssumer.ts\`:
   SigV4 with node:crypto, node:http(s), the SDK's own XML parser; used when the base credentials are
   keys in the environment, as in Lambda; the SDK's STS client and credential chain otherwise, or for
   settings only the SDK resolves). Profiled before: the SDK's load and above all its first call
@@ -56,5 +56,25 @@ export function tried() {
 - \`--v8-pool-size=1\` (one V8 worker thread instead of four; with both memory settings above, the
   SDK's STS path): cgroup peak after 100,000 requests 40.2 and 46.4 MiB against 38.6 and
   39.2 MiB without, two interleaved pairs (\`--quick\`): no gain. **Not kept**.
+
+## What was tried (issue 19, STS clients)
+
+- **The SDK's own signer, \`@smithy/signature-v4\`, in place of \`extension/src/sts/sigV4.ts\`**
+  (\`node bench/signerCost.mjs\`: each side bundled as the build bundles a chunk, minified ESM, run by
+  the layer's node 24.21 with a V8 compile cache as the layer ships one, timed from spawn to the first
+  signed request; interleaved pairs, order alternating; load average 5–8 on 2 shared cores). The
+  signer pulls in \`@smithy/core\`'s serde and protocol code, which the direct client's chunk does not
+  load: 144,165 bytes against 2,107. Spawn → signed, 30 pairs: median 125.7 ms (IQR 64.7–155.7) ours,
+  165.5 ms (101.4–208.1) smithy; per-pair difference median +20.3 ms (IQR +5.0 to +70.8), smithy slower
+  in 23 of 30. Again, 40 pairs: 130.6 ms (118.7–167.8) against 174.1 ms (134.0–209.1), difference
+  +31.4 ms (IQR −9.6 to +63.6), slower in 27 of 40. Far above the 2 ms allowed. **Not kept**: sigV4.ts
+  stays (its tests check it against the SDK's signatures), \`@smithy/signature-v4\` stays a
+  devDependency.
+- **Proxies through node's own support** (\`proxyEnv\` on the STS clients' agents, node ≥ 24.5; the
+  layer's node is 24.21) rather than undici's \`EnvHttpProxyAgent\` (a devDependency only, and the
+  clients use node:http(s)) or a CONNECT tunnel of our own: nothing is loaded, and the option is
+  passed only when a proxy variable is set. Loading node:https and making the agent with and without
+  \`proxyEnv\`, 30 interleaved pairs in fresh processes of the layer's node: per-pair difference median
+  −0.4 ms (IQR −12.1 to +8.9): nothing measurable against the noise. **Kept**.
 `;
 }

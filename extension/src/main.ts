@@ -97,7 +97,7 @@ async function main({ env, early, log, api, failInit }: StartUp): Promise<void> 
     generatedSessionName: () => naming.current(),
     clock: systemClock,
     log,
-    loadAssume: async () => (await import("./roles/assumerChoice.js")).loadAssumer(plan.stsRegion, env),
+    loadAssume: async () => (await import("./sts/assumerChoice.js")).loadAssumer(plan.stsRegion, env),
   });
 
   let listener: EarlyListener;

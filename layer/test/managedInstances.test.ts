@@ -5,7 +5,7 @@
  * launcher (its own node); the STS stand-in counts AssumeRole calls and throttles on demand.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -220,6 +220,68 @@ describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instan
     expect(runtime.errors).toEqual([]);
   });
 
+  it("with 2,000 idle connections under ulimit -n 1024, serves a new request within 1 s and completes in-flight ones", async () => {
+    // Prepare: Lambda's 1,024 open files, the credentials ready; this process can hold the flood
+    expect(openFileLimit("self")).toBeGreaterThan(IDLE_FLOOD + 200);
+    const started = await startManaged({ openFiles: 1024 });
+    const { runtime, sidecar } = started;
+    await runtime.waitForIdle(EXTENSION);
+    const pid = sidecar.child.pid as number;
+    expect(openFileLimit(pid)).toBe(1024);
+    const token = readFileSync(join(sidecar.runtimeDir, "token"), "utf8");
+    // In flight before the flood: requests whose headers have begun to arrive
+    const inFlight = await Promise.all(Array.from({ length: 8 }, () => openConnection(sidecar.port)));
+    for (const socket of inFlight) socket.write("GET /roles/default HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+
+    // Act: 2,000 connections opened and left idle, as the runtime's workers would, all established;
+    // then one new request, timed from its start
+    // More than it has file descriptors for, so at least this many must be closed by the sidecar
+    const mustShed = IDLE_FLOOD - 1024;
+    let shedCount = 0;
+    let reachedMustShed: () => void = () => undefined;
+    const shedEnough = new Promise<void>((resolve) => {
+      reachedMustShed = resolve;
+    });
+    // In batches the listen backlog (511) holds: a dropped SYN is retried only after 1, 3, 7… s.
+    const flood: Socket[] = [];
+    for (let batch = 0; batch < IDLE_FLOOD / 250; batch++) {
+      const opened = await Promise.all(Array.from({ length: 250 }, () => openConnection(sidecar.port)));
+      for (const socket of opened) {
+        socket.resume(); // read on, so the sidecar's close (end) is seen
+        socket.once("end", () => {
+          if (++shedCount === mustShed) reachedMustShed();
+        });
+        flood.push(socket);
+      }
+    }
+    const openFilesAfterFlood = readdirSync(`/proc/${pid}/fd`).length;
+    const askedAt = performance.now();
+    const answer = await fetch(`http://127.0.0.1:${sidecar.port}/roles/default`, {
+      headers: { authorization: token },
+      signal: AbortSignal.timeout(5_000),
+    });
+    const answeredMs = performance.now() - askedAt;
+    const finished = await Promise.all(
+      inFlight.map((socket) => {
+        const response = readResponse(socket);
+        socket.write(`Authorization: ${token}\r\n\r\n`);
+        return response;
+      }),
+    );
+    await shedEnough;
+    for (const socket of [...flood, ...inFlight]) socket.destroy();
+    const exit = await shutDown(started);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answeredMs).toBeLessThan(1_000);
+    expect(finished.map((text) => text.split("\r\n")[0])).toEqual(inFlight.map(() => "HTTP/1.1 200 OK"));
+    expect(openFilesAfterFlood).toBeLessThan(1024 - 100); // room left for everything else it does
+    expect(shedCount).toBeGreaterThanOrEqual(mustShed); // the control: the flood was more than it could keep
+    expect(exit.code).toBe(0);
+    expect(runtime.errors).toEqual([]);
+  });
+
   it("recovers from STS throttling its first AssumeRole calls on its own timers, with no INVOKE, before init ends", async () => {
     // Prepare: STS throttles the first 3 AssumeRole calls of init
     const started = await startManaged({ fault: { kind: "throttle", actions: ["AssumeRole"], times: 3 } });
@@ -250,6 +312,43 @@ describe.runIf(process.platform === "linux")("the layer on Lambda Managed Instan
     expect(exit.code).toBe(0);
   });
 });
+
+const IDLE_FLOOD = 2_000;
+
+/** The soft open-file limit of a process ("self" for this one), from /proc. */
+function openFileLimit(pid: number | "self"): number {
+  const line = readFileSync(`/proc/${pid}/limits`, "utf8")
+    .split("\n")
+    .find((text) => text.startsWith("Max open files"));
+  return Number(line?.split(/\s+/)[3]);
+}
+
+/** A connection to the sidecar, once established; errors are the test's to see, not to throw. */
+function openConnection(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      socket.on("error", () => undefined);
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
+/** The whole response on a connection: up to the end of a Content-Length body. */
+function readResponse(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    socket.on("data", (chunk) => {
+      text += chunk;
+      const head = text.indexOf("\r\n\r\n");
+      const length = /content-length: (\d+)/i.exec(text)?.[1];
+      if (head >= 0 && length !== undefined && text.length >= head + 4 + Number(length)) resolve(text);
+    });
+    socket.once("close", () => reject(new Error(`closed after ${JSON.stringify(text)}`)));
+  });
+}
 
 /** `promise`, or a failure naming `what` after `timeoutMs`. */
 async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {

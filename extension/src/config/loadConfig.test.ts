@@ -2,6 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CAN_MAKE_DEVICES,
+  makeSpecial,
+  SPECIAL_KINDS,
+  type SpecialKind,
+} from "../../test/support/specialFiles.js";
+import { MAX_CONFIG_BYTES } from "./limits.js";
 import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
 
 const FILE_ARN = "arn:aws:iam::123456789012:role/from-file";
@@ -226,7 +233,7 @@ describe("loadConfigFile", () => {
   it("says when the path is a folder", async () => {
     const problems = problemsOf(await loadConfigFile(dir));
 
-    expect(problems).toEqual([{ path: "", message: "is not a regular file" }]);
+    expect(problems).toEqual([{ path: "", message: "is not a regular file (a folder)" }]);
   });
 });
 
@@ -259,6 +266,33 @@ describe("loadConfigFile on paths that are not regular files", () => {
   it("refuses a device without reading it (reading /dev/zero would never end)", async () => {
     const result = await loadConfigFile("/dev/zero");
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.problems).toEqual([{ path: "", message: "is not a regular file" }]);
+    expect(result.ok ? [] : result.problems).toEqual([
+      { path: "", message: "is not a regular file (a character device)" },
+    ]);
   });
+
+  // A link is followed (a package may ship the config as one); what it leads to is checked as the file.
+  const refusals: Record<SpecialKind, string | undefined> = {
+    fifo: "is not a regular file (a FIFO)",
+    folder: "is not a regular file (a folder)",
+    device: "is not a regular file (a character device)",
+    oversized: `is larger than ${MAX_CONFIG_BYTES} bytes`,
+    "link to a regular file": undefined,
+    "link to a fifo": "is not a regular file (a FIFO)",
+    "link to /dev/zero": "is not a regular file (a character device)",
+  };
+  it.each(SPECIAL_KINDS)(
+    "%s as the config: refused at once naming what it is, or read through the link",
+    async (kind) => {
+      if (kind === "device" && !CAN_MAKE_DEVICES) return;
+      const path = join(dir, "credentials-sidecar.yaml");
+      makeSpecial(kind, path, `roles:\n  reader:\n    RoleArn: ${FILE_ARN}\n`, MAX_CONFIG_BYTES);
+
+      const result = await loadConfigFile(path);
+
+      const refusal = refusals[kind];
+      if (refusal === undefined) expect(roleArnOf(result, "reader")).toBe(FILE_ARN);
+      else expect(problemsOf(result)).toEqual([{ path: "", message: refusal }]);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { readBounded } from "../platform/readBounded.js";
+import { NotReadable, readRegularFile } from "../platform/readRegularFile.js";
 import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../startup/env.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
@@ -52,31 +52,33 @@ export async function loadConfig(
   return { ok: true, config: result.config, source, notes: [] };
 }
 
-/** The YAML parser (about 5 ms to load before `register`) is loaded only when there is a file. */
+/**
+ * The YAML parser (about 5 ms to load before `register`) is loaded only when there is a file.
+ *
+ * A symbolic link is followed: deployment packages and images may ship the config as a link (to a
+ * per-stage file, say), and the path is the deployer's, in a read-only package. What it leads to
+ * must still be a regular file within the limit, as checked on the opened file (readRegularFile):
+ * a FIFO, a device or a folder there is refused without blocking or reading on.
+ */
 export async function loadConfigFile(path: string): Promise<LoadResult> {
   let bytes: Buffer;
   try {
-    const stat = statSync(path);
-    // /dev/zero or a FIFO would never end: only regular files, and never more than the limit.
-    if (!stat.isFile())
-      return { ok: false, source: path, problems: [{ path: "", message: "is not a regular file" }] };
-    if (stat.size > MAX_CONFIG_BYTES) {
-      return {
-        ok: false,
-        source: path,
-        problems: [{ path: "", message: `is larger than ${MAX_CONFIG_BYTES} bytes` }],
-      };
-    }
-    bytes = readBounded(path, MAX_CONFIG_BYTES + 1);
+    bytes = readRegularFile(path, MAX_CONFIG_BYTES, { followLinks: true });
   } catch (error) {
+    const problem = (message: string): LoadResult => ({
+      ok: false,
+      source: path,
+      problems: [{ path: "", message }],
+    });
+    if (error instanceof NotReadable) return problem(error.reason);
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
+    return problem(
       code === "ENOENT"
         ? "does not exist"
         : code === "EACCES"
           ? "is not readable (permission denied)"
-          : `cannot be read (${code ?? (error as Error).message})`;
-    return { ok: false, source: path, problems: [{ path: "", message: reason }] };
+          : `cannot be read (${code ?? (error as Error).message})`,
+    );
   }
   const { parseConfigBytes } = await import("./parseYaml.js");
   const parsed = parseConfigBytes(bytes);

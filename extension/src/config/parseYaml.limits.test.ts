@@ -45,7 +45,8 @@ function nested(depth: number, kinds: readonly string[]): string {
     closers = (step.close ?? "") + closers;
     if (step.next >= 0) indent = step.next + 2;
     if (FLOW.has(kind)) inFlow = true;
-    if (random() < 0.1) text += inFlow ? "'#q[', " : "";
+    // A quoted '#q[' as a list item; after a mapping's `{ k: ` it would make the next level a key.
+    if (random() < 0.1) text += kind === "flow [" ? "'#q[', " : "";
   }
   return `${text}leaf${closers}\n`;
 }

@@ -2,6 +2,7 @@ import type { CST } from "yaml";
 import { Composer, type Document, Lexer, LineCounter, Parser, visit, YAMLParseError } from "yaml";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigProblem } from "./types.js";
+import { keyProblems } from "./yamlKeys.js";
 
 /** Aliases are legitimate (shared Tags, say), but a few dozen cover any real config; more is a bomb. */
 const MAX_ALIASES = 200;
@@ -71,6 +72,8 @@ export function parseConfigBytes(bytes: Uint8Array): ParseResult {
     },
   });
   if (aliases > MAX_ALIASES) return fail(`uses ${aliases} YAML aliases; at most ${MAX_ALIASES} are allowed`);
+  const keys = keyProblems(document, lineCounter, text);
+  if (keys.length > 0) return { ok: false, problems: keys };
   try {
     return { ok: true, value: document.toJS({ maxAliasCount: MAX_ALIASES }) };
   } catch (error) {

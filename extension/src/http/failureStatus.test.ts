@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyStsError, type FailureCause, SourceRoleError } from "../roles/stsErrors.js";
+import { classifyStsError, type FailureCause, SourceRoleError } from "../sts/stsErrors.js";
 import { failureStatus } from "./failureStatus.js";
 
 function sdkError(name: string, httpStatusCode?: number, extra: object = {}) {
@@ -13,6 +13,7 @@ describe("failureStatus", () => {
     ["noBaseCredentials", 403],
     ["refused", 403],
     ["invalidRequest", 400],
+    ["misconfigured", 500],
   ] satisfies [FailureCause, number][])("answers %s with %i", (cause, status) => {
     expect(failureStatus(cause)).toBe(status);
   });
@@ -31,6 +32,9 @@ describe("failureStatus", () => {
     sdkError("ExpiredToken", 400),
     sdkError("MalformedPolicyDocument", 400),
     Object.assign(new Error("none"), { name: "CredentialsProviderError" }),
+    Object.assign(new Error("Invalid Configuration: FIPS and custom endpoint are not supported"), {
+      name: "EndpointError",
+    }),
   ];
   const classified = errors.map(classifyStsError);
   const chained = classified.map((failure) => classifyStsError(new SourceRoleError("base", failure)));

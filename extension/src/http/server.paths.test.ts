@@ -9,11 +9,13 @@ import { expectErrorBody, SECRETS, serverPerTest, TOKEN } from "../../test/suppo
 const server = serverPerTest();
 
 describe("other paths", () => {
-  it("answers /health without a token and without credential material", async () => {
+  const ROLE_NAMES = ["reader", "throttled", "denied", "malformed", "broken"];
+
+  it("answers /health with the token: each role's state, and no credential material", async () => {
     const response = await server.app.inject({
       method: "GET",
       url: "/health",
-      headers: { host: "127.0.0.1:9770" },
+      headers: { host: "127.0.0.1:9770", authorization: TOKEN },
     });
 
     expect(response.statusCode).toBe(200);
@@ -29,6 +31,30 @@ describe("other paths", () => {
       },
     });
     for (const secret of [TOKEN, ...Object.values(SECRETS)]) expect(response.body).not.toContain(secret);
+    expect(server.roles.waits).toEqual([]);
+  });
+
+  // Near misses of the token as well as plain wrong ones: none of them may see a role name.
+  const notTheToken: [string, Record<string, string>][] = [
+    ["no Authorization header", {}],
+    ["an empty one", { authorization: "" }],
+    ["a wrong token", { authorization: "wrong" }],
+    ["the token cut short", { authorization: TOKEN.slice(0, -1) }],
+    ["the token and one more character", { authorization: `${TOKEN}x` }],
+    ["the token in upper case", { authorization: TOKEN.toUpperCase() }],
+    ["Bearer and the token", { authorization: `Bearer ${TOKEN}` }],
+  ];
+  it.each(notTheToken)("answers /health to %s with the overall status only", async (_case, headers) => {
+    const response = await server.app.inject({
+      method: "GET",
+      url: "/health",
+      headers: { host: "127.0.0.1:9770", ...headers },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["cache-control"]).toBe("no-store");
+    expect(JSON.parse(response.body)).toEqual({ status: "ok" });
+    for (const name of ROLE_NAMES) expect(response.body).not.toContain(name);
     expect(server.roles.waits).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import type { RoleCredentials } from "../roles/credentials.js";
+import type { RoleCredentials } from "../sts/credentials.js";
 
 /** The container-credentials response every SDK's container provider reads. */
 export interface ContainerCredentialsBody {

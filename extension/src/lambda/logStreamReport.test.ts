@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, watch as watchFolder, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CAN_MAKE_DEVICES, makeSpecial, SPECIAL_KINDS } from "../../test/support/specialFiles.js";
 import { LOG_STREAM_FILE, readReport, reportsLogStream, watchLogStreamReport } from "./logStreamReport.js";
 
 const LOG_STREAM = "2026/12/01/[$LATEST]7dbe525574b94441ab09ec8ae6d724be";
@@ -76,6 +77,14 @@ describe("watchLogStreamReport", () => {
     expect(existsSync(join(dir, LOG_STREAM_FILE))).toBe(false);
   });
 
+  it("closes without throwing when a folder stands under the report's name, and leaves it", () => {
+    const { watch } = watchOnce();
+    mkdirSync(join(dir, LOG_STREAM_FILE));
+
+    expect(() => watch.close()).not.toThrow();
+    expect(existsSync(join(dir, LOG_STREAM_FILE))).toBe(true);
+  });
+
   it("does not throw for a folder that does not exist", () => {
     const watch = watchLogStreamReport(join(dir, "missing"), () => {
       throw new Error("reported from nowhere");
@@ -83,6 +92,44 @@ describe("watchLogStreamReport", () => {
 
     expect(() => watch.close()).not.toThrow();
   });
+});
+
+describe("watchLogStreamReport meets something else under the report's name", () => {
+  /** Resolves on the next event for the report's name that a watch of ours, made after theirs, sees. */
+  function nextEvent(): Promise<void> {
+    return new Promise((resolve) => {
+      const ours = watchFolder(dir, { persistent: false }, (_event, file) => {
+        if (file !== LOG_STREAM_FILE) return;
+        ours.close();
+        setImmediate(resolve); // after every callback of this inotify read, theirs included
+      });
+    });
+  }
+
+  it.each(SPECIAL_KINDS)(
+    "%s: passed over without blocking, and the wrapper's report still taken after",
+    async (kind) => {
+      if (kind === "device" && !CAN_MAKE_DEVICES) return;
+      // Prepare
+      const path = join(dir, LOG_STREAM_FILE);
+      const reported: string[] = [];
+      const watch = watchLogStreamReport(dir, (name) => reported.push(name));
+      const seen = nextEvent();
+
+      // Act: the entry appears while it watches (its callback reads it on this thread), then the report
+      makeSpecial(kind, path, `${LOG_STREAM}\n`, 512);
+      await seen;
+      const before = [...reported];
+      rmSync(path, { recursive: true, force: true });
+      writeFileSync(path, `${LOG_STREAM}\n`);
+
+      // Assess
+      expect(before).toEqual([]);
+      expect(await watch.reportedWithin(60_000)).toBe(true);
+      expect(reported).toEqual([LOG_STREAM]);
+      watch.close();
+    },
+  );
 });
 
 describe("readReport", () => {

@@ -1,6 +1,6 @@
 import { type FSWatcher, rmSync, watch } from "node:fs";
 import { join } from "node:path";
-import { readBounded } from "../platform/readBounded.js";
+import { readRegularFile } from "../platform/readRegularFile.js";
 import { ENV, readEnv } from "../startup/env.js";
 
 /**
@@ -73,20 +73,29 @@ export function watchLogStreamReport(directory: string, onReport: (name: string)
     },
     close: () => {
       stop();
-      rmSync(join(directory, LOG_STREAM_FILE), { force: true });
+      try {
+        rmSync(join(directory, LOG_STREAM_FILE), { force: true });
+      } catch {
+        // A folder under the name: not the wrapper's report, and not ours to remove.
+      }
     },
   };
 }
 
-/** The reported name, or undefined while the file is absent, partial or not a log stream name. */
+/**
+ * The reported name, or undefined while the file is absent, partial or not a log stream name. It is
+ * read from an inotify callback on the event loop: whatever else appears under the name (a FIFO, a
+ * device, a folder, a link, a huge file) is passed over without blocking or reading on, and the
+ * watch goes on for the wrapper's real report.
+ */
 export function readReport(path: string): string | undefined {
   let text: string;
   try {
-    text = readBounded(path, MAX_BYTES + 1).toString("utf8");
+    text = readRegularFile(path, MAX_BYTES, { followLinks: false }).toString("utf8");
   } catch {
     return undefined;
   }
-  if (!text.endsWith("\n") || text.length > MAX_BYTES) return undefined;
+  if (!text.endsWith("\n")) return undefined;
   const name = text.slice(0, -1);
   return /^[\x21-\x7e]{1,500}$/.test(name) ? name : undefined;
 }

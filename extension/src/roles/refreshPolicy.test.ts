@@ -9,6 +9,7 @@ import {
   refreshMarginMs,
   type Session,
   serveUntilMs,
+  UNUSABLE_BACKOFF,
 } from "./refreshPolicy.js";
 
 const ISSUED = Date.UTC(2026, 0, 1);
@@ -87,27 +88,37 @@ describe("serveUntilMs", () => {
 });
 
 describe("backoffDelayMs", () => {
-  it("starts at the base", () => {
-    expect(backoffDelayMs(0, RETRYABLE_BACKOFF, 0)).toBe(500);
+  it("jitters from the first retry, above a floor", () => {
+    expect(backoffDelayMs(0, RETRYABLE_BACKOFF, 0)).toBe(100);
+    expect(backoffDelayMs(0, RETRYABLE_BACKOFF, 0.5)).toBe(300);
     expect(backoffDelayMs(0, RETRYABLE_BACKOFF, 0.999)).toBe(500);
-    expect(backoffDelayMs(0, PERMANENT_BACKOFF, 0.5)).toBe(30_000);
+    expect(backoffDelayMs(0, PERMANENT_BACKOFF, 0)).toBe(5_000);
+    expect(backoffDelayMs(0, PERMANENT_BACKOFF, 0.5)).toBe(17_500);
+    expect(backoffDelayMs(0, UNUSABLE_BACKOFF, 0)).toBe(2_500);
+    expect(backoffDelayMs(0, UNUSABLE_BACKOFF, 0.999)).toBe(4_998);
   });
 
-  it("stays within [base, base * 2^attempt]", () => {
-    for (let attempt = 0; attempt < 7; attempt++) {
-      // 500 · 2^6 = 32 s: below the 60 s cap
-      const ceiling = 500 * 2 ** attempt;
-      expect(backoffDelayMs(attempt, RETRYABLE_BACKOFF, 0)).toBe(500);
-      const high = backoffDelayMs(attempt, RETRYABLE_BACKOFF, 0.999);
-      expect(high).toBeLessThanOrEqual(ceiling);
-      expect(high).toBeGreaterThanOrEqual(ceiling - 0.001 * (ceiling - 500) - 1);
+  it("stays within [floor, base * 2^attempt]", () => {
+    for (const settings of [RETRYABLE_BACKOFF, PERMANENT_BACKOFF, UNUSABLE_BACKOFF]) {
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const ceiling = Math.min(settings.capMs, settings.baseMs * 2 ** attempt);
+        for (const random of [0, 0.25, 0.5, 0.75, 0.999]) {
+          const delay = backoffDelayMs(attempt, settings, random);
+          expect(delay).toBeGreaterThanOrEqual(settings.floorMs);
+          expect(delay).toBeLessThanOrEqual(ceiling);
+        }
+        // Full jitter: the whole range below the ceiling is drawn from, down to the floor.
+        expect(backoffDelayMs(attempt, settings, 0)).toBe(
+          Math.max(settings.floorMs, ceiling * (settings.floorFraction ?? 0)),
+        );
+      }
     }
   });
 
   it("doubles its ceiling with each attempt", () => {
-    expect(backoffDelayMs(1, RETRYABLE_BACKOFF, 0.999)).toBe(1000);
-    expect(backoffDelayMs(2, RETRYABLE_BACKOFF, 0.999)).toBe(1999);
-    expect(backoffDelayMs(3, RETRYABLE_BACKOFF, 0.999)).toBe(3997);
+    expect(backoffDelayMs(1, RETRYABLE_BACKOFF, 0.999)).toBe(999);
+    expect(backoffDelayMs(2, RETRYABLE_BACKOFF, 0.999)).toBe(1998);
+    expect(backoffDelayMs(3, RETRYABLE_BACKOFF, 0.999)).toBe(3996);
   });
 
   it("never passes the cap, however many attempts", () => {

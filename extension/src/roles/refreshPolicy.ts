@@ -48,26 +48,43 @@ export function isServable(session: Session, nowMs: number): boolean {
   return nowMs < serveUntilMs(session);
 }
 
-/** Exponential backoff with full jitter (AWS Architecture Blog): uniform in [base, min(cap, base·2^attempt)]. */
+/**
+ * Exponential backoff with full jitter (AWS Architecture Blog) from the first retry: uniform in
+ * [floor, min(cap, base·2^attempt)], so environments failing at the same moment (a fleet throttled
+ * together) spread out at once instead of retrying in lock-step. The floor keeps a retry from
+ * coming at once.
+ */
 export interface BackoffSettings {
+  /** The ceiling of the first retry's delay; it doubles with each attempt. */
   readonly baseMs: number;
   readonly capMs: number;
-  /** Jitter covers only the top part of [base, ceiling]: the delay is at least ceiling × this. */
+  /** The least delay at any attempt. */
+  readonly floorMs: number;
+  /** Jitter covers only the top part of [floor, ceiling]: the delay is at least ceiling × this. */
   readonly floorFraction?: number;
 }
 
-export const RETRYABLE_BACKOFF: BackoffSettings = { baseMs: 500, capMs: 60_000 };
-/** Permanent errors (AccessDenied…) are retried slowly: a fixed trust policy should work within minutes. */
-export const PERMANENT_BACKOFF: BackoffSettings = { baseMs: 30_000, capMs: 300_000 };
+export const RETRYABLE_BACKOFF: BackoffSettings = { baseMs: 500, capMs: 60_000, floorMs: 100 };
+/**
+ * Permanent errors (AccessDenied…) are retried slowly: a fixed trust policy should work within
+ * minutes. The first retry comes 5 to 30 s after the failure.
+ */
+export const PERMANENT_BACKOFF: BackoffSettings = { baseMs: 30_000, capMs: 300_000, floorMs: 5_000 };
 /**
  * Unusable answers (expired on arrival, blank fields) come from a wrong clock or a broken STS, which
- * seconds will not fix: start at 5 s, not 0.5 s, double, and never less than half the ceiling, so even the
- * unluckiest jitter cannot keep calling every 5 s ("equal jitter"); at worst ~30 calls an hour.
+ * seconds will not fix: a ceiling of 5 s, not 0.5 s, doubling, and never less than half the ceiling,
+ * so even the unluckiest jitter cannot keep calling every few seconds ("equal jitter"); at worst ~30
+ * calls an hour.
  */
-export const UNUSABLE_BACKOFF: BackoffSettings = { baseMs: 5_000, capMs: 300_000, floorFraction: 0.5 };
+export const UNUSABLE_BACKOFF: BackoffSettings = {
+  baseMs: 5_000,
+  capMs: 300_000,
+  floorMs: 1_000,
+  floorFraction: 0.5,
+};
 
 export function backoffDelayMs(attempt: number, settings: BackoffSettings, random: number): number {
   const ceiling = Math.min(settings.capMs, settings.baseMs * 2 ** Math.min(attempt, 30));
-  const floor = Math.max(settings.baseMs, ceiling * (settings.floorFraction ?? 0));
-  return Math.round(floor + random * Math.max(0, ceiling - floor));
+  const floor = Math.min(ceiling, Math.max(settings.floorMs, ceiling * (settings.floorFraction ?? 0)));
+  return Math.round(floor + random * (ceiling - floor));
 }

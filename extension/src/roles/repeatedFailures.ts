@@ -1,4 +1,4 @@
-import type { ClassifiedFailure } from "./stsErrors.js";
+import type { ClassifiedFailure } from "../sts/stsErrors.js";
 import { UNUSABLE_CODE } from "./usableCredentials.js";
 
 /** A failure that repeats unchanged is logged loud again at most this often. */

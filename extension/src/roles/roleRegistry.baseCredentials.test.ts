@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../test/support/fakeClock.js";
 import type { RoleConfig } from "../config/types.js";
 import { createLogger } from "../platform/log.js";
-import type { AssumeFunction } from "./roleRegistry.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
 import { RoleRegistry } from "./roleRegistry.js";
 
 const NO_PROVIDER = Object.assign(new Error("Could not load credentials from any providers"), {

@@ -68,4 +68,23 @@ describe("RoleRegistry", () => {
     const fine = await session(registry, "fine").acquire(0);
     expect(fine.ok && fine.credentials.accessKeyId).toBe("ASIA-fine");
   });
+
+  // Each a source that names no session: absent, another case, padded, empty. The control is the
+  // first test above, where the source names a configured role and is used.
+  it.each(["missing", "Base", "base ", ""])(
+    "refuses a chained role whose source %j names no role, instead of assuming it with the base credentials",
+    (source) => {
+      // Prepare
+      const clock = new FakeClock();
+      const fake = fakeAssume(clock);
+      const config = configOf(role("base"), role("chained", { source }));
+
+      // Act
+      const build = () => registryOf(config, fake.assume, clock);
+
+      // Assess
+      expect(build).toThrow(`role chained: source ${JSON.stringify(source)} names no configured role`);
+      expect(fake.calls).toEqual([]);
+    },
+  );
 });

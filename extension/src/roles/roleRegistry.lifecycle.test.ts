@@ -13,7 +13,7 @@ import {
   session,
 } from "../../test/support/roleRegistryFakes.js";
 import { createLogger } from "../platform/log.js";
-import type { RoleCredentials } from "./credentials.js";
+import type { RoleCredentials } from "../sts/credentials.js";
 import { RoleRegistry } from "./roleRegistry.js";
 
 describe("RoleRegistry", () => {

@@ -2,18 +2,11 @@ import type { RoleConfig, SidecarConfig } from "../config/types.js";
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { Metrics } from "../platform/metrics.js";
-import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
+import type { RoleCredentials } from "../sts/credentials.js";
+import { lacksBaseCredentials } from "../sts/stsErrors.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
-import { lacksBaseCredentials } from "./stsErrors.js";
-
-export type AssumeFunction = (
-  role: RoleConfig,
-  sessionName: string,
-  source: (() => Promise<RoleCredentials>) | undefined,
-  /** Sent as SourceIdentity when the role generates one; its own literal one is in `role.parameters`. */
-  generatedSourceIdentity?: string,
-) => Promise<IssuedCredentials>;
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;
@@ -53,6 +46,9 @@ export class RoleRegistry {
         }),
       );
     }
+    // Validation refuses such a config already; this keeps any other way in from serving a chained
+    // role as the base credentials' identity.
+    for (const role of options.config.roles.values()) this.sourceOf(role);
   }
 
   get(name: string): RoleSession | undefined {
@@ -118,10 +114,16 @@ export class RoleRegistry {
     for (const session of this.sessions.values()) session.stop();
   }
 
+  /** A chained role's source session; never "no source" for a role that names one. */
   private sourceOf(role: RoleConfig): (() => Promise<RoleCredentials>) | undefined {
     if (role.source === undefined) return undefined;
     const source = this.sessions.get(role.source);
-    return source === undefined ? undefined : () => source.credentialsForChain();
+    if (source === undefined) {
+      throw new Error(
+        `role ${role.name}: source ${JSON.stringify(role.source)} names no configured role (it would be assumed with the base credentials)`,
+      );
+    }
+    return () => source.credentialsForChain();
   }
 
   /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock } from "../../test/support/fakeClock.js";
 import { configOf, fakeAssume, registryOf, role, session } from "../../test/support/roleRegistryFakes.js";
 import { THROTTLING } from "../../test/support/roleSessionFakes.js";
-import type { AssumeFunction } from "./roleRegistry.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
 
 describe("RoleRegistry.untilSettled (init on Managed Instances)", () => {
   /** STS throttles the first `throttled` calls (all roles together), then `then` decides. */

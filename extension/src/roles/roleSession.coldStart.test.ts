@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { settle } from "../../test/support/fakeClock.js";
 import { ACCESS_DENIED, credentialsOf, setUp } from "../../test/support/roleSessionFakes.js";
+import { PERMANENT_BACKOFF } from "./refreshPolicy.js";
 
 describe("RoleSession at cold start", () => {
   it("makes one AssumeRole call for 1,000 concurrent callers and gives all of them its credentials", async () => {
@@ -87,7 +88,7 @@ describe("RoleSession at cold start", () => {
       message: "not authorized to perform sts:AssumeRole",
       cause: "refused",
     });
-    expect(result.ok ? 0 : result.retryAfterMs).toBe(30_000);
+    expect(result.ok ? 0 : result.retryAfterMs).toBe(PERMANENT_BACKOFF.floorMs);
     expect(session.state()).toBe("failed");
     expect(session.failure()?.code).toBe("AccessDenied");
   });
@@ -99,7 +100,7 @@ describe("RoleSession at cold start", () => {
     await first;
     await settle();
 
-    clock.jump(30_000 - 1);
+    clock.jump(PERMANENT_BACKOFF.floorMs - 1);
     await session.acquire(0);
     expect(fake.count).toBe(1);
 

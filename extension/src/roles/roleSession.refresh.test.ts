@@ -13,6 +13,7 @@ import {
   withCredentials,
 } from "../../test/support/roleSessionFakes.js";
 import { createLogger } from "../platform/log.js";
+import { RETRYABLE_BACKOFF } from "./refreshPolicy.js";
 import { type Acquired, RoleSession } from "./roleSession.js";
 
 describe("RoleSession refresh", () => {
@@ -75,12 +76,12 @@ describe("RoleSession refresh", () => {
     await settle();
     const during = await session.acquire(750);
 
-    // Assess: first backoff with random 0 is the 500 ms base.
+    // Assess: first backoff with random 0 is the floor.
     expect(credentialsOf(during)).toBe(old);
     expect(session.failure()?.code).toBe("Throttling");
     expect(session.state()).toBe("ready");
 
-    clock.jump(499);
+    clock.jump(RETRYABLE_BACKOFF.floorMs - 1);
     await session.acquire(750);
     expect(fake.count).toBe(2);
 
@@ -96,7 +97,7 @@ describe("RoleSession refresh", () => {
     fake.fail(THROTTLING);
     await settle();
 
-    clock.advance(499);
+    clock.advance(RETRYABLE_BACKOFF.floorMs - 1);
     expect(fake.count).toBe(2);
     clock.advance(1);
     expect(fake.count).toBe(3);

@@ -1,7 +1,8 @@
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { Metrics } from "../platform/metrics.js";
-import type { IssuedCredentials, RoleCredentials } from "./credentials.js";
+import type { IssuedCredentials, RoleCredentials } from "../sts/credentials.js";
+import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "../sts/stsErrors.js";
 import {
   backoffDelayMs,
   isServable,
@@ -14,7 +15,6 @@ import {
   UNUSABLE_BACKOFF,
 } from "./refreshPolicy.js";
 import { RepeatedFailures } from "./repeatedFailures.js";
-import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "./stsErrors.js";
 import { UNUSABLE_CODE, unusableCredentials } from "./usableCredentials.js";
 
 export type Acquired =
@@ -40,8 +40,11 @@ export interface RoleSessionOptions {
   readonly metrics?: Metrics;
 }
 
-/** The least delay before a timer-started attempt, so no failure can turn the timer chain into a busy loop. */
-const MIN_TIMER_MS = 500;
+/**
+ * The least delay before a timer-started attempt, so no failure can turn the timer chain into a busy
+ * loop; no more than the least backoff, or it would round jittered retries up to one moment.
+ */
+const MIN_TIMER_MS = RETRYABLE_BACKOFF.floorMs;
 
 const PENDING: ClassifiedFailure = {
   kind: "retryable",

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { FakeClock, runTimers, settle } from "../../test/support/fakeClock.js";
 import { seededRandom } from "../../test/support/seededRandom.mjs";
 import { createLogger } from "../platform/log.js";
-import type { IssuedCredentials } from "./credentials.js";
+import type { IssuedCredentials } from "../sts/credentials.js";
 import { RoleSession } from "./roleSession.js";
 
 const SECOND = 1000;

@@ -8,17 +8,21 @@ describe("instanceIdFromLogStream", () => {
     [LOG_STREAM, "7dbe525574b94441ab09ec8ae6d724be"],
     ["2026/12/01/[42]0123abcd", "0123abcd"],
     ["2026/12/01/my-function[$LATEST]abc_def", "abc_def"],
-    ["plain", "plain"],
   ])("takes the id at the end of %s", (logStream, id) => {
     expect(instanceIdFromLogStream(logStream)).toBe(id);
   });
 
-  it.each(["", "2026/12/01/[$LATEST]", "ends with a space ", "ends/with/slash/"])(
-    "finds none in %j",
-    (logStream) => {
-      expect(instanceIdFromLogStream(logStream)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "$LATEST",
+    "LATEST",
+    "plain",
+    "2026/12/01/[$LATEST]",
+    "ends with a space ",
+    "ends/with/slash/",
+  ])("finds none in %j", (logStream) => {
+    expect(instanceIdFromLogStream(logStream)).toBeUndefined();
+  });
 });
 
 describe("SessionNaming", () => {

@@ -35,9 +35,10 @@ export class SessionNaming {
 }
 
 /**
- * The environment's id at the end of a log stream name, read as aws-assume-role-lib reads it (the
- * last run of word characters): `2021/10/02/[$LATEST]7dbe525574b94441ab09ec8ae6d724be` → `7dbe…24be`.
+ * The environment's id at the end of a log stream name, after the `[version]` Lambda puts before it:
+ * `2021/10/02/[$LATEST]7dbe525574b94441ab09ec8ae6d724be` → `7dbe…24be`. A name without that form
+ * (`$LATEST` under sam local and the Runtime Interface Emulator) carries no id: the sidecar keeps its own.
  */
 export function instanceIdFromLogStream(logStreamName: string): string | undefined {
-  return /\w+$/.exec(logStreamName)?.[0];
+  return /\](\w+)$/.exec(logStreamName)?.[1];
 }

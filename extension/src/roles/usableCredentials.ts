@@ -6,9 +6,9 @@
  * Any of these is a failure ("the clock or STS is wrong"), retried with backoff like any other,
  * while older credentials that are still valid keep being served.
  */
-import type { RoleCredentials } from "./credentials.js";
+import type { RoleCredentials } from "../sts/credentials.js";
+import { type ClassifiedFailure, UNUSABLE_CODE } from "../sts/stsErrors.js";
 import { isServable } from "./refreshPolicy.js";
-import { type ClassifiedFailure, UNUSABLE_CODE } from "./stsErrors.js";
 
 export { UNUSABLE_CODE };
 

@@ -48,7 +48,7 @@ export const ENV = {
   endpointUrlSts: "AWS_ENDPOINT_URL_STS",
   endpointUrl: "AWS_ENDPOINT_URL",
   // The base credentials and the SDK settings that decide whether AssumeRole goes through the SDK
-  // (roles/assumerChoice.ts, roles/stsEndpoint.ts).
+  // (sts/assumerChoice.ts, sts/stsEndpoint.ts).
   accessKeyId: "AWS_ACCESS_KEY_ID",
   secretAccessKey: "AWS_SECRET_ACCESS_KEY",
   sessionToken: "AWS_SESSION_TOKEN",
@@ -59,6 +59,14 @@ export const ENV = {
   useDualstackEndpoint: "AWS_USE_DUALSTACK_ENDPOINT",
   stsRegionalEndpoints: "AWS_STS_REGIONAL_ENDPOINTS",
   ignoreConfiguredEndpointUrls: "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+  // Proxies for the STS clients (sts/stsHttp.ts), read by node's agents as curl reads them: the
+  // lower-case spelling first.
+  httpsProxy: "HTTPS_PROXY",
+  httpsProxyLower: "https_proxy",
+  httpProxy: "HTTP_PROXY",
+  httpProxyLower: "http_proxy",
+  noProxy: "NO_PROXY",
+  noProxyLower: "no_proxy",
   containerCredentialsFullUri: "AWS_CONTAINER_CREDENTIALS_FULL_URI",
   containerAuthorizationToken: "AWS_CONTAINER_AUTHORIZATION_TOKEN",
   containerAuthorizationTokenFile: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",

@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { developmentMapBlock, foldersToMap, mapPaths } from "../support/developmentMap.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const map = developmentMapBlock(readFileSync(`${root}README.md`, "utf8"));
+const map = developmentMapBlock(readFileSync(`${root}docs/development.md`, "utf8"));
 
-describe("the README's development map", () => {
+describe("the development map (docs/development.md)", () => {
   it("names only paths that exist", () => {
     expect(mapPaths(map).filter((path) => !existsSync(root + path))).toEqual([]);
   });

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { docPages } from "../support/docPages.js";
 import { declaresTitle, proofReferences } from "../support/securityProofs.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const references = proofReferences(readFileSync(`${root}SECURITY.md`, "utf8"));
+const security = proofReferences(readFileSync(`${root}SECURITY.md`, "utf8"));
+/** SECURITY.md's proofs, and any a docs page names the same way. */
+const references = [...security, ...docPages(root).flatMap((page) => proofReferences(page.text))];
 
-describe("SECURITY.md's proofs", () => {
+describe("SECURITY.md's proofs (and the docs pages')", () => {
   it("names tests", () => {
-    expect(references.length).toBeGreaterThan(50);
+    expect(security.length).toBeGreaterThan(50);
   });
 
   it("names only test files that exist, and titles those files declare", () => {

@@ -41,6 +41,20 @@ describe("validate", () => {
     ]);
   });
 
+  it("refuses a role key YAML reads as a number, which would name the same role as its quoted twin", async () => {
+    const path = writeFileIn(
+      workDir,
+      "keys.yaml",
+      "roles:\n  '1':\n    RoleArn: arn:aws:iam::123456789012:role/app\n  0x1:\n    RoleArn: arn:aws:iam::123456789012:role/admin\n",
+    );
+    const run = await runCli(["validate", path], { home: workDir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `Invalid config (${path}), 1 problem:\n  line 4, column 3: the key "0x1" is read by YAML as the number 1; quote it to keep the text as written\n`,
+    );
+  });
+
   it("prints JSON for pipelines with --json", async () => {
     const run = await runCli(["validate", "--json", bad()], { home: workDir });
     expect(run.code).toBe(1);

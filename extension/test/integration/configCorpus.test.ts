@@ -121,6 +121,7 @@ describe("the bundled extension reports them via init/error", () => {
       "yaml-bomb-many-aliases.yaml",
       "non-utf8-bytes.yaml",
       "top-level-proto.yaml",
+      "role-key-read-as-number.yaml",
     ].map((name): [string, string, readonly ConfigProblem[]] => [
       name,
       join(FIXTURES, name),

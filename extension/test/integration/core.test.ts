@@ -119,6 +119,26 @@ roles:
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
   });
 
+  it("names its roles at /health only to the token holder: others see the overall status", async () => {
+    const health = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${sidecar.port}/health`, { headers }).then(async (response) => ({
+        status: response.status,
+        body: await response.text(),
+      }));
+
+    const withToken = await health({ authorization: token() });
+    const without = await health({});
+    const wrong = await health({ authorization: `${token()}x` });
+
+    // The control: the role names are there to be hidden
+    expect(withToken.status).toBe(200);
+    expect(Object.keys(JSON.parse(withToken.body).roles).sort()).toEqual(["chained", "forbidden", "reader"]);
+    for (const answer of [without, wrong]) {
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ status: "ok" });
+    }
+  });
+
   it.each(CLIENT_KINDS)("%s SDK acts as the assumed role, with a Lambda-aware session name", async (kind) => {
     const instanceId = (await sidecar.waitForLog((line) => line.event === "start")).instanceId as string;
     const result = await runClient(kind, containerEnv("reader"));

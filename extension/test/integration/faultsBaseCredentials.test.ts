@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
+import { PERMANENT_BACKOFF } from "../../src/roles/refreshPolicy.js";
 import { startExtension } from "../support/extensionProcess.js";
 import {
   baseEnv,
@@ -61,10 +62,10 @@ describe("base credentials and refused roles", () => {
         expect(answer.body).toEqual({ Code: code, Message: expect.stringContaining("role default") });
         const [failed] = failures(run.sidecar, "default");
         expect(failed).toMatchObject({ level: "error", code, retryable: false, attempt: 1 });
-        // Permanent errors back off 30 s to 5 min, so a fleet with a typo does not hammer STS.
+        // Permanent errors back off 5-30 s at first, up to 5 min, so a fleet with a typo does not hammer STS.
         const gap = Date.parse(String(failed?.nextAttemptAt)) - Date.parse(String(failed?.timestamp));
         expect(gap).toBeLessThanOrEqual(Number(failed?.backoffMs)); // logged a little after it was drawn
-        expect(failed?.backoffMs).toBeGreaterThanOrEqual(30_000);
+        expect(failed?.backoffMs).toBeGreaterThanOrEqual(PERMANENT_BACKOFF.floorMs);
         expect(failures(run.sidecar, "default")).toHaveLength(1);
         expect(run.runtime.errors).toEqual([]);
         expect(run.sidecar.output()).not.toContain(keys.AWS_SECRET_ACCESS_KEY ?? sts.base.secretAccessKey);

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
+import { RETRYABLE_BACKOFF } from "../../src/roles/refreshPolicy.js";
 import {
   type Answer,
   expectNoSecretsLogged,
@@ -94,12 +95,12 @@ describe.concurrent("refresh boundary while STS fails", () => {
           expect(at).toBeGreaterThanOrEqual(refreshAt);
           if (at < previousExpiry - SERVE_FLOOR_MS) expect(line.servingUntil).toBeDefined();
           // The delay drawn (nextAttemptAt minus the line's timestamp is less by the time logging took,
-          // which a loaded machine stretches). Full jitter: uniform in [500 ms, 500 ms · 2^(attempt-1)],
-          // capped at a minute.
+          // which a loaded machine stretches). Full jitter from the first retry: uniform in
+          // [100 ms, 500 ms · 2^(attempt-1)], capped at a minute.
           const gap = Number(line.backoffMs);
           expect(Date.parse(String(line.nextAttemptAt)) - at).toBeLessThanOrEqual(gap);
-          expect(gap).toBeGreaterThanOrEqual(500);
-          expect(gap).toBeLessThanOrEqual(500 * 2 ** index);
+          expect(gap).toBeGreaterThanOrEqual(RETRYABLE_BACKOFF.floorMs);
+          expect(gap).toBeLessThanOrEqual(RETRYABLE_BACKOFF.baseMs * 2 ** index);
           gaps.push(gap);
           const next = failed[index + 1];
           // No attempt before the previous one's backoff ran out, however often the client asked.

@@ -18,7 +18,7 @@ import { type ExtensionProcess, type LogLine, startExtension } from "../support/
 const EXTENSION = "credentials-sidecar";
 /** The window in which AssumeRole calls are counted, as in the issue's reproduction. */
 const WINDOW_MS = 5000;
-/** Backoff starts at 5 s (UNUSABLE_BACKOFF): the first call, and at most one retry, fit the window. */
+/** The first retry comes 2.5-5 s after the first call (UNUSABLE_BACKOFF), the next 5-10 s after that: at most two calls fit the window; three are allowed. */
 const MAX_CALLS_IN_WINDOW = 3;
 
 interface Running {
@@ -140,7 +140,7 @@ describe.concurrent("an STS answering 200 with unusable credentials", () => {
       // Assess
       expect(during).toMatchObject({ status: 200, body: { AccessKeyId: first.body.AccessKeyId } });
       expect(later).toMatchObject({ status: 200, body: { AccessKeyId: first.body.AccessKeyId } });
-      // The next attempt is 5 s after the failure at the earliest.
+      // The next attempt is 2.5 s after the failure at the earliest.
       expect(sts.calls("AssumeRole") - callsAtFailure).toBeLessThanOrEqual(1);
       expect(failedLines(run.sidecar)[0]).toMatchObject({
         level: "warn",

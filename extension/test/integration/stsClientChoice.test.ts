@@ -1,6 +1,6 @@
 /**
- * Which AssumeRole client the bundled extension really uses, per environment (roles/assumerChoice.ts,
- * roles/stsEndpoint.ts): its own direct client for keys in the environment, the AWS SDK's STS client
+ * Which AssumeRole client the bundled extension really uses, per environment (sts/assumerChoice.ts,
+ * sts/stsEndpoint.ts): its own direct client for keys in the environment, the AWS SDK's STS client
  * for everything only the SDK resolves. A proxy in front of moto records each AssumeRole's User-Agent,
  * which tells the two apart; every row must still serve the role's moto-issued credentials.
  */
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import { PERMANENT_BACKOFF } from "../../src/roles/refreshPolicy.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
 import { type MotoEnvironment, startMoto } from "../support/moto.js";
 import { getRole } from "../support/sidecarUnderFaults.js";
@@ -165,30 +166,60 @@ describe("the AssumeRole client the bundled extension picks", () => {
     },
   );
 
-  // The SDK's endpoint rules refuse FIPS with a custom endpoint (AWS_ENDPOINT_URL_STS), so the only
-  // sign of the SDK from here is that refusal: the direct client would have called the proxy.
-  it("keys + AWS_USE_FIPS_ENDPOINT=true: the SDK's client takes the role, and refuses FIPS with a custom endpoint as the SDK does", async () => {
-    // Prepare
-    const run = await start({ AWS_USE_FIPS_ENDPOINT: "true" });
-    try {
-      // Act: the first outcome either way, so a wrong choice fails at once (as "assumed")
-      const outcome = await run.sidecar.waitForLog((line) =>
-        ["assumed", "assume-failed"].includes(String(line.event)),
-      );
-      const answer = await run.get();
+  // Settings only the SDK resolves, which its rules refuse: the direct client would have called the
+  // proxy, so the refusal is the sign of the SDK's client. Permanent: logged as an error, not retried
+  // soon, answered 500 with the SDK's reason (issue 19 §3: these were retried for ever as retryable).
+  it.each([
+    [
+      "AWS_USE_FIPS_ENDPOINT=true",
+      { AWS_USE_FIPS_ENDPOINT: "true" },
+      "EndpointError",
+      "Invalid Configuration: FIPS and custom endpoint are not supported",
+    ],
+    [
+      "AWS_USE_DUALSTACK_ENDPOINT=true",
+      { AWS_USE_DUALSTACK_ENDPOINT: "true" },
+      "EndpointError",
+      "Invalid Configuration: Dualstack and custom endpoint are not supported",
+    ],
+    // No custom endpoint here: with one, the SDK sends to it whatever the region.
+    [
+      "AWS_REGION=eu west 1, no custom endpoint",
+      { AWS_REGION: "eu west 1", AWS_ENDPOINT_URL_STS: undefined },
+      "InvalidRegion",
+      "Region not accepted",
+    ],
+    [
+      "an AWS_ENDPOINT_URL_STS that is no URL",
+      { AWS_ENDPOINT_URL_STS: "http://sts.exa mple.com" },
+      "InvalidEndpointUrl",
+      "Invalid URL",
+    ],
+  ])(
+    "keys + %s: the SDK's client takes the role, refuses the settings, and the failure is permanent",
+    async (_row, overlay, code, reason) => {
+      // Prepare
+      const run = await start(overlay);
+      try {
+        // Act: the first outcome either way, so a wrong choice fails at once (as "assumed")
+        const outcome = await run.sidecar.waitForLog((line) =>
+          ["assumed", "assume-failed"].includes(String(line.event)),
+        );
+        const answer = await run.get();
 
-      // Assess
-      expect(outcome).toMatchObject({
-        event: "assume-failed",
-        role: "default",
-        code: "EndpointError",
-        error: "Invalid Configuration: FIPS and custom endpoint are not supported",
-      });
-      expect(run.calls()).toEqual([]);
-      expect(answer.status).not.toBe(200);
-      expect(answer.text).toContain("EndpointError");
-    } finally {
-      await run.stop();
-    }
-  });
+        // Assess
+        expect(outcome).toMatchObject({ event: "assume-failed", role: "default", level: "error", code });
+        expect(outcome).toMatchObject({ retryable: false });
+        expect(String(outcome.error)).toContain(reason);
+        expect(outcome.backoffMs).toBeGreaterThanOrEqual(PERMANENT_BACKOFF.floorMs);
+        expect(run.calls()).toEqual([]);
+        expect(answer.status, answer.text).toBe(500);
+        expect(answer.retryAfter).toBeNull();
+        expect(answer.body.Code).toBe(code);
+        expect(answer.body.Message).toContain(reason);
+      } finally {
+        await run.stop();
+      }
+    },
+  );
 });

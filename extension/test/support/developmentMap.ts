@@ -1,4 +1,4 @@
-// The README's development map: a fenced block of `path  description` lines, nested by two spaces
+// The development map (docs/development.md): a fenced block of `path  description` lines, nested by two spaces
 // (a nested path is relative to the folder on the line above it at one level less).
 
 /** Every path the map names, relative to the repository root (folders end with "/"). */
@@ -38,9 +38,9 @@ export function foldersToMap(trackedFiles: readonly string[]): string[] {
   return [...folders].sort();
 }
 
-/** The fenced block that follows the README's "## Development" heading. */
-export function developmentMapBlock(readme: string): string {
-  const match = /^## Development\n+```\n([\s\S]*?)\n```/m.exec(readme);
-  if (!match) throw new Error("README has no fenced block right under ## Development");
+/** The fenced block right under the page's "# Development" heading. */
+export function developmentMapBlock(page: string): string {
+  const match = /^#{1,2} Development\n+```\n([\s\S]*?)\n```/m.exec(page);
+  if (!match) throw new Error("no fenced block right under # Development");
   return match[1] as string;
 }

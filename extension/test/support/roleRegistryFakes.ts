@@ -4,8 +4,9 @@
  */
 import type { RoleConfig, SidecarConfig } from "../../src/config/types.js";
 import { createLogger } from "../../src/platform/log.js";
-import type { RoleCredentials } from "../../src/roles/credentials.js";
-import { type AssumeFunction, RoleRegistry } from "../../src/roles/roleRegistry.js";
+import { RoleRegistry } from "../../src/roles/roleRegistry.js";
+import type { AssumeFunction } from "../../src/sts/assumeFunction.js";
+import type { RoleCredentials } from "../../src/sts/credentials.js";
 import type { FakeClock } from "./fakeClock.js";
 import { ACCESS_DENIED } from "./roleSessionFakes.js";
 

@@ -4,8 +4,8 @@
  */
 import { createLogger } from "../../src/platform/log.js";
 import type { Metrics } from "../../src/platform/metrics.js";
-import type { RoleCredentials } from "../../src/roles/credentials.js";
 import { type Acquired, RoleSession } from "../../src/roles/roleSession.js";
+import type { RoleCredentials } from "../../src/sts/credentials.js";
 import { type Deferred, deferred, FakeClock, settle } from "./fakeClock.js";
 
 export const SECOND = 1000;

@@ -7,9 +7,9 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterEach, beforeEach, expect } from "vitest";
 import { buildServer, type CredentialSource } from "../../src/http/server.js";
 import { createLogger } from "../../src/platform/log.js";
-import type { RoleCredentials } from "../../src/roles/credentials.js";
 import type { Acquired, RoleState } from "../../src/roles/roleSession.js";
-import type { ClassifiedFailure } from "../../src/roles/stsErrors.js";
+import type { RoleCredentials } from "../../src/sts/credentials.js";
+import type { ClassifiedFailure } from "../../src/sts/stsErrors.js";
 
 export const TOKEN = "test-token-5f9c1a7e3b2d4c6a8e0f";
 export const SECRETS = {

@@ -147,11 +147,10 @@ describe("redact", () => {
   });
 });
 
-describe("README", () => {
+describe("docs/releases.md", () => {
   it("documents every option of the publish command", async () => {
     const { readFileSync } = await import("node:fs");
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("### Releases and publishing"));
+    const section = readFileSync(new URL("../../../docs/releases.md", import.meta.url), "utf8");
     const options = [...USAGE.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
     expect(options.length).toBeGreaterThan(5);
     for (const option of options) expect(section, option).toContain(`\`${option}`);

@@ -13,7 +13,13 @@ export type FailureCause =
   /** STS refused this role to these credentials (AccessDenied, ExpiredToken, any other 4xx). */
   | "refused"
   /** STS found the request itself malformed (a policy, a parameter). */
-  | "invalidRequest";
+  | "invalidRequest"
+  /**
+   * The sidecar's own settings name no STS endpoint the SDK's rules accept (FIPS or dual-stack with a
+   * custom endpoint, an invalid region or endpoint URL, a proxy this node cannot use): nothing was
+   * sent, and retrying cannot help.
+   */
+  | "misconfigured";
 
 export interface ClassifiedFailure {
   readonly kind: FailureKind;
@@ -102,6 +108,15 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
       message: `no base credentials: ${message}`,
     };
   }
+  const misconfiguration = misconfigurationCode(e, message);
+  if (misconfiguration !== undefined) {
+    return {
+      kind: "permanent",
+      cause: "misconfigured",
+      code: misconfiguration,
+      message: `no STS endpoint for these settings (fix the configuration; retrying cannot help): ${message}`,
+    };
+  }
   // STS refused the signature's time and the SDK has just corrected its clock offset from STS's Date
   // header (a sandbox clock far off): the next attempt signs with STS's time, so retry soon.
   if (e.$metadata?.clockSkewCorrected === true) {
@@ -144,6 +159,22 @@ export function classifyStsError(error: unknown): ClassifiedFailure {
   // Anything else (a parse failure, an unexpected exception) has not been seen to be permanent: retry it.
   const code = name === "Error" ? "StsError" : name;
   return { kind: "retryable", cause: "unavailable", code, message };
+}
+
+/**
+ * The SDK's refusals of its own configuration, thrown before any request is sent: the endpoint
+ * rules' EndpointError ("Invalid Configuration: FIPS and custom endpoint are not supported", "Invalid
+ * region …"), an endpoint URL that does not parse, a missing or malformed region; and proxy
+ * variables this node cannot honour.
+ */
+function misconfigurationCode(e: ErrorLike, message: string): string | undefined {
+  if (e.$metadata?.httpStatusCode !== undefined) return undefined;
+  if (e.name === "EndpointError" || /^Invalid Configuration: /.test(message)) return "EndpointError";
+  if (e.code === "ERR_INVALID_URL") return "InvalidEndpointUrl";
+  // stsHttp.ts's refusal of proxy variables on a node without proxy support.
+  if (e.code === "ERR_PROXY_UNSUPPORTED") return "ProxyUnsupported";
+  if (/^Region (is missing|not accepted)/.test(message)) return "InvalidRegion";
+  return undefined;
 }
 
 function oneLine(text: string): string {

@@ -2,8 +2,9 @@ import schema from "../../../config.schema.json" with { type: "json" };
 import { ENVIRONMENT_VARIABLES } from "../../src/startup/env.js";
 
 /**
- * The README's reference tables, rendered from their single sources (env.ts, config.schema.json).
- * A test fails when the README differs; `UPDATE_README=1 make unit` rewrites it.
+ * The docs' reference tables, rendered from their single sources (env.ts, config.schema.json). Each
+ * sits between `<!-- name:start -->` and `<!-- name:end -->` on one page (docs/configuration.md today).
+ * A test fails when the page differs; `UPDATE_DOCS=1 make unit` rewrites it.
  */
 export const TABLES = {
   env: () => renderEnvironmentTable(),
@@ -47,12 +48,17 @@ function typeOf(p: PropertySchema): string {
   return `${p.type ?? ""}${range}`;
 }
 
+/** Whether the text holds the table's start marker. */
+export function holdsTable(text: string, name: string): boolean {
+  return text.includes(`<!-- ${name}:start -->`);
+}
+
 /** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`. */
 export function replaceBetweenMarkers(text: string, name: string, content: string): string {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from === -1 || to === -1 || to < from) throw new Error(`README has no ${start} … ${end} block`);
+  if (from === -1 || to === -1 || to < from) throw new Error(`no ${start} … ${end} block`);
   return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }

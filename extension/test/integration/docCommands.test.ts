@@ -1,7 +1,8 @@
 /**
- * Every shell block in the README is either run or checked here, or says in a visible comment what it
- * needs that a test machine does not have (an AWS account, Docker and a registry). Each block is
- * preceded by `<!-- command: KIND -->`; an unknown kind, or a block without one, fails.
+ * Every shell block of the docs (README.md and docs/*.md) is either run or checked here, or says in a
+ * visible comment what it needs that a test machine does not have (an AWS account, Docker and a
+ * registry). Each block is preceded by `<!-- command: KIND -->`; an unknown kind, or a block without
+ * one, fails.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,32 +12,41 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../devkit/cli/dispatch.js";
 import { formatShellEnv, shellEnv } from "../../devkit/cli/shellEnv.js";
+import { docPages } from "../support/docPages.js";
 import { REPO_ROOT } from "../support/extensionProcess.js";
 
-const README = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
 const CLI = join(REPO_ROOT, "dist", "cli.mjs");
 const run = promisify(execFile);
 
 interface Block {
   readonly kind: string | undefined;
   readonly text: string;
-  readonly line: number;
+  /** `page:line` of the opening fence. */
+  readonly where: string;
 }
 
-function shellBlocks(markdown: string): Block[] {
+/** The page's shell blocks, also those indented under a list item (their indent removed). */
+function shellBlocks(page: string, markdown: string): Block[] {
   const lines = markdown.split("\n");
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i] !== "```sh") continue;
-    const marker = /^<!-- command: ([a-z-]+) -->$/.exec(lines[i - 1] ?? "");
-    const end = lines.indexOf("```", i + 1);
-    blocks.push({ kind: marker?.[1], text: lines.slice(i + 1, end).join("\n"), line: i + 1 });
+    const open = /^( *)```(?:sh|bash|shell|console)$/.exec(lines[i] ?? "");
+    if (!open) continue;
+    const indent = open[1] as string;
+    const marker = /^<!-- command: ([a-z-]+) -->$/.exec((lines[i - 1] ?? "").trim());
+    let end = i + 1;
+    while (end < lines.length && lines[end] !== `${indent}\`\`\``) end++;
+    const text = lines
+      .slice(i + 1, end)
+      .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+      .join("\n");
+    blocks.push({ kind: marker?.[1], text, where: `${page}:${i + 1}` });
     i = end;
   }
   return blocks;
 }
 
-/** The README's commands for the CLI: `credentials-sidecar SUB --flag…` or `node dist/cli.mjs SUB …`. */
+/** The docs' commands for the CLI: `credentials-sidecar SUB --flag…` or `node dist/cli.mjs SUB …`. */
 function cliInvocations(text: string): { command: string; flags: string[] }[] {
   return text
     .split("\n")
@@ -51,25 +61,32 @@ function cliInvocations(text: string): { command: string; flags: string[] }[] {
     }));
 }
 
-const blocks = shellBlocks(README);
+const blocks = docPages(REPO_ROOT).flatMap((page) => shellBlocks(page.path, page.text));
+/** The blocks of one kind; at least one, so that a check cannot pass on nothing. */
+function blocksOf(kind: string): Block[] {
+  const found = blocks.filter((b) => b.kind === kind);
+  if (found.length === 0) throw new Error(`no shell block of kind ${kind} in the docs`);
+  return found;
+}
+
 const KINDS = ["make", "aws", "docker", "text", "bootstrap", "schema", "cli", "local-lines", "validate"];
 
-describe("the README's shell blocks", () => {
+describe("the docs' shell blocks (README.md and docs/*.md)", () => {
   it("are marked, each with a kind this test knows", () => {
     expect(blocks.length).toBeGreaterThan(10);
-    expect(blocks.filter((b) => b.kind === undefined || !KINDS.includes(b.kind)).map((b) => b.line)).toEqual(
+    expect(blocks.filter((b) => b.kind === undefined || !KINDS.includes(b.kind)).map((b) => b.where)).toEqual(
       [],
     );
   });
 
   it("say in a visible comment when they need an AWS account or Docker", () => {
     for (const block of blocks.filter((b) => b.kind === "aws"))
-      expect([block.line, block.text]).toEqual([
-        block.line,
+      expect([block.where, block.text]).toEqual([
+        block.where,
         expect.stringContaining("# needs an AWS account"),
       ]);
     for (const block of blocks.filter((b) => b.kind === "docker"))
-      expect([block.line, block.text]).toEqual([block.line, expect.stringContaining("# needs Docker")]);
+      expect([block.where, block.text]).toEqual([block.where, expect.stringContaining("# needs Docker")]);
   });
 
   it("name make targets that exist (CI runs them: make test builds layer and cdk, release tests run release)", () => {
@@ -96,17 +113,17 @@ describe("the README's shell blocks", () => {
   });
 
   it("quote examples/go/bootstrap exactly (comments aside)", () => {
-    const block = blocks.find((b) => b.kind === "bootstrap");
+    const quoted = blocksOf("bootstrap");
     const bootstrap = readFileSync(join(REPO_ROOT, "examples", "go", "bootstrap"), "utf8")
       .split("\n")
       .filter((line) => !line.startsWith("# "))
       .join("\n");
 
-    expect(`${block?.text}\n`).toBe(bootstrap);
+    for (const block of quoted) expect([block.where, `${block.text}\n`]).toEqual([block.where, bootstrap]);
   });
 
   it("show the shell lines `local` prints, as it prints them", () => {
-    const block = blocks.find((b) => b.kind === "local-lines");
+    const quoted = blocksOf("local-lines");
     const printed = formatShellEnv(
       shellEnv({
         rolesUrl: "http://127.0.0.1:9770/roles/",
@@ -116,21 +133,21 @@ describe("the README's shell blocks", () => {
       }),
     ).replaceAll("sidecar-token-placeholder", "…");
 
-    expect(`${block?.text}\n`).toBe(printed);
+    for (const block of quoted) expect([block.where, `${block.text}\n`]).toEqual([block.where, printed]);
   });
 
   describe("run with the built CLI", () => {
     let dir: string;
     beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), "readme-commands-"));
+      dir = mkdtempSync(join(tmpdir(), "doc-commands-"));
     });
     afterAll(() => {
       rmSync(dir, { recursive: true, force: true });
     });
 
     it("`credentials-sidecar schema > config.schema.json` writes the repository's schema", async () => {
-      const block = blocks.find((b) => b.kind === "schema");
-      expect(block?.text).toMatch(/^node dist\/cli\.mjs schema > config\.schema\.json/);
+      for (const block of blocksOf("schema"))
+        expect(block.text).toMatch(/^node dist\/cli\.mjs schema > config\.schema\.json/);
 
       const { stdout } = await run(process.execPath, [CLI, "schema"]);
 
@@ -139,7 +156,7 @@ describe("the README's shell blocks", () => {
       );
     });
 
-    it("`credentials-sidecar validate` prints what the README's transcript shows", async () => {
+    it("`credentials-sidecar validate` prints what the docs' transcript shows", async () => {
       // Prepare: the two files the transcript validates.
       writeFileSync(
         join(dir, "credentials-sidecar.yaml"),
@@ -149,7 +166,7 @@ describe("the README's shell blocks", () => {
         join(dir, "broken.yaml"),
         "default: audit\nroles:\n  app:\n    RoleArn: arn:aws:iam::111122223333:role/app\n    DurationSeconds: 600\n",
       );
-      const block = blocks.find((b) => b.kind === "validate");
+      const quoted = blocksOf("validate");
       const transcript: string[] = [];
 
       // Act
@@ -161,7 +178,8 @@ describe("the README's shell blocks", () => {
       }
 
       // Assess
-      expect(`${block?.text}\n`).toBe(transcript.join("\n"));
+      for (const block of quoted)
+        expect([block.where, `${block.text}\n`]).toEqual([block.where, transcript.join("\n")]);
     });
   });
 });

@@ -8,8 +8,9 @@ import {
   STS_CONNECTION_TIMEOUT_MS,
   STS_REQUEST_TIMEOUT_MS,
 } from "./credentials.js";
+import { retryOnceOnReusedSocketReset, stsAgent } from "./stsHttp.js";
 
-export interface StsAssumerOptions {
+export interface SdkStsAssumerOptions {
   readonly region: string | undefined;
   /** Where a role without `source` gets its credentials (the execution role in Lambda). */
   readonly baseCredentials: AwsCredentialIdentityProvider;
@@ -19,11 +20,15 @@ export interface StsAssumerOptions {
  * Returns a function that assumes `role` with credentials from `source` (another role's current
  * credentials, or the base chain). The SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL itself.
  */
-export function createStsAssumer(options: StsAssumerOptions) {
+export function createSdkStsAssumer(options: SdkStsAssumerOptions) {
   const clients = new Map<string, STSClient>();
-  const clientFor = (role: RoleConfig, credentials: AwsCredentialIdentityProvider): STSClient => {
+  const clientFor = async (
+    role: RoleConfig,
+    credentials: AwsCredentialIdentityProvider,
+  ): Promise<STSClient> => {
     let client = clients.get(role.name);
     if (client === undefined) {
+      const [httpAgent, httpsAgent] = await Promise.all([stsAgent("http:"), stsAgent("https:")]);
       client = new STSClient({
         region: role.region ?? options.region,
         credentials,
@@ -35,6 +40,9 @@ export function createStsAssumer(options: StsAssumerOptions) {
           // Without it, smithy only logs a warning when requestTimeout passes and a hung STS call
           // stays in flight for ever, blocking every retry (faults.test.ts, "hang" at the refresh boundary).
           throwOnRequestTimeout: true,
+          // Shared with the direct client: reused sockets reset before an answer are noticed, proxies honoured.
+          httpAgent,
+          httpsAgent,
         },
       });
       clients.set(role.name, client);
@@ -51,14 +59,16 @@ export function createStsAssumer(options: StsAssumerOptions) {
     const credentials: AwsCredentialIdentityProvider =
       source === undefined ? options.baseCredentials : async () => toIdentity(await source());
     const p = role.parameters;
-    const client = clientFor(role, credentials);
-    const response = await client.send(
-      new AssumeRoleCommand({
-        ...p,
-        RoleSessionName: sessionName,
-        ...(generatedSourceIdentity !== undefined ? { SourceIdentity: generatedSourceIdentity } : {}),
-      }),
-    );
+    const client = await clientFor(role, credentials);
+    // Resolved before the deadline starts (the SDK keeps what a provider gave while it is valid):
+    // the deadline is STS's, not the credential chain's or a source role's.
+    await credentials();
+    const command = new AssumeRoleCommand({
+      ...p,
+      RoleSessionName: sessionName,
+      ...(generatedSourceIdentity !== undefined ? { SourceIdentity: generatedSourceIdentity } : {}),
+    });
+    const response = await retryOnceOnReusedSocketReset(() => sendWithinDeadline(client, command));
     const issued = response.Credentials;
     if (issued === undefined) {
       throw Object.assign(new Error("STS answered AssumeRole without credentials"), { name: "StsError" });
@@ -73,6 +83,30 @@ export function createStsAssumer(options: StsAssumerOptions) {
     };
     return issuedCredentials(answer, p.RoleArn, sessionName, client.config.systemClockOffset ?? 0);
   };
+}
+
+/**
+ * One AssumeRole within STS_REQUEST_TIMEOUT_MS from the request's start to the answer's last byte.
+ * The handler's requestTimeout stops at the answer's headers and its socket timeout is an idle one:
+ * a peer trickling the body would hold the call for ever. Aborting destroys the request and its
+ * answer; whatever the SDK then throws is reported as the timeout it is.
+ */
+async function sendWithinDeadline(client: STSClient, command: AssumeRoleCommand) {
+  const abort = new AbortController();
+  const deadline = setTimeout(() => abort.abort(), STS_REQUEST_TIMEOUT_MS);
+  try {
+    return await client.send(command, { abortSignal: abort.signal });
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+    throw Object.assign(
+      new Error(
+        `STS did not answer within ${STS_REQUEST_TIMEOUT_MS} ms (connection, request and whole answer)`,
+      ),
+      { name: "TimeoutError" },
+    );
+  } finally {
+    clearTimeout(deadline);
+  }
 }
 
 function toIdentity(credentials: RoleCredentials): AwsCredentialIdentity {

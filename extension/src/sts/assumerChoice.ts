@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../startup/env.js";
-import type { AssumeFunction } from "./roleRegistry.js";
+import type { AssumeFunction } from "./assumeFunction.js";
 import type { SigningCredentials } from "./sigV4.js";
 
 /**
@@ -34,11 +34,11 @@ export function sharedConfigFileHasContent(env: NodeJS.ProcessEnv): boolean {
 }
 
 async function loadSdkAssumer(region: string | undefined): Promise<AssumeFunction> {
-  const [{ createStsAssumer }, { defaultProvider }] = await Promise.all([
-    import("./stsAssumer.js"),
+  const [{ createSdkStsAssumer }, { defaultProvider }] = await Promise.all([
+    import("./sdkStsAssumer.js"),
     import("@aws-sdk/credential-provider-node"),
   ]);
-  return createStsAssumer({ region, baseCredentials: defaultProvider() });
+  return createSdkStsAssumer({ region, baseCredentials: defaultProvider() });
 }
 
 export async function loadAssumer(

@@ -5,16 +5,17 @@
  * sidecar makes, with the SDK's timeouts, clock-skew correction and error shapes (stsErrors.ts reads
  * both alike). Roles it cannot reach the SDK's way (stsEndpoint.ts) are handed to `fallback`.
  */
-import type { Agent, IncomingMessage, RequestOptions } from "node:http";
+import type { IncomingMessage, RequestOptions } from "node:http";
 import { VERSION } from "../platform/version.js";
+import type { AssumeFunction } from "./assumeFunction.js";
 import {
   type AssumeRoleAnswer,
   issuedCredentials,
   STS_CONNECTION_TIMEOUT_MS,
   STS_REQUEST_TIMEOUT_MS,
 } from "./credentials.js";
-import type { AssumeFunction } from "./roleRegistry.js";
 import { type SigningCredentials, signRequest } from "./sigV4.js";
+import { retryOnceOnReusedSocketReset, stsAgent } from "./stsHttp.js";
 import { assumeRoleForm, readAssumeRoleAnswer } from "./stsWire.js";
 /** STS answers are a few KB; a body past this is not STS's. */
 export const MAX_ANSWER_BYTES = 1 << 20;
@@ -85,19 +86,23 @@ export function createDirectStsAssumer(options: DirectStsOptions): AssumeFunctio
       ...(generatedSourceIdentity !== undefined ? { SourceIdentity: generatedSourceIdentity } : {}),
     });
     const before = offsets.get(role.name) ?? 0;
-    const sentAtMs = now();
-    const headers = signRequest(
-      {
-        method: "POST",
-        url,
-        headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": userAgent },
-        body,
-      },
-      credentials,
-      { region, service: "sts" },
-      new Date(sentAtMs + before),
-    );
-    const answer = await send(url, headers, body);
+    let sentAtMs = now();
+    // Signed again for a retry: its time is part of the signature.
+    const answer = await retryOnceOnReusedSocketReset(() => {
+      sentAtMs = now();
+      const headers = signRequest(
+        {
+          method: "POST",
+          url,
+          headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": userAgent },
+          body,
+        },
+        credentials,
+        { region, service: "sts" },
+        new Date(sentAtMs + before),
+      );
+      return send(url, headers, body);
+    });
     const offset = updatedClockOffset(answer, offsets.get(role.name) ?? 0, sentAtMs, now());
     offsets.set(role.name, offset);
     let read: AssumeRoleAnswer;
@@ -114,9 +119,11 @@ export function createDirectStsAssumer(options: DirectStsOptions): AssumeFunctio
   };
 }
 
-const agents = new Map<string, Agent>();
-
-/** POST over node:http or node:https with the SDK's keep-alive, connection and idle timeouts. */
+/**
+ * POST over node:http or node:https (stsHttp.ts's agents: keep-alive, proxies), with the SDK's
+ * connection timeout and one deadline for the whole exchange: connect, send and the last byte of the
+ * answer, so a peer trickling bytes cannot hold the call (an idle timeout would never fire).
+ */
 export async function sendOverHttp(
   url: URL,
   headers: Record<string, string>,
@@ -125,11 +132,7 @@ export async function sendOverHttp(
   const https = url.protocol === "https:";
   // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
   const transport = https ? (await import("node:https")).default : (await import("node:http")).default;
-  let agent = agents.get(url.protocol);
-  if (agent === undefined) {
-    agent = new transport.Agent({ keepAlive: true, maxSockets: 50 });
-    agents.set(url.protocol, agent);
-  }
+  const agent = await stsAgent(https ? "https:" : "http:");
   const options: RequestOptions = {
     method: "POST",
     hostname: url.hostname.replace(/^\[|\]$/g, ""),
@@ -142,6 +145,20 @@ export async function sendOverHttp(
     // Named as the SDK's own socket errors, with no HTTP status: nothing was answered.
     const fail = (name: string, message: string) =>
       request.destroy(Object.assign(new Error(message), { name }));
+    const deadline = setTimeout(
+      () =>
+        fail(
+          "TimeoutError",
+          `STS did not answer within ${STS_REQUEST_TIMEOUT_MS} ms (connection, request and whole answer)`,
+        ),
+      STS_REQUEST_TIMEOUT_MS,
+    );
+    const settle =
+      <T>(then: (value: T) => void) =>
+      (value: T) => {
+        clearTimeout(deadline);
+        then(value);
+      };
     const request = transport.request(options, (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -151,13 +168,13 @@ export async function sendOverHttp(
           return fail("StsError", `STS's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
         chunks.push(chunk);
       });
-      response.on("error", reject);
+      response.on("error", settle(reject));
       response.on("end", () => {
         const header = (name: string) => {
           const value = response.headers[name];
           return Array.isArray(value) ? value[0] : value;
         };
-        resolve({
+        settle(resolve)({
           status: response.statusCode ?? 0,
           date: header("date"),
           age: header("age"),
@@ -165,7 +182,7 @@ export async function sendOverHttp(
         });
       });
     });
-    request.on("error", reject);
+    request.on("error", settle(reject));
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
       const timer = setTimeout(
@@ -179,9 +196,6 @@ export async function sendOverHttp(
       socket.once("connect", () => clearTimeout(timer));
       socket.once("close", () => clearTimeout(timer));
     });
-    request.setTimeout(STS_REQUEST_TIMEOUT_MS, () =>
-      fail("TimeoutError", `Connection timed out after ${STS_REQUEST_TIMEOUT_MS} ms`),
-    );
     request.end(body);
   });
 }

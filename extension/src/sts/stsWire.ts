@@ -95,7 +95,7 @@ export function readAssumeRoleAnswer(status: number, body: string): AssumeRoleAn
   }
   const result = child(child(parse(body, status), "AssumeRoleResponse"), "AssumeRoleResult");
   const credentials = child(result, "Credentials");
-  // As the SDK path (stsAssumer.ts): no status attached, so it is retried as a plain StsError.
+  // As the SDK path (sdkStsAssumer.ts): no status attached, so it is retried as a plain StsError.
   if (credentials === undefined) {
     throw Object.assign(new Error("STS answered AssumeRole without credentials"), { name: "StsError" });
   }

@@ -2,9 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { RoleConfig } from "../config/types.js";
+import type { AssumeFunction } from "./assumeFunction.js";
 import type { IssuedCredentials } from "./credentials.js";
 import { createDirectStsAssumer, type StsHttpAnswer, sendOverHttp } from "./directStsAssumer.js";
-import type { AssumeFunction } from "./roleRegistry.js";
 import { classifyStsError } from "./stsErrors.js";
 
 const ROLE: RoleConfig = {

@@ -22,7 +22,11 @@ export interface IssuedCredentials extends RoleCredentials {
   readonly stsClockOffsetMs?: number;
 }
 
-/** STS timeouts, for both clients: short enough that a hung endpoint becomes a retry long before credentials expire. */
+/**
+ * STS timeouts, for both clients: short enough that a hung or trickling endpoint becomes a retry long
+ * before credentials expire. The request timeout is one deadline per attempt, from the request's
+ * start to the answer's last byte (not an idle timeout, which bytes trickled in would keep away).
+ */
 export const STS_CONNECTION_TIMEOUT_MS = 2000;
 export const STS_REQUEST_TIMEOUT_MS = 5000;
 
