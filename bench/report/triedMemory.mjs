@@ -21,7 +21,7 @@ export function triedMemory() {
   21.1–27.1, the noise of a loaded machine): \`MALLOC_ARENA_MAX=1\` 34.4, 34.8 against 29.1–31.5 with
   2: worse. \`--heap-growing-percent=10\` / \`=40\`: 35.7, 38.0 / 37.2, 30.9 against 26.4–37.0, old space
   still 11.9 MiB committed (the 8 MiB step decides, not the factor). \`--optimize-for-size\`: heap
-  12.3–14.8 against 16.6–18.3 MiB, but throughput 0.56 of bare node:http against 1.02 without it
+  12.3–14.8 against 16.6–18.8 MiB, but throughput 0.56 of bare node:http against 1.02 without it
   (6 interleaved rounds). \`--memory-saver-mode\`: heap 14.3–15.8 against 18.3 MiB, requests per
   CPU-millisecond 0.76 of bare against 0.70 without it (8 rounds of 30,000: no cost), but cgroup peak
   33.2, 36.1, 37.0 against 30.3, 34.6, 33.7: no gain. **None kept.**
@@ -71,8 +71,8 @@ export function triedMemory() {
   dynamic symbols for native addons 3.3 MB, and 1.8 MB of padding that aligns the large-pages stub
   to 2 MiB (rewriting the file's offsets would reclaim only that: 108.0 MB). The rest of the layer:
   chunks 741 KiB, compile cache 324 KiB, node's LICENSE 154 KiB (required), launcher and wrapper
-  10 KiB. arm64's node is 102,949,016 B (no such padding): that layer is 103.9 MB, within the target
-  by 1.1 MB. x86_64 needs a node built with small ICU or without Intl, which no registry reachable
+  10 KiB. arm64's node is 102,949,016 B (no such padding): that layer is 104.0 MB, within the target
+  by about 1 MB. x86_64 needs a node built with small ICU or without Intl, which no registry reachable
   here publishes.
 - Figures that were in code comments (now here): stripping node's symbol table saves about 18 MB per
   binary (x86_64 120.7 → 103.5 MiB, arm64 117.2 → 98.2 MiB); replacing fastify's unused schema
