@@ -23,10 +23,12 @@ layer: build
 cdk: install
 	node layer/cdk/build.mjs
 
-# Versioned zips, SHA256SUMS and the container image (context; OCI archive where buildah runs) in
-# dist/release/. Publish them with `node layer/release/publish.mjs --regions ...`.
-release: layer
-	node layer/release/build.mjs
+# Versioned zips, the npm packages (npm pack), SHA256SUMS and the container image (context; OCI
+# archive where buildah runs) in dist/release/. Publish the layer with `node layer/release/publish.mjs
+# --regions ...`, the npm packages with `node layer/release/npmPublish.mjs` (the release workflow does both).
+# RELEASE_FLAGS: more options for layer/release/build.mjs (the workflow gives --repository).
+release: layer cdk
+	node layer/release/build.mjs $(RELEASE_FLAGS)
 
 # Python test dependencies (extension/test/requirements.txt): from PATH when moto_server is there,
 # else installed once into .venv/, which the tests then find first on PATH.

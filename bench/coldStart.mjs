@@ -1,6 +1,8 @@
 // 1. Cold start, timed from outside Node by bench/lambda_timer.py (the harness's own event loop
 // would slow the baseline's spawn and exit more than the subject's): spawn of the layer's launcher →
-// its `register` call at a timing Runtime API, and → the first credentials served; an AssumeRole
+// its `register` call at a timing Runtime API; → the runtime's command running (the layer's wrapper
+// started the moment `register` is answered, as Lambda does); → the first `event/next` (the end of
+// the extension's init); → the first credentials served; an AssumeRole
 // round trip to the STS stand-in in every run, to subtract; baseline: the same node binary running
 // `-e 0` (spawn → exit), interleaved run by run with the subject so machine noise hits both alike.
 import { runPythonTimer } from "./lib/pythonTimer.mjs";
@@ -47,12 +49,16 @@ export async function measureColdStart({
     out[name] = {
       baseline: summarize(rows.baseline),
       register: summarize(rows.register),
+      runtime: summarize(rows.runtime),
+      eventNext: summarize(rows.eventNext),
       credentials: summarize(rows.credentials),
       allRoles: summarize(rows.allRoles),
       stsRoundTrip: summarize(rows.stsRoundTrip),
       credentialsNet: summarize(net),
       // Per-run ratios against the neighbouring baseline run: their spread is the ratio's noise.
       registerRatio: summarize(rows.register.map((ms, i) => ms / rows.baseline[i])),
+      runtimeRatio: summarize(rows.runtime.map((ms, i) => ms / rows.baseline[i])),
+      eventNextRatio: summarize(rows.eventNext.map((ms, i) => ms / rows.baseline[i])),
       credentialsRatio: summarize(rows.credentials.map((ms, i) => ms / rows.baseline[i])),
       credentialsNetRatio: summarize(net.map((ms, i) => ms / rows.baseline[i])),
     };

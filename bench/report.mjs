@@ -1,11 +1,13 @@
 // Renders bench/RESULTS.md: what ran where, each target with its figure and verdict, then details.
 // The parts: report/summary.mjs (the targets' table), report/sections.mjs (one section per
-// measurement), report/tried.mjs and triedMemory.mjs (what was tried), report/format.mjs (figures and verdicts).
+// measurement), report/tried*.mjs (what was tried), report/format.mjs (figures and verdicts).
 import { fmt } from "./lib/stats.mjs";
 import { cold, fleet, lambdaFunction, memory, serving, sizes, sts } from "./report/sections.mjs";
 import { summary } from "./report/summary.mjs";
+import { tenant } from "./report/tenant.mjs";
 import { tried } from "./report/tried.mjs";
 import { triedMemory } from "./report/triedMemory.mjs";
+import { triedStartUp } from "./report/triedStartUp.mjs";
 
 export function renderResults(context, r) {
   return `# Benchmark results
@@ -33,6 +35,10 @@ ${r.sizes ? sizes(r.sizes) : ""}
 ${r.serving ? serving(r.serving) : ""}
 ${r.sts ? sts(r.sts) : ""}
 ${r.fleet ? fleet(r.fleet) : ""}
+${r.tenant ? tenant(r.tenant) : ""}
 ${tried()}
+
+${triedStartUp()}
+
 ${triedMemory()}`.replace(/\n{3,}/g, "\n\n");
 }

@@ -1,6 +1,6 @@
 // Runs every benchmark against the built artefacts (dist/layer-x86_64.zip unpacked like /opt, its
 // own node as the baseline) and writes bench/RESULTS.md. `make bench` builds the layer first.
-// Usage: node bench/run.mjs [--quick] [--only cold,memory,function,serving,sts,sizes,fleet] [--out FILE]
+// Usage: node bench/run.mjs [--quick] [--only cold,memory,function,serving,sts,sizes,fleet,tenant] [--out FILE]
 import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -19,11 +19,12 @@ import { renderResults } from "./report.mjs";
 import { measureServing } from "./serving.mjs";
 import { measureSizes } from "./sizes.mjs";
 import { measureStsBursts, simulateTwelveHours } from "./stsEconomy.mjs";
+import { measureTenant } from "./tenant.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = dirname(here);
 const dist = join(repo, "dist");
-const ALL = ["cold", "memory", "function", "serving", "sts", "sizes", "fleet"];
+const ALL = ["cold", "memory", "function", "serving", "sts", "sizes", "fleet", "tenant"];
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,8 @@ const plan = {
   memoryBudgetSeconds: quick ? 30 : 150,
   functionInvocations: quick ? 1000 : 10_000,
   fleetHours: 3,
+  tenantRuns: quick ? 6 : 20,
+  tenantInvocations: 20,
   fleetQuota: 500,
 };
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -151,6 +154,18 @@ try {
       sts,
       roleArn: ROLE_ARN,
       invocations: plan.functionInvocations,
+      progress: log,
+    });
+  }
+  if (only.has("tenant")) {
+    log("tenant isolation mode…");
+    results.tenant = await measureTenant({
+      layerRoot: layer.root,
+      launcher: layer.launcher,
+      sts,
+      roleArn: ROLE_ARN,
+      runs: plan.tenantRuns,
+      invocations: plan.tenantInvocations,
       progress: log,
     });
   }

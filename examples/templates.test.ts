@@ -150,6 +150,7 @@ describe("sidecar configs under examples/", () => {
       "config/cross-account.yaml",
       "config/minimal.yaml",
       "config/multi-role.yaml",
+      "config/tenant-isolation.yaml",
       "container/credentials-sidecar.yaml",
       "serverless/sidecar/credentials-sidecar.yaml",
     ]);

@@ -94,7 +94,7 @@ const builtinsViaRequire = {
  * extension/src/platform/version.ts imports package.json for its version: the bundle gets that field only,
  * not the package's dependency lists (which would grow the layer whenever a dev tool is added).
  */
-const packageVersionOnly = {
+export const packageVersionOnly = {
   name: "package-version-only",
   setup(build) {
     build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
@@ -120,19 +120,41 @@ const common = {
 };
 
 /**
- * The extension is split into chunks: what runs before `register` (config, credentials server,
- * Extensions API) is extension.mjs; the STS client and the credential chain, loaded by dynamic
- * import after `register`, are in chunks/ and are not even read before then. The AWS SDK's ES
- * module builds ("module" field) tree-shake better than its CommonJS ones, and dynamic imports of
- * them keep their named exports (a split CommonJS package only has `default`).
+ * The extension in two parts. dist/extension.mjs is what runs before `register` (port, runtime files,
+ * the register request), one file with nothing imported from chunks/: each further module file costs
+ * its own resolve, read and compile before `register` (about 4 ms of CPU for the eight shared chunks
+ * one bundle with splitting made; bench/RESULTS.md, "What was tried"). The rest of start-up
+ * (startup/afterRegister.ts: config, roles, STS clients, fastify) is its own bundle in chunks/, loaded
+ * by dynamic import once `register` is sent, and split again so that the YAML parser, the STS clients
+ * and fastify are read only when needed. The few small modules both parts use are in each; none
+ * holds state, and errors cross the boundary by name, not by class identity (stepFailures.ts).
+ * The AWS SDK's ES module builds ("module" field) tree-shake better than its CommonJS ones, and
+ * dynamic imports of them keep their named exports (a split CommonJS package only has `default`).
  */
-const extension = {
+const REST = "./startup/afterRegister.js";
+const REST_CHUNK = "./chunks/afterRegister.mjs";
+const restAsChunk = {
+  name: "rest-as-chunk",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/startup\/afterRegister\.js$/ }, (args) =>
+      args.path === REST ? { path: REST_CHUNK, external: true } : undefined,
+    );
+  },
+};
+const beforeRegister = {
   ...common,
   entryPoints: { extension: `${root}extension/src/main.ts` },
-  outdir: dist,
+  outfile: `${dist}/extension.mjs`,
+  mainFields: ["module", "main"],
+  plugins: [...common.plugins, restAsChunk, builtinsViaRequire],
+};
+const afterRegister = {
+  ...common,
+  entryPoints: { afterRegister: `${root}extension/src/startup/afterRegister.ts` },
+  outdir: `${dist}/chunks`,
   splitting: true,
   entryNames: "[name]",
-  chunkNames: "chunks/[name]-[hash]",
+  chunkNames: "[name]-[hash]",
   outExtension: { ".js": ".mjs" },
   mainFields: ["module", "main"],
   plugins: [...common.plugins, deferUnused, builtinsViaRequire],
@@ -143,24 +165,27 @@ export async function build() {
   // Chunk names carry content hashes: old ones would otherwise pile up and ship in the layer.
   rmSync(`${dist}/chunks`, { recursive: true, force: true });
   const targets = [
-    { options: extension, out: "extension.mjs" },
+    { parts: [beforeRegister, afterRegister], out: "extension.mjs" },
     ...(existsSync(`${root}extension/devkit/cli.ts`)
       ? [
           {
-            options: {
-              ...common,
-              entryPoints: [`${root}extension/devkit/cli.ts`],
-              outfile: `${dist}/cli.mjs`,
-            },
+            parts: [
+              { ...common, entryPoints: [`${root}extension/devkit/cli.ts`], outfile: `${dist}/cli.mjs` },
+            ],
             out: "cli.mjs",
           },
         ]
       : []),
   ];
-  for (const { options, out } of targets) {
-    const result = await esbuild.build(options);
-    writeFileSync(`${dist}/${out}.meta.json`, JSON.stringify(result.metafile));
-    const outputs = Object.entries(result.metafile.outputs);
+  for (const { parts, out } of targets) {
+    const metafile = { inputs: {}, outputs: {} };
+    for (const options of parts) {
+      const result = await esbuild.build(options);
+      Object.assign(metafile.inputs, result.metafile.inputs);
+      Object.assign(metafile.outputs, result.metafile.outputs);
+    }
+    writeFileSync(`${dist}/${out}.meta.json`, JSON.stringify(metafile));
+    const outputs = Object.entries(metafile.outputs);
     const entry = outputs.find(([path]) => path.endsWith(`/${out}`))?.[1].bytes ?? 0;
     const total = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
     const chunks =

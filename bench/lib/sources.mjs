@@ -19,6 +19,7 @@ async function buildAll() {
       stsStandIn: source("devkit/stsStandIn/stsStandIn.ts"),
       roleSession: source("src/roles/roleSession.ts"),
       refreshPolicy: source("src/roles/refreshPolicy.ts"),
+      mockRuntimeApi: source("devkit/mockRuntimeApi/mockRuntimeApi.ts"),
     },
     bundle: true,
     platform: "node",
@@ -47,4 +48,10 @@ export async function roleSessionModule() {
 export async function refreshPolicyModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "refreshPolicy.mjs")).href);
+}
+
+/** @returns {Promise<typeof import("../../extension/devkit/mockRuntimeApi/mockRuntimeApi.ts")>} */
+export async function mockRuntimeApiModule() {
+  built ??= buildAll();
+  return import(pathToFileURL(join(await built, "mockRuntimeApi.mjs")).href);
 }

@@ -6,10 +6,14 @@ const coldTable = (c, roles) => `| | ms |
 | --- | --- |
 | baseline \`node -e 0\` (spawn → exit) | ${spread(c.baseline)} |
 | spawn → register | ${spread(c.register)} |
+| spawn → the runtime's command running (wrapper started at register's answer) | ${spread(c.runtime)} |
+| spawn → first \`event/next\` (end of the extension's init) | ${spread(c.eventNext)} |
 | spawn → first credentials (default role) | ${spread(c.credentials)} |
 ${roles > 1 ? `| spawn → credentials of every role | ${spread(c.allRoles)} |\n` : ""}| STS stand-in's AssumeRole round trip (fresh connection) | ${spread(c.stsRoundTrip, 2)} |
 | first credentials − round trip | ${spread(c.credentialsNet)} |
 | register / baseline (per run pair) | ${spread(c.registerRatio, 2, "×")} |
+| runtime's command running / baseline (per run pair) | ${spread(c.runtimeRatio, 2, "×")} |
+| first \`event/next\` / baseline (per run pair) | ${spread(c.eventNextRatio, 2, "×")} |
 | (first credentials − round trip) / baseline (per run pair) | ${spread(c.credentialsNetRatio, 2, "×")} |
 `;
 
@@ -19,8 +23,11 @@ export function cold(c, yaml) {
 Timed from outside Node by \`bench/lambda_timer.py\` (Python's \`time.perf_counter\`; the Node harness's
 own event loop would slow the baseline's spawn and exit more than the subject's): spawn of
 \`extensions/credentials-sidecar\` (the launcher, which execs the layer's node) → the
-\`POST /extension/register\` arriving at the timer's own Runtime API, and → the first \`200\` from
-\`GET /roles/<role>\` (asked as soon as the token file exists). In every run the timer also sends one
+\`POST /extension/register\` arriving at the timer's own Runtime API; → the runtime's command really
+running: the timer starts the layer's real wrapper (\`credentials-sidecar/wrapper /bin/sh -c 'echo …'\`)
+the moment it has answered \`register\`, as Lambda starts the runtime, and times the command's first
+line; → the first \`GET /extension/event/next\` (the end of the extension's init); and → the first
+\`200\` from \`GET /roles/<role>\` (asked as soon as the token file exists). In every run the timer also sends one
 signed AssumeRole to the STS stand-in on a fresh connection: its round trip is subtracted from first
 credentials. Baseline: spawn → exit of \`<layer node> -e 0\`, one baseline run beside each subject run,
 order alternated.
@@ -31,8 +38,8 @@ ${coldTable(c, 1)}
 ${
   yaml === undefined
     ? ""
-    : `Configured by a YAML file of two roles (\`CREDENTIALS_SIDECAR_CONFIG\`; parsed and validated before
-\`register\`, both roles assumed at start):
+    : `Configured by a YAML file of two roles (\`CREDENTIALS_SIDECAR_CONFIG\`; its default role pre-scanned
+before \`register\`, parsed and validated after it, both roles assumed at start):
 
 ${coldTable(yaml, 2)}`
 }`;

@@ -2,28 +2,43 @@
 import { fmt } from "../lib/stats.mjs";
 import { mb, verdict, within } from "./format.mjs";
 
-/** Issue 13's cold-start targets: register ≤ `registerLimit`× and first credentials (net of STS) ≤ 3×. */
-function coldRows(c, what, registerLimit) {
+/**
+ * Issue 21's cold-start targets, the same for both configs: spawn → \`register\` ≤ 1.25×, spawn → the
+ * runtime's command running ≤ 1.4×, spawn → first credentials net of the STS round trip ≤ 2.5×.
+ */
+function coldRows(c, what) {
   const reg = c.registerRatio.median;
+  const runtime = c.runtimeRatio.median;
+  const next = c.eventNextRatio.median;
   const net = c.credentialsNetRatio.median;
   return [
     [
-      `1. spawn → \`register\` ≤ ${registerLimit}× \`node -e 0\`, ${what}`,
+      `1. spawn → \`register\` ≤ 1.25× \`node -e 0\`, ${what}`,
       `${fmt(reg, 2)}× (${fmt(c.register.median)} ms vs ${fmt(c.baseline.median)} ms)`,
-      within(reg, registerLimit, "×", 2),
+      within(reg, 1.25, "×", 2),
     ],
     [
-      `2. spawn → first credentials − STS round trip ≤ 3×, ${what}`,
+      `1. spawn → the runtime's command running (wrapper started at \`register\`'s answer) ≤ 1.4×, ${what}`,
+      `${fmt(runtime, 2)}× (${fmt(c.runtime.median)} ms)`,
+      within(runtime, 1.4, "×", 2),
+    ],
+    [
+      `2. spawn → first credentials − STS round trip ≤ 2.5×, ${what}`,
       `${fmt(net, 2)}× (${fmt(c.credentials.median)} ms − ${fmt(c.stsRoundTrip.median, 2)} ms)`,
-      within(net, 3, "×", 2),
+      within(net, 2.5, "×", 2),
+    ],
+    [
+      `2. spawn → first \`event/next\` (end of the extension's init; no target), ${what}`,
+      `${fmt(next, 2)}× (${fmt(c.eventNext.median)} ms)`,
+      "—",
     ],
   ];
 }
 
 export function summary(r) {
   const rows = [];
-  if (r.cold) rows.push(...coldRows(r.cold, "`CREDENTIALS_SIDECAR_ROLE_ARN`", 1.5));
-  if (r.coldYaml) rows.push(...coldRows(r.coldYaml, "YAML file of two roles", 1.6));
+  if (r.cold) rows.push(...coldRows(r.cold, "`CREDENTIALS_SIDECAR_ROLE_ARN`"));
+  if (r.coldYaml) rows.push(...coldRows(r.coldYaml, "YAML file of two roles"));
   if (r.memory) {
     const m = r.memory;
     rows.push([

@@ -30,10 +30,8 @@ export function tried() {
   server under the same load is charged 24–26 MiB: the 24 MB target is about a bare server's own
   figure, which fastify's and the SDK's code and per-request objects alone exceed.
 - **YAML before \`register\`**: the wrapper reads the default role from a file the extension writes
-  before \`register\` (the runtime starts at \`register\`, and the wrapper runs first), and the default
-  role is named in the config: the file must be parsed before \`register\`. Only the schema check
-  could move after it (a bad config would still fail init through \`init/error\`), but loading the
-  parser is most of the YAML cost, so nothing was moved.
+  before \`register\`, and the default role is named in the config, so the file was parsed before
+  \`register\`. Issue 21 replaced this with a pre-scan of the file (see "What was tried (issue 21)").
 - **First credentials: an AssumeRole client without the SDK** (\`extension/src/sts/directStsAssumer.ts\`:
   SigV4 with node:crypto, node:http(s), the SDK's own XML parser; used when the base credentials are
   keys in the environment, as in Lambda; the SDK's STS client and credential chain otherwise, or for

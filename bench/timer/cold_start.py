@@ -1,6 +1,8 @@
-"""Cold start: spawn -> `register` at a timing Runtime API, spawn -> first credentials, an AssumeRole
-round trip to the STS stand-in (to subtract), and a bare `node -e 0` (spawn -> exit), interleaved
-run by run."""
+"""Cold start: spawn -> `register` at a timing Runtime API; spawn -> the runtime's command running (the
+layer's real wrapper started the moment `register` is answered, as Lambda does, running a command that
+prints one line); spawn -> the first `event/next` (the end of the extension's init); spawn -> first
+credentials, with an AssumeRole round trip to the STS stand-in (to subtract); and a bare `node -e 0`
+(spawn -> exit), interleaved run by run."""
 
 import http.client
 import os
@@ -102,12 +104,31 @@ def assume_role_signer(plan):
     return sign
 
 
+RUNTIME_STARTED = b"runtime-started"
+LOG_STREAM = "2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef"
+
+
 def sidecar_cold_start_once(plan, extra_env, roles):
-    mock = MockLambda()
     scratch = tempfile.mkdtemp(prefix="sidecar-bench-cold-")
-    env = sidecar_env(plan, mock.address, scratch, extra_env)
-    token_path = os.path.join(scratch, "run", "token")
+    wrapper = os.path.join(plan["layerRoot"], "credentials-sidecar", "wrapper")
     log = open(os.path.join(scratch, "output.log"), "wb")
+    runtime = {}
+
+    def start_runtime():
+        # The function's environment (what the extension sees too) plus what only the runtime gets.
+        runtime_env = dict(env, AWS_LAMBDA_LOG_STREAM_NAME=LOG_STREAM)
+        runtime["process"] = subprocess.Popen(
+            [wrapper, "/bin/sh", "-c", "echo runtime-started"],
+            env=runtime_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
+
+    mock = MockLambda(on_register=start_runtime)
+    # As in a function that uses the layer's wrapper: the extension then waits for its log-stream report.
+    env = sidecar_env(plan, mock.address, scratch, dict(extra_env or {}, AWS_LAMBDA_EXEC_WRAPPER=wrapper))
+    token_path = os.path.join(scratch, "run", "token")
     child = None
     try:
         spawned = time.perf_counter()
@@ -117,6 +138,10 @@ def sidecar_cold_start_once(plan, extra_env, roles):
             if child.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError("sidecar did not register:\n" + read_log(scratch))
         register = (mock.registered_at - spawned) * 1000
+        line = runtime["process"].stdout.readline()
+        runtime_running = (time.perf_counter() - spawned) * 1000
+        if line.strip() != RUNTIME_STARTED or runtime["process"].wait(timeout=5) != 0:
+            raise RuntimeError("the wrapper did not start the runtime's command:\n" + read_log(scratch))
         # The wrapper's readiness signal: the runtime files (written before register; roles-url after
         # the token, so both are there once it is).
         while not os.path.exists(os.path.join(scratch, "run", "roles-url")):
@@ -135,17 +160,33 @@ def sidecar_cold_start_once(plan, extra_env, roles):
                     break
                 if status != 503 or time.perf_counter() > deadline:
                     raise RuntimeError("credentials answered %d: %s" % (status, body[:300]))
+        while mock.first_next_at is None:
+            if child.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError("sidecar never asked for its next event:\n" + read_log(scratch))
+            time.sleep(0.0002)
+        event_next = (mock.first_next_at - spawned) * 1000
         mock.shutdown_extension()
         code = child.wait(timeout=5)
         if code != 0:
             raise RuntimeError("sidecar exited %d on SHUTDOWN:\n%s" % (code, read_log(scratch)))
         if mock.errors:
             raise RuntimeError("sidecar reported errors: %s" % mock.errors)
-        return {"register": register, "credentials": credentials[roles[0]], "allRoles": max(credentials.values())}
+        return {
+            "register": register,
+            "runtime": runtime_running,
+            "eventNext": event_next,
+            "credentials": credentials[roles[0]],
+            "allRoles": max(credentials.values()),
+        }
     finally:
         if child is not None and child.poll() is None:
             child.kill()
             child.wait()
+        if "process" in runtime:
+            if runtime["process"].poll() is None:
+                runtime["process"].kill()
+                runtime["process"].wait()
+            runtime["process"].stdout.close()
         log.close()
         mock.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -157,7 +198,8 @@ def cold(plan):
     results = {}
     try:
         for variant in plan["variants"]:
-            rows = {"baseline": [], "register": [], "credentials": [], "allRoles": [], "stsRoundTrip": []}
+            keys = ("register", "runtime", "eventNext", "credentials", "allRoles")
+            rows = {"baseline": [], "stsRoundTrip": [], **{key: [] for key in keys}}
             warm_up = plan.get("warmUp", 2)
             for i in range(warm_up + plan["runs"]):
                 keep = i >= warm_up
@@ -172,7 +214,7 @@ def cold(plan):
                     cache.restore()
                     rtt = sts_round_trip_ms(plan, signer)
                     if keep:
-                        for key in ("register", "credentials", "allRoles"):
+                        for key in keys:
                             rows[key].append(run[key])
                         rows["stsRoundTrip"].append(rtt)
 

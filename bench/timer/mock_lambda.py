@@ -15,9 +15,11 @@ RUNTIME = "/2018-06-01/runtime"
 class MockLambda:
     """Extensions API (register, event/next, errors) and Runtime API (invocation/next, response)."""
 
-    def __init__(self):
+    def __init__(self, on_register=None):
+        """`on_register`: called the moment `register` is answered, as Lambda then starts the runtime."""
         self.registered_at = None
         self.registered = threading.Event()
+        self.first_next_at = None
         self.errors = []
         self.events = queue.Queue()  # events for the extension's next poll
         self.lock = threading.Condition()
@@ -54,12 +56,15 @@ class MockLambda:
                 if self.path == EXT + "/register":
                     if mock.registered_at is None:
                         mock.registered_at = at
-                    mock.registered.set()
                     self.answer(
                         200,
                         {"functionName": "bench", "functionVersion": "$LATEST", "handler": "fn.handler"},
                         {"Lambda-Extension-Identifier": str(uuid.uuid4())},
                     )
+                    self.wfile.flush()
+                    if on_register is not None and not mock.registered.is_set():
+                        on_register()
+                    mock.registered.set()
                 elif self.path.startswith(RUNTIME + "/invocation/"):
                     self.answer(202, {"status": "OK"})
                 else:
@@ -68,6 +73,8 @@ class MockLambda:
 
             def do_GET(self):
                 if self.path == EXT + "/event/next":
+                    if mock.first_next_at is None:
+                        mock.first_next_at = time.perf_counter()
                     with mock.lock:
                         mock.extension_waiting = True
                         mock.lock.notify_all()

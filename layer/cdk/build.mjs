@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { packageVersionOnly } from "../../extension/build.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const out = `${root}/dist/cdk`;
@@ -21,6 +22,8 @@ await esbuild.build({
   // aws-cdk-lib would make the app's constructs foreign to the sidecar's.
   external: ["aws-cdk-lib", "aws-cdk-lib/*", "constructs", "yaml"],
   logLevel: "warning",
+  // The version (the layer package it looks for must match), not the whole package.json.
+  plugins: [packageVersionOnly],
 });
 
 const tsc = spawnSync(

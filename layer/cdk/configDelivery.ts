@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Token } from "aws-cdk-lib";
 import { stringify } from "yaml";
 import { ENV } from "../../extension/src/startup/env.js";
@@ -13,16 +10,6 @@ export const CONFIG_FILE_PATH = `/opt/${CONFIG_FILE_NAME}`;
 /** The config file's text: the object as YAML, after a line saying where it came from. */
 export function configFileText(config: SidecarConfigObject): string {
   return `# Written by the CredentialsSidecar CDK construct at synth time.\n${stringify(config)}`;
-}
-
-/**
- * A new folder holding only the config file, for a layer asset. CDK hashes the folder's content, so
- * the same config gives the same asset (and no new layer version) on every synth.
- */
-export function writeConfigLayerFolder(config: SidecarConfigObject): string {
-  const folder = mkdtempSync(join(tmpdir(), "credentials-sidecar-config-"));
-  writeFileSync(join(folder, CONFIG_FILE_NAME), configFileText(config), { mode: 0o644 });
-  return folder;
 }
 
 const VARIABLE_OF_KEY = {

@@ -5,10 +5,13 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { formatProblems } from "../../extension/src/config/loadConfig.js";
+import { VERSION } from "../../extension/src/platform/version.js";
 import { ENV } from "../../extension/src/startup/env.js";
+import { findLayerZip, LAYER_PACKAGES } from "../npm/layerPackages.mjs";
 import { type AssumeRolePermission, assumeRolePermissions } from "./assumeRolePermissions.js";
 import { type ConfigDelivery, sidecarConfigProblems } from "./checkSidecarConfig.js";
-import { CONFIG_FILE_PATH, configEnvironment, writeConfigLayerFolder } from "./configDelivery.js";
+import { CONFIG_FILE_PATH, configEnvironment } from "./configDelivery.js";
+import { configLayerCode } from "./configLayerAsset.js";
 import { runtimeNote } from "./runtimeSupport.js";
 import type { SidecarConfigObject } from "./sidecarConfigObject.js";
 
@@ -28,7 +31,10 @@ export interface CredentialsSidecarProps {
   readonly config: SidecarConfigObject;
   /** A published credentials-sidecar layer. Default: a new layer version from `layerZip`. */
   readonly layer?: lambda.ILayerVersion;
-  /** The layer zip `make layer` built. Default: dist/layer-<architecture>.zip of this package (a clone; not in the packed tarball). */
+  /**
+   * A layer zip to upload. Default: layer.zip of the installed @credentials-sidecar/layer-<architecture>
+   * package, or dist/layer-<architecture>.zip in a clone after `make layer`.
+   */
   readonly layerZip?: string;
   /**
    * "layer" (default): a second, tiny layer holding /opt/credentials-sidecar.yaml; any config.
@@ -75,10 +81,15 @@ export class CredentialsSidecar extends Construct {
     this.layer = props.layer ?? this.layerFromZip(props);
     this.configLayer =
       delivery === "layer"
-        ? new lambda.LayerVersion(this, "ConfigLayer", {
-            code: lambda.Code.fromAsset(writeConfigLayerFolder(props.config)),
-            description: `credentials-sidecar config (${CONFIG_FILE_PATH}) of ${this.node.path}`,
-          })
+        ? configLayerCode(
+            this,
+            props.config,
+            (code) =>
+              new lambda.LayerVersion(this, "ConfigLayer", {
+                code,
+                description: `credentials-sidecar config (${CONFIG_FILE_PATH}) of ${this.node.path}`,
+              }),
+          )
         : undefined;
     this.environment = {
       ...(this.execWrapper ? { [ENV.execWrapper]: WRAPPER_PATH } : {}),
@@ -135,11 +146,11 @@ export class CredentialsSidecar extends Construct {
   }
 
   private layerFromZip(props: CredentialsSidecarProps): lambda.ILayerVersion {
-    const zip = props.layerZip ?? `${REPOSITORY_ROOT}dist/layer-${props.architecture.name}.zip`;
+    const where = `CredentialsSidecar ${this.node.path}`;
+    const orPublished = "or pass layer (a published layer version)";
+    const zip = props.layerZip ?? this.installedLayerZip(props.architecture, `${where}: `, orPublished);
     if (!existsSync(zip)) {
-      throw new Error(
-        `CredentialsSidecar ${this.node.path}: no layer zip at ${zip}: run \`make layer\`, or pass layer (a published layer version)`,
-      );
+      throw new Error(`${where}: no layer zip at ${zip}: run \`make layer\`, ${orPublished}`);
     }
     return new lambda.LayerVersion(this, "Layer", {
       code: lambda.Code.fromAsset(zip),
@@ -147,6 +158,22 @@ export class CredentialsSidecar extends Construct {
       description: `credentials-sidecar extension (${props.architecture.name})`,
       license: "Apache-2.0",
     });
+  }
+
+  /** The zip of the asset package (or of a clone's dist/), with what to install when there is none. */
+  private installedLayerZip(architecture: lambda.Architecture, where: string, orPublished: string): string {
+    if (!(architecture.name in LAYER_PACKAGES)) {
+      throw new Error(`${where}no layer for architecture ${architecture.name}`);
+    }
+    try {
+      return findLayerZip(architecture.name, {
+        distDir: `${REPOSITORY_ROOT}dist`,
+        from: import.meta.url,
+        version: VERSION,
+      });
+    } catch (error) {
+      throw new Error(`${where}${(error as Error).message}, ${orPublished}`);
+    }
   }
 
   /**

@@ -3,19 +3,24 @@
 //   container/                                                the container image's build context
 //   credentials-sidecar-<version>-{x86_64,arm64}.oci.tar      the image itself, where buildah runs
 //   config.schema.json                                        the config format, for editors
+//   credentials-sidecar-<version>.tgz, credentials-sidecar-layer-{x86_64,arm64}-<version>.tgz
+//                                                             the npm packages (layer/npm/pack.mjs)
 //   SHA256SUMS                                                `sha256sum -c SHA256SUMS` checks them
 // The version is package.json's. Nothing here reads the clock or the environment: the same layer
 // zips and Dockerfile give byte-identical artifacts (the layer build is deterministic too).
 // Usage: node layer/release/build.mjs [--dist DIR] [--out DIR] [--dockerfile FILE] [--image auto|always|never]
-//   --dist        where layer/build.mjs wrote the zips (default dist/)
+//                                      [--repository URL]
+//   --dist        where layer/build.mjs wrote the zips, and the CLI and CDK builds their files (default dist/)
 //   --out         the release folder (default dist/release/); replaced if it holds an earlier release
 //   --dockerfile  the container image's Dockerfile (default layer/container/Dockerfile: a context with
 //                 amd64/ and arm64/, the layer trees; TARGETARCH and ARCH given); skipped if the default is absent
 //   --image       build the OCI images: auto (when buildah is installed), always, never
+//   --repository  the GitHub URL the npm packages name (npm provenance requires it; the release workflow gives it)
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { packNpmPackages } from "../npm/pack.mjs";
 import { listZip } from "../zip.mjs";
 import { ARCHITECTURES, formatSums, imageName, LAYER_ZIPS, readVersion, zipName } from "./artifacts.mjs";
 import { buildahMissing, buildImage, writeContext } from "./container.mjs";
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     dockerfile: { type: "string" },
     image: { type: "string", default: "auto" },
+    repository: { type: "string" },
   },
 });
 const distDir = resolve(values.dist);
@@ -76,6 +82,9 @@ async function main() {
   for (const [variant, data] of Object.entries(zips)) artifacts[zipName(version, variant)] = data;
   // For editors: `# yaml-language-server: $schema=./config.schema.json` beside a config.
   artifacts["config.schema.json"] = readFileSync(join(repo, "config.schema.json"));
+  if (values.repository !== undefined && !/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(values.repository))
+    throw new Error(`--repository ${values.repository}: give https://github.com/<owner>/<name>`);
+  Object.assign(artifacts, packNpmPackages({ repo, distDir, outDir, repository: values.repository }));
 
   const file = dockerfile();
   if (file) {

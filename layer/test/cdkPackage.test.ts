@@ -3,7 +3,7 @@
  * imported by package name from a separate Node process, with its types declared beside it.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,24 +32,34 @@ const CASES = [
 
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 type Result = { template?: Template; error?: string };
+type Results = Record<string, Result> & { tmpdir?: string };
 const resourcesOf = (template: Template | undefined, type: string) =>
   Object.values(template?.Resources ?? {}).filter((resource) => resource.Type === type);
 
 let scratch: string;
-let results: Record<string, Result> = {};
+let results: Results = {};
+/** The app's TMPDIR: empty before, and the construct must leave it so (issue 20 §5). */
+let appTmp: string;
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), "cdk-package-"));
+  appTmp = join(scratch, "tmp");
+  mkdirSync(appTmp);
   if (!existsSync(`${ROOT}dist/cdk/credentialsSidecar.mjs`)) return; // the first test says so
   const run = await new Promise<{ stdout: string; stderr: string; error: Error | null }>((resolve) => {
     execFile(
       process.execPath,
-      [CONSUMER, JSON.stringify(CASES), scratch],
-      { cwd: ROOT, timeout: SYNTH_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      [CONSUMER, JSON.stringify(CASES), join(scratch, "out")],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TMPDIR: appTmp },
+        timeout: SYNTH_TIMEOUT_MS,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => resolve({ stdout, stderr, error }),
     );
   });
   if (run.error !== null) throw new Error(`the consumer app failed: ${run.error.message}\n${run.stderr}`);
-  results = JSON.parse(run.stdout) as Record<string, Result>;
+  results = JSON.parse(run.stdout) as Results;
 }, SYNTH_TIMEOUT_MS + 10_000);
 
 afterAll(() => {
@@ -85,13 +95,20 @@ describe("credentials-sidecar/cdk (the built entry)", () => {
     expect(results.BadConfig?.error).toContain("roles.reader.DurationSeconds: must be at least 900");
   });
 
+  it("leaves nothing in the temp folder: the config layer's folder is gone once CDK staged it", () => {
+    // The control: the app ran with this TMPDIR, and its synths wrote a config layer each.
+    expect(results.tmpdir).toBe(appTmp);
+    expect(resourcesOf(results.Published?.template, "AWS::Lambda::LayerVersion")).toHaveLength(1);
+    expect(readdirSync(appTmp)).toEqual([]);
+  });
+
   it("looks for the layer zip in the package's dist/, as in the repository", () => {
     const { template, error } = results.DefaultZip ?? {};
     if (existsSync(LAYER_ZIP)) {
       expect(error).toBeUndefined();
       expect(resourcesOf(template, "AWS::Lambda::LayerVersion")).toHaveLength(2);
     } else {
-      expect(error).toContain(`no layer zip at ${LAYER_ZIP}`);
+      expect(error).toContain("npm install @credentials-sidecar/layer-x86_64@");
     }
   });
 });

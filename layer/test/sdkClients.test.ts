@@ -19,10 +19,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../extension/test/support/cli.js";
 import { clientEnv } from "../../extension/test/support/clients.js";
 import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
 import { extractLayer, type FunctionRun, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
-import { PLANTED } from "./support/plantedSources.js";
+import {
+  type OtherContainerEndpoint,
+  PLANTED,
+  startOtherContainerEndpoint,
+} from "./support/plantedSources.js";
 import { assumedRole, type ExecutionKeys, type Sandbox, Sandboxes, sandboxEnv } from "./support/sandbox.js";
 import {
   cleanupClients,
@@ -43,6 +48,7 @@ let moto: MotoEnvironment;
 let execution: ExecutionKeys & { arn: string };
 let sandbox: Sandbox;
 let wrapper: string;
+let other: OtherContainerEndpoint & { close(): void };
 const sandboxes = new Sandboxes();
 
 /** The runtime's environment before the wrapper: the sandbox's, the endpoint, and a HOME of its own. */
@@ -114,12 +120,17 @@ describe.runIf(process.platform === "linux" && PRESENT.length > 0)(
         ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
         arn: assumed.AssumedRoleUser.Arn,
       };
+      const otherSession = await sts.send(
+        new AssumeRoleCommand({ RoleArn: moto.roles.reader, RoleSessionName: "other-endpoint" }),
+      );
+      other = await startOtherContainerEndpoint(otherSession.Credentials);
       const config = join(work, "credentials-sidecar.yaml");
       writeFileSync(config, `default: chained\nroles:\n  chained:\n    RoleArn: ${moto.roles.chained}\n`);
       sandbox = await sandboxes.start(opt, moto, { CREDENTIALS_SIDECAR_CONFIG: config }, { keys: execution });
     }, 300_000);
 
     afterAll(async () => {
+      other?.close();
       await Promise.all([sandboxes.closeAll(), moto?.stop()]);
       cleanupClients(CLIENTS);
       if (work) rmSync(work, { recursive: true, force: true });
@@ -171,16 +182,17 @@ describe.runIf(process.platform === "linux" && PRESENT.length > 0)(
         "%s: through the wrapper it acts as the default role (control: what it does without the moves)",
         async (_clientName, client) => {
           const home = freshHome();
-          const planted = source.plant(home, moto);
-          // Control: what the wrapper sets, minus its moves: no keys, the sidecar's container variables.
+          const planted = source.plant(home, moto, other);
+          // Control: what the wrapper sets, minus its moves: no keys, the sidecar's container variables,
+          // then the planted variables (which may be container variables themselves).
           const roles = readFileSync(join(sandbox.sidecar.runtimeDir, "roles-url"), "utf8");
           const token = readFileSync(join(sandbox.sidecar.runtimeDir, "token"), "utf8");
           const control = functionEnv(home, {
-            ...planted,
             AWS_ACCESS_KEY_ID: undefined,
             AWS_SECRET_ACCESS_KEY: undefined,
             AWS_CONTAINER_CREDENTIALS_FULL_URI: `${roles}chained`,
             AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+            ...planted,
           });
           const unmoved = await runFunction(clientCommand(client, moto.endpoint), control);
           const unmovedArn = unmoved.exitCode === 0 ? printedArn(unmoved) : "error";
@@ -201,6 +213,40 @@ describe.runIf(process.platform === "linux" && PRESENT.length > 0)(
         expect(controls.get(source.name) ?? []).not.toEqual([]);
       });
     });
+
+    // The same planted variables in the shell that runs `credentials-sidecar local -- COMMAND` (built-in
+    // STS stand-in): its lines come from the wrapper's list (env.ts), so each client acts as the
+    // default role there too. The controls above show which clients read each variable.
+    describe.each(PLANTED.map((source) => [source.name, source] as const))(
+      "local, with %s",
+      (_name, source) => {
+        it.concurrent.each(PRESENT.map((client) => [client.name, client] as const))(
+          "%s: the command acts as the default role",
+          async (_clientName, client) => {
+            const home = freshHome();
+            const config = join(home, "local.yaml");
+            writeFileSync(
+              config,
+              "default: only\nroles:\n  only:\n    RoleArn: arn:aws:iam::123456789012:role/only\n",
+            );
+            const endpoint = client.endpointArgs
+              ? ' --endpoint-url "$AWS_ENDPOINT_URL_STS" --output json'
+              : "";
+            const command = ["sh", "-c", `exec "$@"${endpoint}`, "sh", ...client.command];
+
+            const run = await runCli(["local", "-c", config, "--port", "0", "--", ...command], {
+              home,
+              env: source.plant(home, moto, other),
+              timeoutMs: 120_000,
+            });
+
+            expect(run.code, run.stderr).toBe(0);
+            const arn = (JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))) as { Arn: string }).Arn;
+            expect(arn).toMatch(/:assumed-role\/only\/credentials-sidecar-local\./);
+          },
+        );
+      },
+    );
 
     describe("the Parameters and Secrets extension's header", () => {
       let server: Server;

@@ -1,6 +1,6 @@
 // The exec wrapper under each POSIX shell (support/wrapperRun.ts): what it hands the runtime, and
 // how it fails closed. The runtime folder's ownership checks: wrapperRuntimeFolder.test.ts; a next
-// wrapper: wrapperNextWrapper.test.ts; other credential sources: wrapperOtherSources.test.ts.
+// wrapper: wrapperNextWrapper.test.ts; the credential variables (env.ts's one list): wrapperLists.test.ts; any environment: wrapperEnvironments.test.ts.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -140,6 +140,23 @@ describe.each(shells)("exec wrapper under %s", (shell) => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(`${join(sandbox.runtimeDir, "nope")} does not exist`);
+  });
+
+  it.each([
+    [
+      "a relative runtime folder",
+      { CREDENTIALS_SIDECAR_RUNTIME_DIR: "tmp/credentials-sidecar" },
+      [process.execPath],
+      "CREDENTIALS_SIDECAR_RUNTIME_DIR=tmp/credentials-sidecar is not an absolute path",
+    ],
+    ["no runtime command", {}, [], "no runtime command to start"],
+  ])("fails closed with %s, naming it", (_name, env, command, message) => {
+    sandbox.writeRuntimeFiles({ token: TOKEN, rolesUrl: ROLES_URL, defaultRole: "reader" });
+    const result = sandbox.run(shell, { ...EXECUTION_KEYS, ...env }, command);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(message);
+    expect(result.output).not.toContain(TOKEN);
   });
 
   it("passes arguments through intact and becomes the function's process", () => {

@@ -52,6 +52,18 @@ describe("parseLocalArgs", () => {
     expect(() => parseLocalArgs(["-c", "c", "--invoke-every", "0"], {})).toThrow(/--invoke-every/);
   });
 
+  it("takes --tenant-id, not with --managed-instances and not blank", () => {
+    expect(parseLocalArgs(["-c", "c.yaml", "--tenant-id", "blue"], {})).toMatchObject({ tenantId: "blue" });
+    expect(parseLocalArgs(["-c", "c.yaml"], {})).toMatchObject({ tenantId: undefined });
+    expect(() => parseLocalArgs(["-c", "c.yaml", "--tenant-id", "b", "--managed-instances"], {})).toThrow(
+      /--tenant-id needs INVOKE events/,
+    );
+    for (const bad of ["", " blue", "x".repeat(257)])
+      expect(() => parseLocalArgs(["-c", "c.yaml", "--tenant-id", bad], {})).toThrow(
+        /--tenant-id needs a tenant id/,
+      );
+  });
+
   it("takes --managed-instances, and refuses --invoke-every with it (there are no INVOKE events)", () => {
     expect(parseLocalArgs(["-c", "c.yaml", "--managed-instances"], {})).toMatchObject({
       managedInstances: true,

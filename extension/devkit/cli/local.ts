@@ -39,6 +39,8 @@ Options:
   --invoke-every S      seconds between INVOKE events, which check freshness as in Lambda (default 60)
   --managed-instances   play Lambda Managed Instances: INVOKE registration refused, no INVOKE events,
                         the sidecar refreshes on its own timers (not with --invoke-every)
+  --tenant-id ID        play tenant isolation mode: every INVOKE names tenant ID, so roles with
+                        \${tenantId} in the config are served with it (docs/tenant-isolation.md)
   -h, --help            this help
 
 With -- COMMAND, the command runs with the variables set and the sidecar stops when it ends.
@@ -55,6 +57,8 @@ export interface LocalOptions {
   readonly exportFile: string | undefined;
   readonly invokeEverySeconds: number;
   readonly managedInstances: boolean;
+  /** Tenant isolation mode: the tenant id every INVOKE names. */
+  readonly tenantId: string | undefined;
   readonly command: readonly string[];
 }
 
@@ -66,6 +70,7 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
     region: { type: "string" },
     "export-file": { type: "string" },
     "invoke-every": { type: "string" },
+    "tenant-id": { type: "string" },
     ...MANAGED_INSTANCES_OPTION,
   });
   if (values.help) return "help";
@@ -81,6 +86,14 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
   if (managedInstances && values["invoke-every"] !== undefined) {
     throw new UsageError("--invoke-every does nothing with --managed-instances: there are no INVOKE events");
   }
+  const tenantId = values["tenant-id"];
+  if (tenantId !== undefined && (managedInstances || !/^\S.{0,255}$/u.test(tenantId))) {
+    throw new UsageError(
+      managedInstances
+        ? "--tenant-id needs INVOKE events, which --managed-instances has none of"
+        : "--tenant-id needs a tenant id: 1-256 characters, not starting with a space",
+    );
+  }
   return {
     config: resolve(values.config),
     sts,
@@ -89,6 +102,7 @@ export function parseLocalArgs(args: readonly string[], env: NodeJS.ProcessEnv):
     exportFile: values["export-file"] === undefined ? undefined : resolve(values["export-file"]),
     invokeEverySeconds: parseSeconds(values["invoke-every"], "--invoke-every", 60),
     managedInstances,
+    tenantId,
     command: positionals,
   };
 }

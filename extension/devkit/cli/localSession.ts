@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SidecarConfig } from "../../src/config/types.js";
+import { EXTENSION_NAME } from "../../src/lambda/extensionsApi.js";
 import { MANAGED_INSTANCES } from "../../src/lambda/managedInstances.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../mockRuntimeApi/mockRuntimeApi.js";
 import { cleanAwsEnv } from "../processKit.mjs";
@@ -81,7 +82,11 @@ export class LocalSession {
     });
     this.sidecar = sidecar;
     await sidecar.registered();
-    await sidecar.invoke();
+    const tenant = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+    // As Lambda, the first invoke only once init is done (the extension waits for its first event):
+    // a Telemetry API subscription made during init then hears that invoke's platform.start.
+    if (options.tenantId !== undefined) await this.mock.waitForIdle(EXTENSION_NAME, 15_000);
+    await sidecar.invoke({}, tenant);
     const token = readFileSync(join(runtimeDir, "token"), "utf8");
     const rolesUrl = readFileSync(join(runtimeDir, "roles-url"), "utf8");
     const answers = await askRoles(rolesUrl, token, [...config.roles.keys()]);
@@ -97,7 +102,7 @@ export class LocalSession {
     // Managed Instances send extensions no INVOKE: the sidecar's timers keep it fresh there.
     if (!options.managedInstances) {
       this.ticker = setInterval(() => {
-        sidecar.invoke().catch(() => undefined); // an exit is reported by run()
+        sidecar.invoke({}, tenant).catch(() => undefined); // an exit is reported by run()
       }, options.invokeEverySeconds * 1000);
     }
     return { env };

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { CREDENTIAL_VARIABLES } from "../../src/startup/env.js";
 import { applyShellEnv, formatShellEnv, shellEnv, shellQuote } from "./shellEnv.js";
 
 const WRAPPER = fileURLToPath(new URL("../../../layer/credentials-sidecar/wrapper", import.meta.url));
@@ -19,19 +20,22 @@ describe("shellEnv", () => {
     const env = shellEnv({ ...BASE, defaultRole: "app" });
     const text = formatShellEnv(env);
     expect(text).toContain(
-      "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n",
+      "unset AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n",
     );
     expect(text).toContain("export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:9770/roles/app\n");
     expect(text).toContain("export AWS_CONTAINER_AUTHORIZATION_TOKEN=tok-abcdefghijklmnop\n");
     expect(text).toContain("export CREDENTIALS_SIDECAR_ROLES_URL=http://127.0.0.1:9770/roles/\n");
-    expect(text).toContain("export AWS_SHARED_CREDENTIALS_FILE=/dev/null\n");
+    expect(text).toContain(
+      "export AWS_SHARED_CREDENTIALS_FILE=/dev/null  # its profiles would win over the sidecar\n",
+    );
     expect(text).toContain("export AWS_REGION=eu-west-1\n");
     expect(text).not.toContain("AWS_ENDPOINT_URL_STS");
   });
 
   it("without a default role only hands out the token and the roles URL, like the wrapper", () => {
     const env = shellEnv({ ...BASE, defaultRole: undefined });
-    expect(env.unset).toEqual([]);
+    // newer SDKs would send the token file's token instead of the sidecar's
+    expect(env.unset).toEqual(["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]);
     expect(env.set.map((v) => v.name)).toEqual([
       "AWS_CONTAINER_AUTHORIZATION_TOKEN",
       "CREDENTIALS_SIDECAR_ROLES_URL",
@@ -68,23 +72,32 @@ describe("shellEnv", () => {
 });
 
 describe("shellEnv against the layer's wrapper", () => {
-  // Every variable an SDK's default chain or the README's code reads. AWS_SESSION_TOKEN differs on
-  // purpose: the wrapper keeps it for the Parameters and Secrets extension; a laptop has none.
+  // Every variable an SDK's default chain or the README's code reads (env.ts's one list and what the
+  // wrapper sets itself). Only the copies under other names differ: `local` prints its lines.
   const COMPARED = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    ...CREDENTIAL_VARIABLES.map((variable) => variable.name),
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
     "CREDENTIALS_SIDECAR_ROLES_URL",
     "CREDENTIALS_SIDECAR_AUTHORIZATION_TOKEN",
   ];
+  const PLANTED: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "secret",
+    AWS_SESSION_TOKEN: "session-token",
+    AWS_PROFILE: "dev",
+    AWS_DEFAULT_PROFILE: "dev",
+    AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/web",
+    AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/token",
+    AWS_CONFIG_FILE: "/home/me/.aws/config",
+    AWS_SHARED_CREDENTIALS_FILE: "/home/me/.aws/credentials",
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x",
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/secrets/pods.eks.amazonaws.com/token",
+  };
+
+  it("plants every variable of env.ts's list", () => {
+    expect(Object.keys(PLANTED).sort()).toEqual(CREDENTIAL_VARIABLES.map((variable) => variable.name).sort());
+  });
 
   it.each([["app"], [undefined]])(
     "sets and removes what the wrapper does (default role %s)",
@@ -98,15 +111,7 @@ describe("shellEnv against the layer's wrapper", () => {
         const before: Record<string, string> = {
           PATH: process.env.PATH ?? "/usr/bin:/bin",
           CREDENTIALS_SIDECAR_RUNTIME_DIR: dir,
-          AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
-          AWS_SECRET_ACCESS_KEY: "secret",
-          AWS_PROFILE: "dev",
-          AWS_DEFAULT_PROFILE: "dev",
-          AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/web",
-          AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/token",
-          AWS_CONFIG_FILE: "/home/me/.aws/config",
-          AWS_SHARED_CREDENTIALS_FILE: "/home/me/.aws/credentials",
-          AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x",
+          ...PLANTED,
         };
 
         // Act

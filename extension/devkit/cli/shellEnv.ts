@@ -1,3 +1,5 @@
+import { CREDENTIAL_VARIABLES, type CredentialVariable } from "../../src/startup/env.js";
+
 /**
  * The variables `local` hands to a shell (or to a command it runs): what the layer's exec wrapper
  * does in Lambda, for a laptop. Kept as data so the printed lines and `local -- COMMAND` agree.
@@ -19,27 +21,40 @@ export interface ShellEnvInput {
   readonly stsEndpoint?: string;
 }
 
+/**
+ * The wrapper's list (env.ts CREDENTIAL_VARIABLES), applied the same way, except that what the
+ * wrapper moves to another name is only removed here: those lines are printed, and a copy would print
+ * your own keys. What the wrapper leaves in place (AWS_SESSION_TOKEN, which no SDK uses without a key
+ * id and secret) stays here too.
+ */
+function credentialChanges(when: CredentialVariable["when"]): {
+  unset: string[];
+  pinned: { name: string; value: string }[];
+} {
+  const rules = CREDENTIAL_VARIABLES.filter((variable) => variable.when === when);
+  return {
+    unset: rules
+      .filter((variable) => variable.action !== "copy" && variable.pinnedTo === undefined)
+      .map((variable) => variable.name),
+    pinned: rules.flatMap((variable) =>
+      variable.pinnedTo === undefined ? [] : [{ name: variable.name, value: variable.pinnedTo }],
+    ),
+  };
+}
+
 export function shellEnv(input: ShellEnvInput): ShellEnv {
   const notes: string[] = [];
   const set: { name: string; value: string; comment?: string }[] = [];
-  let unset: string[] = [];
+  // The sidecar's token is always handed out as AWS_CONTAINER_AUTHORIZATION_TOKEN.
+  const unset = credentialChanges("sidecar token").unset;
   if (input.defaultRole !== undefined) {
     notes.push(`the SDKs' default credentials are now role ${input.defaultRole}, served by the sidecar`);
     // Every SDK reads keys, profiles, web identity and the ECS relative URI before a full URI: as in
     // Lambda (where the wrapper moves them aside), none of them may be left.
-    unset = [
-      "AWS_ACCESS_KEY_ID",
-      "AWS_SECRET_ACCESS_KEY",
-      "AWS_SESSION_TOKEN",
-      "AWS_PROFILE",
-      "AWS_DEFAULT_PROFILE",
-      "AWS_ROLE_ARN",
-      "AWS_WEB_IDENTITY_TOKEN_FILE",
-      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    ];
+    const changes = credentialChanges("default role");
+    unset.push(...changes.unset);
     set.push(
-      { name: "AWS_CONFIG_FILE", value: "/dev/null", comment: "profiles would win over the sidecar" },
-      { name: "AWS_SHARED_CREDENTIALS_FILE", value: "/dev/null" },
+      ...changes.pinned.map((pin) => ({ ...pin, comment: "its profiles would win over the sidecar" })),
       { name: "AWS_CONTAINER_CREDENTIALS_FULL_URI", value: `${input.rolesUrl}${input.defaultRole}` },
     );
   } else {

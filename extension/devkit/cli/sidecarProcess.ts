@@ -4,7 +4,7 @@
  * process itself (clean environment, lines, waits, stop) is the process kit's.
  */
 import { EXTENSION_NAME } from "../../src/lambda/extensionsApi.js";
-import type { MockRuntimeApi } from "../mockRuntimeApi/mockRuntimeApi.js";
+import type { InvokeOptions, MockRuntimeApi } from "../mockRuntimeApi/mockRuntimeApi.js";
 import {
   type ExitStatus,
   type KitProcess,
@@ -24,7 +24,10 @@ export interface SidecarProcess {
   /** The port it listens on (from its runtime files: they are written before `register`). */
   port(): number;
   /** INVOKE, then resolves once the extension handled it and waits for the next event. */
-  invoke(payload?: unknown): Promise<{ requestId: string; runtimeResponse: Promise<unknown> | undefined }>;
+  invoke(
+    payload?: unknown,
+    options?: InvokeOptions,
+  ): Promise<{ requestId: string; runtimeResponse: Promise<unknown> | undefined }>;
   /** SHUTDOWN through the mock; SIGKILL if it has not exited within `timeoutMs`; `afterMs` counts from SHUTDOWN. */
   shutdown(timeoutMs?: number): Promise<ExitStatus>;
   /** SIGKILL unless it already exited; resolves once it has (clean-up after a failure). */
@@ -88,8 +91,8 @@ export function startSidecar(options: SidecarOptions): SidecarProcess {
       if (port === undefined) throw new CliError(`the extension wrote no roles-url in ${options.runtimeDir}`);
       return port;
     },
-    async invoke(payload) {
-      const invocation = mock.invoke(payload);
+    async invoke(payload, invokeOptions) {
+      const invocation = mock.invoke(payload, invokeOptions);
       // The extension refreshes due roles on INVOKE (≤ 3 s) before it asks for the next event.
       await orExit(mock.waitForIdle(EXTENSION_NAME, 10_000));
       return invocation;

@@ -8,58 +8,21 @@ import type { AddressInfo } from "node:net";
 import type { InvokeEvent, RecordedError, Registration } from "./events.js";
 import { ExtensionRegistry, UNKNOWN_EXTENSION } from "./extensionRegistry.js";
 import { ACCEPTED, bodyValue, fail, header, type Reply, readBody, sendJson, traceId } from "./httpWire.js";
+import type { InvokeOptions, MockRuntimeApi, MockRuntimeApiOptions } from "./mockApi.js";
 import { RuntimeInvocations } from "./runtimeInvocations.js";
+import { TelemetryApi, type TelemetryDelivery, type TelemetrySubscription } from "./telemetryApi.js";
 
 export * from "./events.js";
+export type { InvokeOptions, MockRuntimeApi, MockRuntimeApiOptions } from "./mockApi.js";
+export type { TelemetryDelivery, TelemetrySubscription } from "./telemetryApi.js";
 
 /** The account in invokedFunctionArn and in `register`'s answer (when asked for). */
 export const MOCK_ACCOUNT_ID = "123456789012";
 const REGION = "us-east-1";
 
-export interface MockRuntimeApiOptions {
-  functionName?: string;
-  functionVersion?: string;
-  invokeTimeoutMs?: number /* for deadlineMs, default 3000 */;
-  /**
-   * Registrations are recorded at once (waitForRegistered resolves) but answered only when this
-   * settles: a test can run the runtime's side, as Lambda may, before an extension hears back.
-   */
-  holdRegistrationReplies?: Promise<unknown>;
-  /**
-   * Lambda Managed Instances: registering for INVOKE is refused as Lambda refuses it, and no INVOKE
-   * reaches an extension; give the extension AWS_LAMBDA_INITIALIZATION_TYPE=initializationType.
-   */
-  managedInstances?: boolean;
-}
-
-export interface MockRuntimeApi {
-  /** "127.0.0.1:PORT" (any free port, bound before this resolves), the value for AWS_LAMBDA_RUNTIME_API. */
-  readonly address: string;
-  /** AWS_LAMBDA_INITIALIZATION_TYPE for the processes of this sandbox. */
-  readonly initializationType: "on-demand" | "lambda-managed-instances";
-  waitForRegistered(name: string, timeoutMs?: number): Promise<Registration>;
-  /**
-   * Queues INVOKE for every extension registered for it, and for the runtime once one has polled:
-   * runtimeResponse then resolves with its response, or rejects on its error or at the deadline.
-   */
-  invoke(payload?: unknown): { requestId: string; runtimeResponse: Promise<unknown> | undefined };
-  /** Resolves once that extension has taken every queued event and waits in event/next again. */
-  waitForIdle(name: string, timeoutMs?: number): Promise<void>;
-  /** Resolves once a runtime waits in /runtime/invocation/next, so invoke() will hand it the payload. */
-  waitForRuntime(timeoutMs?: number): Promise<void>;
-  /** Queues SHUTDOWN for every extension registered for it. Later calls are ignored. */
-  shutdown(reason?: string): void;
-  readonly errors: ReadonlyArray<RecordedError>;
-  /** Register calls refused for their events (Managed Instances and INVOKE), in order. */
-  readonly refusedRegistrations: ReadonlyArray<{ name: string; events: string[]; errorType: string }>;
-  /** Resolves with the first error not yet returned by an earlier call. */
-  waitForError(timeoutMs?: number): Promise<RecordedError>;
-  /** Closes the server, destroys pending long-polls and rejects pending waits. */
-  close(): Promise<void>;
-}
-
 const DEFAULT_WAIT_MS = 10_000;
 const EXT = "/2020-01-01/extension";
+const TELEMETRY = "/2022-07-01/telemetry";
 const RT = "/2018-06-01/runtime";
 const INVOCATION_ANSWER = /^POST \/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/;
 
@@ -81,6 +44,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
   private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly extensions: ExtensionRegistry;
   private readonly runtime = new RuntimeInvocations();
+  private readonly telemetry: TelemetryApi;
   private readonly errorList: RecordedError[] = [];
   private errorCursor = 0;
   private initEnded = false;
@@ -94,6 +58,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
       accountId: MOCK_ACCOUNT_ID,
       managedInstances: opts.managedInstances ?? false,
     });
+    this.telemetry = new TelemetryApi(() => this.changed(), opts.telemetryDelayMs);
     // Long-polls may legitimately stay open for minutes; only header reception is bounded.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 10_000;
@@ -103,6 +68,26 @@ class MockRuntimeApiServer implements MockRuntimeApi {
 
   get initializationType(): "on-demand" | "lambda-managed-instances" {
     return this.opts.managedInstances ? "lambda-managed-instances" : "on-demand";
+  }
+
+  get telemetrySubscriptions(): ReadonlyArray<TelemetrySubscription> {
+    return this.telemetry.subscriptions;
+  }
+
+  get telemetryDeliveries(): ReadonlyArray<TelemetryDelivery> {
+    return this.telemetry.deliveries;
+  }
+
+  waitForTelemetrySubscription(name: string, timeoutMs = DEFAULT_WAIT_MS): Promise<TelemetrySubscription> {
+    return this.waitFor(`extension "${name}" to subscribe to the Telemetry API`, timeoutMs, () =>
+      this.telemetry.subscriptions.find((subscription) => subscription.extension === name),
+    );
+  }
+
+  waitForTelemetryDeliveries(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+    return this.waitFor(`${count} Telemetry API batches`, timeoutMs, () =>
+      this.telemetry.deliveries.length >= count ? true : undefined,
+    ).then(() => undefined);
   }
 
   get errors(): ReadonlyArray<RecordedError> {
@@ -150,7 +135,10 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     });
   }
 
-  invoke(payload: unknown = {}): { requestId: string; runtimeResponse: Promise<unknown> | undefined } {
+  invoke(
+    payload: unknown = {},
+    options: InvokeOptions = {},
+  ): { requestId: string; runtimeResponse: Promise<unknown> | undefined } {
     if (this.closed || this.shutDown) throw new Error("mock Runtime API: cannot invoke after shutdown/close");
     this.initEnded = true; // the first invoke ends the init phase: later registrations get 403
     const requestId = randomUUID();
@@ -162,8 +150,15 @@ class MockRuntimeApiServer implements MockRuntimeApi {
       invokedFunctionArn: `arn:aws:lambda:${REGION}:${MOCK_ACCOUNT_ID}:function:${fn}`,
       tracing: { type: "X-Amzn-Trace-Id", value: traceId() },
     };
+    const { tenantId } = options;
+    // As Lambda: platform.start first (the INVOKE event itself carries no tenant id), then the invoke.
+    this.telemetry.emit("platform.start", {
+      requestId,
+      version: this.opts.functionVersion ?? "$LATEST",
+      ...(tenantId !== undefined ? { tenantId } : {}),
+    });
     this.extensions.enqueue(event);
-    const runtimeResponse = this.runtime.connected ? this.runtime.push(event, payload) : undefined;
+    const runtimeResponse = this.runtime.connected ? this.runtime.push(event, payload, tenantId) : undefined;
     this.changed();
     return { requestId, runtimeResponse };
   }
@@ -181,6 +176,7 @@ class MockRuntimeApiServer implements MockRuntimeApi {
     this.closed = true;
     this.changed(); // rejects pending waits
     this.runtime.rejectAll("mock Runtime API closed");
+    this.telemetry.close();
     const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections(); // includes long-polls still waiting for an event
     await closing;
@@ -256,6 +252,10 @@ class MockRuntimeApiServer implements MockRuntimeApi {
         const at = route.endsWith("init/error") ? "init/error" : "exit/error";
         return this.recordError({ route: at, extension, errorType, body: bodyValue(body) });
       }
+      case `PUT ${TELEMETRY}`:
+        if (this.opts.withoutTelemetryApi) return fail(404, "NotFound", `no route ${route}`);
+        if (!ext) return UNKNOWN_EXTENSION;
+        return this.telemetry.subscribe(ext.reg.name, body);
       case `GET ${RT}/invocation/next`:
         return this.runtime.park(res);
       case `POST ${RT}/init/error`: {

@@ -7,6 +7,7 @@ import { ACCEPTED, fail, isOpen, type Reply, sendJson } from "./httpWire.js";
 interface Invocation {
   event: InvokeEvent;
   payload: unknown;
+  tenantId: string | undefined;
   resolve: (body: unknown) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -37,7 +38,7 @@ export class RuntimeInvocations {
   }
 
   /** Queues the payload for the runtime; resolves with its response, rejects on its error or the deadline. */
-  push(event: InvokeEvent, payload: unknown): Promise<unknown> {
+  push(event: InvokeEvent, payload: unknown, tenantId?: string): Promise<unknown> {
     const { requestId } = event;
     const response = new Promise<unknown>((resolve, reject) => {
       // Like Lambda, give up on the runtime at the deadline, so a caller awaiting it cannot hang.
@@ -45,7 +46,7 @@ export class RuntimeInvocations {
         this.pending.delete(requestId);
         reject(new Error(`mock Runtime API: invocation ${requestId} timed out`));
       }, event.deadlineMs - Date.now());
-      const invocation: Invocation = { event, payload, resolve, reject, timer };
+      const invocation: Invocation = { event, payload, tenantId, resolve, reject, timer };
       this.pending.set(requestId, invocation);
       this.queue.push(invocation);
     });
@@ -94,6 +95,8 @@ export class RuntimeInvocations {
         "Lambda-Runtime-Deadline-Ms": String(deadlineMs),
         "Lambda-Runtime-Invoked-Function-Arn": invokedFunctionArn,
         "Lambda-Runtime-Trace-Id": tracing.value,
+        // Tenant isolation mode (RIE rapi/rendering/rendering.go: set only when not empty).
+        ...(invocation.tenantId !== undefined ? { "Lambda-Runtime-Aws-Tenant-Id": invocation.tenantId } : {}),
       },
     });
   }

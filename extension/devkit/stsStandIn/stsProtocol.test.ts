@@ -60,16 +60,31 @@ describe("AssumeRole rules", () => {
     return undefined;
   };
 
-  it("accepts a plain request with defaults, and ignores what it does not model (Tags, Policy...)", () => {
+  it("accepts a plain request with defaults, records Tags and ignores what it does not model (Policy...)", () => {
     const plain = {
       roleArn: ROLE,
       roleName: "app-role",
       sessionName: "sess",
       durationSeconds: 3600,
       sourceIdentity: undefined,
+      tags: [],
     };
     expect(run({})).toEqual(plain);
-    expect(run({ "Tags.member.1.Key": "k", "Tags.member.1.Value": "v", Policy: "{not json" })).toEqual(plain);
+    expect(run({ Policy: "{not json" })).toEqual(plain);
+    expect(
+      run({
+        "Tags.member.1.Key": "tenant",
+        "Tags.member.1.Value": "blue",
+        "Tags.member.2.Key": "app",
+        "Tags.member.2.Value": "",
+      }),
+    ).toEqual({
+      ...plain,
+      tags: [
+        { key: "tenant", value: "blue" },
+        { key: "app", value: "" },
+      ],
+    });
   });
 
   it("validates RoleArn and denies other accounts and denied roles", () => {

@@ -71,6 +71,8 @@ export interface AssumeRoleRequest {
   durationSeconds: number;
   /** The request's, else the one the calling session carries (STS keeps it along a chain). */
   sourceIdentity?: string;
+  /** Session tags asked for (`Tags.member.N.Key` / `.Value`), in order. */
+  tags: { key: string; value: string }[];
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
@@ -81,8 +83,8 @@ const deniedMessage = (caller: Caller, roleArn: string) =>
 /**
  * The session an AssumeRole asks for, or an StsError: a missing RoleArn or RoleSessionName, a RoleArn
  * that is no role's, a DurationSeconds that is no number (ValidationError); a role of another account,
- * a denied one, or a wrong or missing ExternalId (AccessDenied). Other parameters (Tags, Policy...) are
- * accepted and ignored.
+ * a denied one, or a wrong or missing ExternalId (AccessDenied). Tags are recorded; other parameters
+ * (Policy...) are accepted and ignored.
  */
 export function checkAssumeRole(
   p: Map<string, string>,
@@ -118,5 +120,13 @@ export function checkAssumeRole(
     sessionName,
     durationSeconds,
     sourceIdentity: p.get("SourceIdentity") ?? caller.sourceIdentity,
+    tags: tagsOf(p),
   };
+}
+
+function tagsOf(p: Map<string, string>): { key: string; value: string }[] {
+  const tags: { key: string; value: string }[] = [];
+  for (let n = 1; p.has(`Tags.member.${n}.Key`); n++)
+    tags.push({ key: p.get(`Tags.member.${n}.Key`) ?? "", value: p.get(`Tags.member.${n}.Value`) ?? "" });
+  return tags;
 }

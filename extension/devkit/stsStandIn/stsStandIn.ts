@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
+  type AssumeRoleRequest,
   checkAssumeRole,
   el,
   errorXml,
@@ -52,6 +53,8 @@ export interface StsStandIn {
   /** Resolves once `calls(action)` reached `count` (the request arrived; it may still be answered). */
   waitForCalls(action: StsAction, count: number, timeoutMs?: number): Promise<void>;
   issued(): number;
+  /** Every AssumeRole granted so far, as asked: role, session name and session tags. */
+  assumed(): readonly AssumeRoleRequest[];
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
   let lifetimeOverride = options.sessionLifetimeSeconds;
   let answerOverride: StsAnswerOverride | undefined;
   const sessions = new StsSessions(now, options.base);
+  const granted: AssumeRoleRequest[] = [];
   const counts = new Map<string, number>();
   const countListeners = new Set<() => void>();
   let fault: StsFault | undefined;
@@ -114,6 +118,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
       deniedRoles: options.deniedRoles ?? [],
       externalIds: options.externalIds ?? {},
     });
+    granted.push(request);
     return sessions.issue(request, lifetimeOverride ?? request.durationSeconds, answerOverride);
   }
 
@@ -209,6 +214,7 @@ export async function startStsStandIn(options: StsStandInOptions = {}): Promise<
         check();
       }),
     issued: () => sessions.issued,
+    assumed: () => granted,
     close: () =>
       new Promise<void>((resolve) => {
         parked = [];

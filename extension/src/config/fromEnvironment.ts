@@ -1,4 +1,4 @@
-import { ENV, readEnv } from "../startup/env.js";
+import { ENV, readEnv, readSwitch } from "../startup/env.js";
 import type { ConfigProblem } from "./types.js";
 
 /** The variables of the file-less single-role config, mapped to the role key each one sets. */
@@ -22,6 +22,13 @@ export function configFromEnvironment(
   const role: Record<string, unknown> = {};
   const problems: ConfigProblem[] = [];
   for (const [variable, key] of ROLE_VARIABLES) {
+    if (key === "generateSourceIdentity") {
+      // A switch: exactly true or false, like every switch (env.ts readSwitch).
+      const value = readSwitch(env, variable, false);
+      if (!value.ok) problems.push({ path: variable, message: value.message });
+      else if (env[variable]) role[key] = value.value;
+      continue;
+    }
     const value = readEnv(env, variable)?.trim();
     if (value === undefined) continue;
     if (key === "DurationSeconds") {
@@ -31,10 +38,6 @@ export function configFromEnvironment(
           message: `must be a whole number of seconds, got ${JSON.stringify(value)}`,
         });
       role[key] = Number(value);
-    } else if (key === "generateSourceIdentity") {
-      if (value !== "true" && value !== "false")
-        problems.push({ path: variable, message: `must be true or false, got ${JSON.stringify(value)}` });
-      role[key] = value === "true";
     } else {
       role[key] = value;
     }

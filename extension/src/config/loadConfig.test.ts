@@ -8,6 +8,7 @@ import {
   SPECIAL_KINDS,
   type SpecialKind,
 } from "../../test/support/specialFiles.js";
+import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
 
@@ -157,7 +158,7 @@ describe("loadConfig: problems in the role variables", () => {
     ]);
   });
 
-  it.each(["yes", "1", "TRUE", "on"])(
+  it.each(wrongSwitchSpellings(0x5_1de, 30))(
     "reports generateSourceIdentity %j once, with the value given",
     async (value) => {
       const env = {

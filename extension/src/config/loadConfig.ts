@@ -1,8 +1,6 @@
-import { statSync } from "node:fs";
-import { NotReadable, readRegularFile } from "../platform/readRegularFile.js";
-import { DEFAULT_CONFIG_PATHS, ENV, readEnv } from "../startup/env.js";
+import { DEFAULT_CONFIG_PATHS, ENV } from "../startup/env.js";
+import { type ConfigSource, type FileRead, findConfigSource, readConfigFile } from "./configSource.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
-import { MAX_CONFIG_BYTES } from "./limits.js";
 import type { ConfigProblem, SidecarConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
 
@@ -12,19 +10,29 @@ export type LoadResult =
 
 /**
  * Finds and validates the config: $CREDENTIALS_SIDECAR_CONFIG, else the first default path that
- * exists, else the CREDENTIALS_SIDECAR_ROLE_ARN variables.
+ * exists, else the CREDENTIALS_SIDECAR_ROLE_ARN variables (configSource.ts).
  */
 export async function loadConfig(
   env: NodeJS.ProcessEnv,
   defaultPaths: readonly string[] = DEFAULT_CONFIG_PATHS,
 ): Promise<LoadResult> {
-  const explicit = readEnv(env, ENV.config);
-  const path = explicit ?? defaultPaths.find(isFile);
+  return loadConfigFrom(findConfigSource(env, defaultPaths), env, defaultPaths);
+}
+
+/** Validates the config from a source already found (and a file already read, before `register`). */
+export async function loadConfigFrom(
+  source: ConfigSource,
+  env: NodeJS.ProcessEnv,
+  defaultPaths: readonly string[] = DEFAULT_CONFIG_PATHS,
+): Promise<LoadResult> {
   const fromEnv = configFromEnvironment(env);
-  if (path !== undefined) {
-    const result = await loadConfigFile(path);
+  if (source.kind === "file") {
+    const result = await parseConfigFile(source.path, source.read);
     if (result.ok && fromEnv !== undefined) {
-      return { ...result, notes: [`${ENV.roleArn} is ignored because the config file ${path} is used`] };
+      return {
+        ...result,
+        notes: [`${ENV.roleArn} is ignored because the config file ${source.path} is used`],
+      };
     }
     return result;
   }
@@ -41,47 +49,26 @@ export async function loadConfig(
     };
   }
   const result = validateConfig(fromEnv.value);
-  const source = "environment variables";
+  const sourceName = "environment variables";
   if (fromEnv.problems.length > 0 || !result.ok) {
     const problems = [...fromEnv.problems, ...(result.ok ? [] : result.problems)]
       .map((p) => ({ path: environmentPath(p.path), message: p.message }))
       // A non-numeric duration also fails the schema's type check; the first message says it better.
       .filter((p, i, all) => all.findIndex((q) => q.path === p.path) === i);
-    return { ok: false, source, problems };
+    return { ok: false, source: sourceName, problems };
   }
-  return { ok: true, config: result.config, source, notes: [] };
+  return { ok: true, config: result.config, source: sourceName, notes: [] };
 }
 
-/**
- * The YAML parser (about 5 ms to load before `register`) is loaded only when there is a file.
- *
- * A symbolic link is followed: deployment packages and images may ship the config as a link (to a
- * per-stage file, say), and the path is the deployer's, in a read-only package. What it leads to
- * must still be a regular file within the limit, as checked on the opened file (readRegularFile):
- * a FIFO, a device or a folder there is refused without blocking or reading on.
- */
-export async function loadConfigFile(path: string): Promise<LoadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(path, MAX_CONFIG_BYTES, { followLinks: true });
-  } catch (error) {
-    const problem = (message: string): LoadResult => ({
-      ok: false,
-      source: path,
-      problems: [{ path: "", message }],
-    });
-    if (error instanceof NotReadable) return problem(error.reason);
-    const code = (error as NodeJS.ErrnoException).code;
-    return problem(
-      code === "ENOENT"
-        ? "does not exist"
-        : code === "EACCES"
-          ? "is not readable (permission denied)"
-          : `cannot be read (${code ?? (error as Error).message})`,
-    );
-  }
+/** The YAML parser (about 5 ms to load before `register`) is loaded only when there is a file. */
+export function loadConfigFile(path: string): Promise<LoadResult> {
+  return parseConfigFile(path, readConfigFile(path));
+}
+
+async function parseConfigFile(path: string, read: FileRead): Promise<LoadResult> {
+  if (!read.ok) return { ok: false, source: path, problems: read.problems };
   const { parseConfigBytes } = await import("./parseYaml.js");
-  const parsed = parseConfigBytes(bytes);
+  const parsed = parseConfigBytes(read.bytes);
   if (!parsed.ok) return { ok: false, source: path, problems: parsed.problems };
   const result = validateConfig(parsed.value);
   return result.ok
@@ -93,12 +80,4 @@ export async function loadConfigFile(path: string): Promise<LoadResult> {
 export function formatProblems(source: string, problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => `  ${p.path === "" ? "" : `${p.path}: `}${p.message}`);
   return `Invalid config (${source}), ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${lines.join("\n")}`;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

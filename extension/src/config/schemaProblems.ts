@@ -2,6 +2,7 @@ import { joinPath, pointerToPath, valueAtPointer } from "./configPath.js";
 import { gotValue, quote } from "./quoteValue.js";
 import type { SchemaError } from "./schemaValidator.generated.js";
 import { validate } from "./schemaValidator.generated.js";
+import { TENANT_PLACEHOLDER } from "./tenantPlaceholders.js";
 import type { ConfigProblem } from "./types.js";
 
 /** Human wording for each pattern in config.schema.json, keyed by the pattern itself. */
@@ -10,16 +11,14 @@ const PATTERN_MESSAGES: Record<string, string> = {
     "must be a role name: 1-64 letters, digits, _ or -, starting with a letter or digit",
   "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$":
     "must be an IAM role ARN such as arn:aws:iam::123456789012:role/name",
-  "^[A-Za-z0-9_+=,.@-]{2,64}$": "must be 2-64 characters of letters, digits and _+=,.@-",
-  "^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$":
-    "must be 2-64 characters of letters, digits and _+=,.@-, not starting with aws:",
+  "^(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$": `must be 2-64 characters of letters, digits and _+=,.@- (${TENANT_PLACEHOLDER} stands for the tenant id)`,
+  "^(?!aws:)(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$": `must be 2-64 characters of letters, digits and _+=,.@-, not starting with aws: (${TENANT_PLACEHOLDER} stands for the tenant id)`,
   "^[A-Za-z0-9_+=,.@:/-]{2,1224}$": "must be 2-1224 characters of letters, digits and _+=,.@:/-",
   "^[a-z]{2}(-[a-z]+)+-[0-9]+$": "must be a region name such as eu-west-1",
   "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$":
     "must be an IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
   "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$": "must be a tag key: 1-128 letters, digits, spaces and _.:/=+@-",
-  "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$":
-    "must be a tag value: at most 256 letters, digits, spaces and _.:/=+@-",
+  "^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$": `must be a tag value: at most 256 letters, digits, spaces and _.:/=+@- (${TENANT_PLACEHOLDER} stands for the tenant id)`,
   "\\S": "must not be empty",
 };
 

@@ -2,21 +2,21 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["roles"],"properties":{"$schema":{"type":"string"},"default":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"roles":{"type":"object","minProperties":1,"maxProperties":100,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"$ref":"#/$defs/role"}}},"$defs":{"role":{"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@-]{2,64}$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},"generateSourceIdentity":{"type":"boolean"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}},"policyArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},"tagKey":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},"tagValue":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","additionalProperties":false,"required":["roles"],"properties":{"$schema":{"type":"string"},"default":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"roles":{"type":"object","minProperties":1,"maxProperties":100,"propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"$ref":"#/$defs/role"}}},"$defs":{"role":{"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"},"generateSourceIdentity":{"type":"boolean"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}},"policyArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"},"tagKey":{"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"},"tagValue":{"type":"string","pattern":"^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$"}}};
 const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
-const schema32 = {"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@-]{2,64}$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},"generateSourceIdentity":{"type":"boolean"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}};
+const schema32 = {"type":"object","additionalProperties":false,"required":["RoleArn"],"properties":{"RoleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$"},"RoleSessionName":{"type":"string","pattern":"^(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"},"ExternalId":{"type":"string","pattern":"^[A-Za-z0-9_+=,.@:/-]{2,1224}$"},"SourceIdentity":{"type":"string","pattern":"^(?!aws:)(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"},"generateSourceIdentity":{"type":"boolean"},"DurationSeconds":{"type":"integer","minimum":900,"maximum":43200},"Policy":{"oneOf":[{"type":"object","minProperties":1},{"type":"string","pattern":"\\S"}]},"PolicyArns":{"type":"array","maxItems":10,"items":{"oneOf":[{"$ref":"#/$defs/policyArn"},{"type":"object","additionalProperties":false,"required":["arn"],"properties":{"arn":{"$ref":"#/$defs/policyArn"}}}]}},"Tags":{"oneOf":[{"type":"object","maxProperties":50,"propertyNames":{"$ref":"#/$defs/tagKey"},"additionalProperties":{"$ref":"#/$defs/tagValue"}},{"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["Key","Value"],"properties":{"Key":{"$ref":"#/$defs/tagKey"},"Value":{"$ref":"#/$defs/tagValue"}}}}]},"TransitiveTagKeys":{"type":"array","maxItems":50,"items":{"$ref":"#/$defs/tagKey"}},"source":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$"},"refreshBeforeExpirySeconds":{"type":"integer","minimum":60,"maximum":21600}}};
 const schema33 = {"type":"string","pattern":"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$"};
 const schema35 = {"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$"};
-const schema36 = {"type":"string","pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"};
+const schema36 = {"type":"string","pattern":"^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$"};
 const func1 = Object.prototype.hasOwnProperty;
 const pattern6 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,576}$", "u");
-const pattern7 = new RegExp("^[A-Za-z0-9_+=,.@-]{2,64}$", "u");
+const pattern7 = new RegExp("^(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$", "u");
 const pattern8 = new RegExp("^[A-Za-z0-9_+=,.@:/-]{2,1224}$", "u");
-const pattern9 = new RegExp("^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$", "u");
+const pattern9 = new RegExp("^(?!aws:)(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$", "u");
 const pattern10 = new RegExp("\\S", "u");
 const pattern11 = new RegExp("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[A-Za-z0-9+=,.@_/-]{1,640}$", "u");
 const pattern13 = new RegExp("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$", "u");
-const pattern14 = new RegExp("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$", "u");
+const pattern14 = new RegExp("^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$", "u");
 const pattern19 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -81,7 +81,7 @@ if(data.RoleSessionName !== undefined){
 let data1 = data.RoleSessionName;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err4 = {instancePath:instancePath+"/RoleSessionName",schemaPath:"#/properties/RoleSessionName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_+=,.@-]{2,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_+=,.@-]{2,64}$"+"\""};
+const err4 = {instancePath:instancePath+"/RoleSessionName",schemaPath:"#/properties/RoleSessionName/pattern",keyword:"pattern",params:{pattern: "^(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"},message:"must match pattern \""+"^(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -131,7 +131,7 @@ if(data.SourceIdentity !== undefined){
 let data3 = data.SourceIdentity;
 if(typeof data3 === "string"){
 if(!pattern9.test(data3)){
-const err8 = {instancePath:instancePath+"/SourceIdentity",schemaPath:"#/properties/SourceIdentity/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"},message:"must match pattern \""+"^(?!aws:)[A-Za-z0-9_+=,.@-]{2,64}$"+"\""};
+const err8 = {instancePath:instancePath+"/SourceIdentity",schemaPath:"#/properties/SourceIdentity/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"},message:"must match pattern \""+"^(?!aws:)(?:(?:[A-Za-z0-9_+=,.@-]|\\$\\{tenantId\\}){2,64}|\\$\\{tenantId\\})$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -497,7 +497,7 @@ for(const key3 in data10){
 let data11 = data10[key3];
 if(typeof data11 === "string"){
 if(!pattern14.test(data11)){
-const err33 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"+"\""};
+const err33 = {instancePath:instancePath+"/Tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$"},message:"must match pattern \""+"^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -611,7 +611,7 @@ if(data12.Value !== undefined){
 let data14 = data12.Value;
 if(typeof data14 === "string"){
 if(!pattern14.test(data14)){
-const err42 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$"+"\""};
+const err42 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tagValue/pattern",keyword:"pattern",params:{pattern: "^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$"},message:"must match pattern \""+"^(?:[\\p{L}\\p{Z}\\p{N}_.:/=+@-]|\\$\\{tenantId\\}){0,256}$"+"\""};
 if(vErrors === null){
 vErrors = [err42];
 }

@@ -2,6 +2,7 @@ import { jsonKeyProblem } from "./jsonKeys.js";
 import { gotValue, quote } from "./quoteValue.js";
 import { allowedKeysAt } from "./schemaKeys.js";
 import { schemaProblems } from "./schemaProblems.js";
+import { placeholderProblems } from "./tenantPlaceholders.js";
 import type { AssumeRoleParameters, ConfigProblem, RoleConfig, SidecarConfig, Tag } from "./types.js";
 import {
   DEFAULT_DURATION_SECONDS,
@@ -21,7 +22,7 @@ const MAX_POLICY_NESTING = 32;
 
 /** Checks a parsed config against the schema and the rules a schema cannot express; never throws. */
 export function validateConfig(input: unknown): ValidationResult {
-  const problems = [...schemaProblems(input, allowedKeysAt)];
+  const problems = withPlaceholderProblems(input, schemaProblems(input, allowedKeysAt));
   if (!isObject(input) || !isObject(input.roles)) {
     return problems.length > 0
       ? { ok: false, problems }
@@ -34,6 +35,16 @@ export function validateConfig(input: unknown): ValidationResult {
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: normalise(input.default, rawRoles as Record<string, RawRole>) };
+}
+
+/** A misplaced ${tenantId} is named as such, in place of the schema's pattern message at that path. */
+function withPlaceholderProblems(input: unknown, schema: readonly ConfigProblem[]): ConfigProblem[] {
+  if (!isObject(input) || !isObject(input.roles)) return [...schema];
+  const placeholders = Object.entries(input.roles).flatMap(([name, role]) =>
+    isObject(role) ? placeholderProblems(name, role) : [],
+  );
+  const replaced = new Set(placeholders.map((problem) => problem.path));
+  return [...schema.filter((problem) => !replaced.has(problem.path)), ...placeholders];
 }
 
 function defaultRoleProblems(defaultRole: unknown, roles: Record<string, unknown>): ConfigProblem[] {

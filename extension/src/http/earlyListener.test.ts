@@ -52,6 +52,32 @@ function echoServer(seen: string[] = []): Server {
 }
 
 describe("listenEarly", () => {
+  it("answers a request still waiting after the bound with a 503 {Code, Message}, not a reset", async () => {
+    // Prepare: a bound of 50 ms, and no HTTP server ever takes the port over
+    listener = await listenEarly(0, "127.0.0.1", 50);
+
+    // Act
+    const reply = await rawExchange(listener.port, get("/roles/a")).reply;
+
+    // Assert
+    expect(reply).toMatch(/^HTTP\/1\.1 503 /);
+    const body = JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4));
+    expect(body).toEqual({ Code: "NotReady", Message: expect.stringContaining("starting") });
+  });
+
+  it("hands over a waiting connection before the bound without any 503", async () => {
+    // Prepare
+    listener = await listenEarly(0, "127.0.0.1", 200);
+    const exchange = rawExchange(listener.port, get("/roles/a"));
+    await exchange.connected;
+
+    // Act
+    await listener.handOver(echoServer());
+
+    // Assert
+    expect(await exchange.reply).toMatch(/^HTTP\/1\.1 200 [\s\S]*\/roles\/a$/);
+  });
+
   it("accepts connections at once and hands the waiting ones, in order, to the HTTP server", async () => {
     // Prepare
     listener = await listenEarly(0);

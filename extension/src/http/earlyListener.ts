@@ -6,7 +6,26 @@ import { type AddressInfo, createServer, type Socket } from "node:net";
  * starts) with node:net alone: node:http and fastify are loaded after `register`, which keeps them
  * out of the function's cold start. Connections that arrive in between are accepted paused, so not
  * a byte of them is read, and are handed to the HTTP server together with the listening socket.
+ * The wait is bounded: a connection still waiting after `waitMs` (start-up is stuck) is answered
+ * 503 with a `{Code, Message}` body and closed, never reset nor held for ever.
  */
+
+/** Hand-over normally comes within tens of milliseconds of `register`; init as a whole has 10 s. */
+export const EARLY_WAIT_MS = 5000;
+
+const NOT_READY_BODY = JSON.stringify({
+  Code: "NotReady",
+  Message: "the sidecar is still starting; try again",
+});
+const NOT_READY = [
+  "HTTP/1.1 503 Service Unavailable",
+  "Content-Type: application/json",
+  `Content-Length: ${Buffer.byteLength(NOT_READY_BODY)}`,
+  "Retry-After: 1",
+  "Connection: close",
+  "",
+  NOT_READY_BODY,
+].join("\r\n");
 export interface EarlyListener {
   readonly port: number;
   /**
@@ -18,16 +37,34 @@ export interface EarlyListener {
   close(): Promise<void>;
 }
 
-export async function listenEarly(port: number, host = "127.0.0.1"): Promise<EarlyListener> {
-  const waiting = new Set<Socket>();
+export async function listenEarly(
+  port: number,
+  host = "127.0.0.1",
+  waitMs = EARLY_WAIT_MS,
+): Promise<EarlyListener> {
+  const waiting = new Map<Socket, NodeJS.Timeout>();
+  const forget = (socket: Socket) => {
+    clearTimeout(waiting.get(socket));
+    waiting.delete(socket);
+  };
   // A client that gives up while waiting must not crash the process or stay in the queue.
   const dropOnError = function (this: Socket) {
-    waiting.delete(this);
+    forget(this);
     this.destroy();
   };
   const early = createServer({ pauseOnConnect: true }, (socket) => {
-    waiting.add(socket);
     socket.on("error", dropOnError);
+    const timer = setTimeout(() => {
+      forget(socket);
+      // The request is read and dropped: closing with unread bytes would reset the connection, and
+      // a reset can discard the answer before the client reads it.
+      socket.on("data", () => undefined);
+      socket.resume();
+      socket.setTimeout(1000, () => socket.destroy());
+      socket.end(NOT_READY);
+    }, waitMs);
+    timer.unref();
+    waiting.set(socket, timer);
   });
   await new Promise<void>((resolve, reject) => {
     early.once("error", reject);
@@ -51,7 +88,8 @@ export async function listenEarly(port: number, host = "127.0.0.1"): Promise<Ear
         });
       });
       handedTo = server;
-      for (const socket of waiting) {
+      for (const [socket, timer] of waiting) {
+        clearTimeout(timer);
         socket.off("error", dropOnError);
         server.emit("connection", socket);
         socket.resume();
@@ -60,7 +98,10 @@ export async function listenEarly(port: number, host = "127.0.0.1"): Promise<Ear
     },
     close: () =>
       new Promise((resolve) => {
-        for (const socket of waiting) socket.destroy();
+        for (const [socket, timer] of waiting) {
+          clearTimeout(timer);
+          socket.destroy();
+        }
         waiting.clear();
         if (handedTo === undefined) return void early.close(() => resolve());
         const server = handedTo;

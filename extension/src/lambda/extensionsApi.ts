@@ -34,6 +34,15 @@ export const INVALID_EVENT_TYPE = "Extension.InvalidEventType";
 
 export class ExtensionsApi {
   private identifier: string | undefined;
+  private registering: Promise<Registration> | undefined;
+  private markSent: () => void = () => {};
+  /**
+   * Settles once the first register request is written (or failed): start-up loads the rest of
+   * itself after that, so no compiling holds the request back.
+   */
+  readonly registerSent: Promise<void> = new Promise((resolve) => {
+    this.markSent = resolve;
+  });
 
   /** `events`: what to register for (eventsToRegister() picks them for the environment). */
   constructor(
@@ -43,9 +52,20 @@ export class ExtensionsApi {
 
   /**
    * Registers for `events`. Should Lambda refuse INVOKE where AWS_LAMBDA_INITIALIZATION_TYPE did not
-   * say Managed Instances, registers again for SHUTDOWN alone rather than failing init.
+   * say Managed Instances, registers again for SHUTDOWN alone rather than failing init. A call while
+   * one is in flight (an init error to report before the answer came) waits for that one: Lambda
+   * takes one register per extension.
    */
-  async register(): Promise<Registration> {
+  register(): Promise<Registration> {
+    this.registering ??= this.registerOnce().catch((error: unknown) => {
+      this.markSent();
+      this.registering = undefined;
+      throw error;
+    });
+    return this.registering;
+  }
+
+  private async registerOnce(): Promise<Registration> {
     let events = this.events;
     let response = await this.registerFor(events);
     if (
@@ -75,6 +95,8 @@ export class ExtensionsApi {
       "/extension/register",
       { [HEADER_NAME]: EXTENSION_NAME },
       JSON.stringify({ events }),
+      undefined,
+      () => this.markSent(),
     );
   }
 
@@ -98,6 +120,20 @@ export class ExtensionsApi {
 
   exitError(errorType: string, message: string): Promise<void> {
     return this.reportError("/extension/exit/error", errorType, message);
+  }
+
+  /**
+   * Telemetry API subscribe (`PUT /2022-07-01/telemetry`, docs: telemetry-api-reference), for the
+   * tenant id of tenant isolation mode (tenant/tenantMode.ts); resolves with Lambda's answer as is.
+   */
+  subscribeTelemetry(body: string): Promise<PlainResponse> {
+    return exchange(this.runtimeApi, {
+      method: "PUT",
+      path: "/2022-07-01/telemetry",
+      headers: { ...this.identified(), "Content-Type": "application/json" },
+      body,
+      timeoutMs: 2000,
+    });
   }
 
   get registered(): boolean {
@@ -127,8 +163,10 @@ export class ExtensionsApi {
     headers: Record<string, string>,
     body?: string,
     timeoutMs?: number,
+    onWritten?: () => void,
   ): Promise<PlainResponse> {
     return exchange(this.runtimeApi, {
+      ...(onWritten !== undefined ? { onWritten } : {}),
       method,
       path: `/2020-01-01${path}`,
       headers: { ...headers, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },

@@ -7,12 +7,14 @@ import { connect } from "node:net";
  * about 5 ms to load; this is what the Extensions API needs and nothing more.
  */
 export interface PlainRequest {
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PUT";
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   /** No limit when absent: event/next waits as long as the environment is idle. */
   readonly timeoutMs?: number;
+  /** Called once the whole request is handed to the kernel (`register`: the moment it is out). */
+  readonly onWritten?: () => void;
 }
 
 export interface PlainResponse {
@@ -77,7 +79,7 @@ export function exchange(address: string, request: PlainRequest): Promise<PlainR
     }
     // No half-close after the request: HTTP servers take it as the client leaving, and the Runtime
     // API would drop a waiting event/next.
-    socket.on("connect", () => socket.write(head + (request.body ?? "")));
+    socket.on("connect", () => socket.write(head + (request.body ?? ""), () => request.onWritten?.()));
     socket.on("data", (chunk: Buffer) => {
       if (bytes.length + chunk.length > MAX_RESPONSE_BYTES) {
         return finish(new PlainHttpError(`${request.path} answered more than ${MAX_RESPONSE_BYTES} bytes`));

@@ -65,7 +65,7 @@ describe("RoleRegistry.baseCredentialsMissing", () => {
 
     await registry.refreshDue();
 
-    expect(registry.get("chained")?.failure()?.code).toBe("SourceRole.NoBaseCredentials");
+    expect(registry.session("chained")?.failure()?.code).toBe("SourceRole.NoBaseCredentials");
     expect(registry.baseCredentialsMissing()).toBe(
       "no base credentials: Could not load credentials from any providers",
     );

@@ -7,6 +7,7 @@ import type { RoleCredentials } from "../sts/credentials.js";
 import { lacksBaseCredentials } from "../sts/stsErrors.js";
 import { RoleSession } from "./roleSession.js";
 import { sessionNameFor } from "./sessionName.js";
+import type { ServedRole, TenantScope } from "./tenantScope.js";
 
 export interface RoleRegistryOptions {
   readonly config: SidecarConfig;
@@ -18,11 +19,15 @@ export interface RoleRegistryOptions {
   readonly random?: () => number;
   readonly log: Logger;
   readonly metrics?: Metrics;
+  /** Tenant isolation mode; only when a role uses ${tenantId} (tenant/tenantMode.ts). */
+  readonly tenant?: TenantScope;
 }
 
 /** Every configured role's session, chained roles wired to their sources. */
 export class RoleRegistry {
   private readonly sessions = new Map<string, RoleSession>();
+  /** The tenant-scoped roles' faces: what `get` answers for them. */
+  private readonly scoped = new Map<string, ServedRole>();
   private assumeFunction: Promise<AssumeFunction> | undefined;
 
   constructor(private readonly options: RoleRegistryOptions) {
@@ -37,11 +42,12 @@ export class RoleRegistry {
           log: options.log,
           ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
           assume: async () => {
+            const assumed = this.withTenant(role);
             // Named when the call starts: every assumption carries the best instance id known by then.
             const generated = options.generatedSessionName();
-            const sessionName = sessionNameFor(role.parameters, generated);
+            const sessionName = sessionNameFor(assumed.parameters, generated);
             const sourceIdentity = role.generateSourceIdentity === true ? generated : undefined;
-            return (await this.resolveAssume())(role, sessionName, this.sourceOf(role), sourceIdentity);
+            return (await this.resolveAssume())(assumed, sessionName, this.sourceOf(role), sourceIdentity);
           },
         }),
       );
@@ -49,9 +55,27 @@ export class RoleRegistry {
     // Validation refuses such a config already; this keeps any other way in from serving a chained
     // role as the base credentials' identity.
     for (const role of options.config.roles.values()) this.sourceOf(role);
+    const { tenant } = options;
+    if (tenant === undefined) return;
+    for (const name of tenant.roles) {
+      const session = this.sessions.get(name);
+      const role = options.config.roles.get(name);
+      if (session && role) this.scoped.set(name, tenant.serve(role, session));
+    }
+    // Assume as soon as the id is known, before the function asks; stop for good when it never can be.
+    tenant.onChange((state) => {
+      if (state.known) void this.refreshDue();
+      else for (const name of tenant.roles) this.sessions.get(name)?.stop();
+    });
   }
 
-  get(name: string): RoleSession | undefined {
+  /** A session, or for a tenant-scoped role its gated face; either serves `acquire` and `state`. */
+  get(name: string): RoleSession | ServedRole | undefined {
+    return this.scoped.get(name) ?? this.sessions.get(name);
+  }
+
+  /** The role's own session, ungated (tests and the registry's bookkeeping). */
+  session(name: string): RoleSession | undefined {
     return this.sessions.get(name);
   }
 
@@ -73,9 +97,31 @@ export class RoleRegistry {
 
   /** Starts every due AssumeRole (all of them at start); resolves when they settle. */
   refreshDue(): Promise<void> {
-    return Promise.all([...this.sessions.values()].map((session) => session.refreshIfDue())).then(
-      () => undefined,
-    );
+    return Promise.all(this.startable().map((session) => session.refreshIfDue())).then(() => undefined);
+  }
+
+  /** Every session but the tenant-scoped ones while their tenant id is unknown or does not fit them. */
+  private startable(): RoleSession[] {
+    const tenant = this.options.tenant;
+    const state = tenant?.current();
+    return [...this.sessions.entries()]
+      .filter(([name]) => {
+        if (tenant === undefined || state === undefined || !tenant.roles.has(name)) return true;
+        const role = this.options.config.roles.get(name);
+        return state.known && role !== undefined && tenant.resolve(role.parameters, state.tenantId).ok;
+      })
+      .map(([, session]) => session);
+  }
+
+  /** The role with the tenant id put in; throws for a tenant-scoped role with no usable id. */
+  private withTenant(role: RoleConfig): RoleConfig {
+    const tenant = this.options.tenant;
+    if (tenant === undefined || !tenant.roles.has(role.name)) return role;
+    const state = tenant.current();
+    if (!state.known) throw new Error(state.failure.message);
+    const resolved = tenant.resolve(role.parameters, state.tenantId);
+    if (!resolved.ok) throw new Error(resolved.message);
+    return { ...role, parameters: resolved.parameters };
   }
 
   /** Like refreshDue, but gives up waiting after `ms`: the attempts go on in the background. */
@@ -97,7 +143,7 @@ export class RoleRegistry {
     const { clock } = this.options;
     const deadline = clock.now() + ms;
     for (;;) {
-      const pending = [...this.sessions.values()].filter((session) => session.state() === "pending");
+      const pending = this.startable().filter((session) => session.state() === "pending");
       if (pending.length === 0) return true;
       const left = deadline - clock.now();
       if (left <= 0) return false;

@@ -55,6 +55,10 @@ export const ENV = {
   profile: "AWS_PROFILE",
   defaultProfile: "AWS_DEFAULT_PROFILE",
   configFile: "AWS_CONFIG_FILE",
+  sharedCredentialsFile: "AWS_SHARED_CREDENTIALS_FILE",
+  webIdentityRoleArn: "AWS_ROLE_ARN",
+  webIdentityTokenFile: "AWS_WEB_IDENTITY_TOKEN_FILE",
+  containerCredentialsRelativeUri: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
   useFipsEndpoint: "AWS_USE_FIPS_ENDPOINT",
   useDualstackEndpoint: "AWS_USE_DUALSTACK_ENDPOINT",
   stsRegionalEndpoints: "AWS_STS_REGIONAL_ENDPOINTS",
@@ -73,19 +77,103 @@ export const ENV = {
 } as const;
 
 /**
- * Credential sources SDKs read before container credentials, which the wrapper moves aside (as
- * CREDENTIALS_SIDECAR_MOVED_<name>) when it makes a configured role the default.
+ * What the exec wrapper does with each variable an SDK reads for credentials, so that the runtime's
+ * SDKs use the sidecar: the one list. The wrapper's generated block (layer/test/wrapperLists.test.ts
+ * keeps it equal) and `local`'s shell lines (devkit/cli/shellEnv.ts) are made from it.
+ *   when: `sidecar token`: whenever the runtime gets the sidecar's token as
+ *         AWS_CONTAINER_AUTHORIZATION_TOKEN; `default role`: when a configured role becomes the default.
+ *   action: `move` to `to` and unset (then set to `pinnedTo` if given); `copy` to `to`, left in place
+ *         (harmless to SDKs, wanted by something else); `unset`.
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN are not here: the wrapper
+ * replaces them itself (keeping SnapStart's pair as CREDENTIALS_SIDECAR_EXECUTION_ROLE_*).
  */
-export const MOVED_ASIDE = [
-  "AWS_SHARED_CREDENTIALS_FILE",
-  "AWS_CONFIG_FILE",
-  "AWS_PROFILE",
-  "AWS_DEFAULT_PROFILE",
-  "AWS_ROLE_ARN",
-  "AWS_WEB_IDENTITY_TOKEN_FILE",
-] as const;
+export interface CredentialVariable {
+  readonly name: string;
+  readonly when: "sidecar token" | "default role";
+  readonly action: "move" | "copy" | "unset";
+  readonly to?: string;
+  readonly pinnedTo?: "/dev/null";
+  /** why, one line (a comment in the wrapper) */
+  readonly why?: string;
+}
+
+const moved = (name: string) => `CREDENTIALS_SIDECAR_MOVED_${name}`;
+
+export const CREDENTIAL_VARIABLES: readonly CredentialVariable[] = [
+  {
+    name: ENV.containerAuthorizationTokenFile,
+    when: "sidecar token",
+    action: "move",
+    to: moved(ENV.containerAuthorizationTokenFile),
+    why: "newer SDKs read the token file before the token variable: they would send another token and get 403",
+  },
+  {
+    name: ENV.accessKeyId,
+    when: "default role",
+    action: "move",
+    to: ENV.executionRoleAccessKeyId,
+    why: "every SDK's default chain reads environment keys before container credentials",
+  },
+  { name: ENV.secretAccessKey, when: "default role", action: "move", to: ENV.executionRoleSecretAccessKey },
+  {
+    name: ENV.sessionToken,
+    when: "default role",
+    action: "copy",
+    to: ENV.executionRoleSessionToken,
+    why: "no SDK uses a session token without a key id and secret; the Parameters and Secrets extension wants it",
+  },
+  {
+    name: ENV.sharedCredentialsFile,
+    when: "default role",
+    action: "move",
+    to: moved(ENV.sharedCredentialsFile),
+    pinnedTo: "/dev/null",
+    why: "profiles in the shared files (keys, role_arn, credential_process, SSO); /dev/null so ~/.aws is not read either",
+  },
+  {
+    name: ENV.configFile,
+    when: "default role",
+    action: "move",
+    to: moved(ENV.configFile),
+    pinnedTo: "/dev/null",
+  },
+  {
+    name: ENV.profile,
+    when: "default role",
+    action: "move",
+    to: moved(ENV.profile),
+    why: "a profile's keys, role or credential_process",
+  },
+  { name: ENV.defaultProfile, when: "default role", action: "move", to: moved(ENV.defaultProfile) },
+  {
+    name: ENV.webIdentityRoleArn,
+    when: "default role",
+    action: "move",
+    to: moved(ENV.webIdentityRoleArn),
+    why: "web identity",
+  },
+  {
+    name: ENV.webIdentityTokenFile,
+    when: "default role",
+    action: "move",
+    to: moved(ENV.webIdentityTokenFile),
+  },
+  {
+    name: ENV.containerCredentialsRelativeUri,
+    when: "default role",
+    action: "unset",
+    why: "SDKs that see both prefer the relative URI (ECS's, no endpoint in Lambda), which would bypass the sidecar",
+  },
+];
+
+/** The variables the wrapper moves to CREDENTIALS_SIDECAR_MOVED_<name>. */
+export const MOVED_ASIDE: readonly string[] = CREDENTIAL_VARIABLES.filter(
+  (variable) => variable.to === moved(variable.name),
+).map((variable) => variable.name);
 /** Of those, the files the wrapper then points at /dev/null, so that ~/.aws is not read either. */
-export const PINNED_TO_DEV_NULL = ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"] as const;
+export const PINNED_TO_DEV_NULL: readonly string[] = CREDENTIAL_VARIABLES.filter(
+  (variable) => variable.pinnedTo !== undefined,
+).map((variable) => variable.name);
 
 export const DEFAULT_PORT = 9770;
 export const DEFAULT_RUNTIME_DIR = "/tmp/credentials-sidecar";
@@ -144,10 +232,10 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
   },
   {
     name: ENV.keepExecutionRole,
-    readBy: "wrapper",
+    readBy: "extension and wrapper",
     default: "false",
     description:
-      "`true`: the wrapper leaves the execution role as the SDKs' default and only adds the token and roles URL.",
+      "`true`: the wrapper leaves the execution role as the SDKs' default and only adds the token and roles URL. Any spelling but `true` or `false` stops the function (the extension's init fails, the wrapper refuses to start the runtime).",
   },
   {
     name: ENV.nextWrapper,
@@ -188,15 +276,15 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
     description:
       "The execution role's `AWS_SESSION_TOKEN` (which also stays in place: no SDK uses it without the other two).",
   },
-  ...MOVED_ASIDE.map(
-    (name): EnvironmentVariable => ({
-      name: `CREDENTIALS_SIDECAR_MOVED_${name}`,
+  ...CREDENTIAL_VARIABLES.filter((variable) => variable.to === moved(variable.name)).map(
+    (variable): EnvironmentVariable => ({
+      name: moved(variable.name),
       readBy: "set by wrapper",
-      description: `The function's \`${name}\`, moved out of the SDKs' way with a default role${
-        (PINNED_TO_DEV_NULL as readonly string[]).includes(name)
-          ? " (the variable itself is then `/dev/null`)"
-          : ""
-      }.`,
+      description: `The function's \`${variable.name}\`, moved out of the SDKs' way ${
+        variable.when === "default role"
+          ? "with a default role"
+          : "whenever the runtime gets the sidecar's token"
+      }${variable.pinnedTo !== undefined ? ` (the variable itself is then \`${variable.pinnedTo}\`)` : ""}.`,
     }),
   ),
   {
@@ -229,6 +317,21 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
       "The token SDKs send. If you set it on the function yourself, the extension adopts it instead of generating one.",
   },
 ];
+
+/**
+ * A switch: `true` or `false`, exactly (unset or empty: `fallback`). Any other spelling is an error
+ * naming the variable and the value, never read as false (the wrapper refuses the same way).
+ */
+export function readSwitch(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: boolean,
+): { ok: true; value: boolean } | { ok: false; message: string } {
+  const value = env[name];
+  if (value === undefined || value === "") return { ok: true, value: fallback };
+  if (value === "true" || value === "false") return { ok: true, value: value === "true" };
+  return { ok: false, message: `must be true or false, got ${JSON.stringify(value)}` };
+}
 
 /** Reads a variable, treating an empty value as unset (Lambda consoles make empty values easy to leave). */
 export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { LoadResult } from "../config/loadConfig.js";
 import type { RoleConfig, SidecarConfig } from "../config/types.js";
-import {
-  type EarlyPlan,
-  type Planned,
-  planEarly,
-  planStartUp,
-  refusalMessage,
-  type StartUpPlan,
-} from "./plan.js";
+import { type EarlyPlan, planEarly, refusalMessage } from "./earlyPlan.js";
+import { type Planned, planStartUp, type StartUpPlan } from "./plan.js";
 import type { Settings } from "./settings.js";
 
 const GENERATED = "generated-token-from-the-injected-source";
@@ -44,24 +38,32 @@ const SETTINGS: Settings = {
   region: "eu-west-1",
 };
 
-/** Plans with the given overrides; counts how often a token was generated. */
+/**
+ * Plans both stages with the given overrides, as start-up does: the token before `register`
+ * (planEarly), the rest once the config is loaded; counts how often a token was generated.
+ */
 function plan(overrides: { env?: NodeJS.ProcessEnv; settings?: Partial<Settings>; loaded?: LoadResult }): {
   planned: Planned;
   tokensMade: number;
 } {
   let tokensMade = 0;
+  const env = overrides.env ?? {};
+  const early = planEarly(env, () => {
+    tokensMade++;
+    return GENERATED;
+  });
+  if (!early.settings.ok) return { planned: { ...early.settings, warnings: [] }, tokensMade };
   const planned = planStartUp({
-    env: overrides.env ?? {},
+    env,
     settings: { ...SETTINGS, ...overrides.settings },
     loaded: overrides.loaded ?? loadedOk(configOf(role("reader"))),
     instanceId: "c0ffee",
-    newToken: () => {
-      tokensMade++;
-      return GENERATED;
-    },
+    token: early.settings.token,
   });
   return { planned, tokensMade };
 }
+
+const aToken = () => GENERATED;
 
 function planOf(planned: Planned): StartUpPlan {
   if (!planned.ok) throw new Error(refusalMessage(planned));
@@ -75,10 +77,13 @@ function problemsOf(planned: Planned | EarlyPlan["settings"]): readonly string[]
 
 describe("planEarly", () => {
   it("takes the log level, the Runtime API and INVOKE + SHUTDOWN from a Lambda environment", () => {
-    const early = planEarly({
-      AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001",
-      CREDENTIALS_SIDECAR_LOG_LEVEL: "debug",
-    });
+    const early = planEarly(
+      {
+        AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001",
+        CREDENTIALS_SIDECAR_LOG_LEVEL: "debug",
+      },
+      aToken,
+    );
 
     expect(early).toMatchObject({
       logLevel: "debug",
@@ -89,23 +94,26 @@ describe("planEarly", () => {
   });
 
   it("registers for SHUTDOWN alone on Managed Instances", () => {
-    expect(planEarly({ AWS_LAMBDA_INITIALIZATION_TYPE: "lambda-managed-instances" }).registerFor).toEqual([
-      "SHUTDOWN",
-    ]);
+    expect(
+      planEarly({ AWS_LAMBDA_INITIALIZATION_TYPE: "lambda-managed-instances" }, aToken).registerFor,
+    ).toEqual(["SHUTDOWN"]);
   });
 
   it("has no Runtime API outside Lambda", () => {
-    expect(planEarly({}).runtimeApi).toBeUndefined();
+    expect(planEarly({}, aToken).runtimeApi).toBeUndefined();
   });
 
   it("refuses bad settings with every problem, naming each variable, and still logs at info", () => {
-    const early = planEarly({
-      AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001",
-      CREDENTIALS_SIDECAR_PORT: "0x50",
-      CREDENTIALS_SIDECAR_LOG_LEVEL: "loud",
-      CREDENTIALS_SIDECAR_METRICS: "json",
-      CREDENTIALS_SIDECAR_RUNTIME_DIR: "relative/dir",
-    });
+    const early = planEarly(
+      {
+        AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001",
+        CREDENTIALS_SIDECAR_PORT: "0x50",
+        CREDENTIALS_SIDECAR_LOG_LEVEL: "loud",
+        CREDENTIALS_SIDECAR_METRICS: "json",
+        CREDENTIALS_SIDECAR_RUNTIME_DIR: "relative/dir",
+      },
+      aToken,
+    );
 
     expect(early.logLevel).toBe("info");
     expect(early.runtimeApi).toBe("127.0.0.1:9001");
@@ -205,7 +213,8 @@ describe("planStartUp", () => {
         "  default names no role",
     ]);
     expect(planned.warnings).toEqual([]);
-    expect(tokensMade).toBe(0);
+    // The token is chosen before `register`, so before the config is read: one was made.
+    expect(tokensMade).toBe(1);
   });
 
   it("refuses when no config is found, with the loader's one problem", () => {
@@ -265,7 +274,6 @@ describe("planStartUp", () => {
     const before = { ...env };
 
     plan({ env });
-    planEarly(env);
 
     expect(env).toEqual(before);
   });

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LOG_STREAM_FILE } from "../lambda/logStreamReport.js";
 import { type FileWriter, writeNewPrivateFile, writeRuntimeFiles } from "./runtimeFiles.js";
 
 const TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd";
@@ -69,6 +70,16 @@ describe("writeRuntimeFiles", () => {
   it("remove() deletes what it wrote and the folders it made, and nothing else", () => {
     const directory = join(parent, "nested", "rt");
     const files = writeRuntimeFiles(directory, CONTENTS);
+
+    files.remove();
+
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it("remove() also deletes the wrapper's log-stream-name report, so the folder it made goes too", () => {
+    const directory = join(parent, "rt");
+    const files = writeRuntimeFiles(directory, CONTENTS);
+    writeFileSync(join(directory, LOG_STREAM_FILE), "2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef");
 
     files.remove();
 

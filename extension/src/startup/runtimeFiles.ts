@@ -33,6 +33,8 @@ export interface RuntimeFiles {
 }
 
 export const RUNTIME_FILE_NAMES = ["token", "roles-url", "default-role"] as const;
+/** lambda/logStreamReport.ts's LOG_STREAM_FILE (not imported: that module is not loaded before `register`). */
+const LOG_STREAM_REPORT = "log-stream-name";
 /** Ours too: `log-stream-name`, which the layer's wrapper (this user) writes for session names. */
 const OUR_LEFTOVER = /^(token|roles-url|default-role|log-stream-name)(\.\d+\.tmp)?$/;
 
@@ -48,6 +50,8 @@ export function writeRuntimeFiles(
   const written: string[] = [];
   const remove = () => {
     for (const path of written) rmSync(path, { force: true });
+    // The wrapper's report (this user's, in the sidecar's own folder): every way out takes it too.
+    rmSync(join(directory, LOG_STREAM_REPORT), { force: true });
     for (const folder of madeFolders) {
       try {
         rmdirSync(folder);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 import { readSettings, type Settings } from "./settings.js";
 
 function settingsOf(env: NodeJS.ProcessEnv): Settings {
@@ -101,11 +102,29 @@ describe("readSettings", () => {
     expect(problems).toHaveLength(3);
   });
 
-  it("turns EMF metrics on with emf, in any case, and refuses other values", () => {
-    expect(settingsOf({ CREDENTIALS_SIDECAR_METRICS: "EMF" }).metrics).toBe("emf");
+  it("turns EMF metrics on with emf and off with off, spelled exactly so, and refuses other values", () => {
+    expect(settingsOf({ CREDENTIALS_SIDECAR_METRICS: "emf" }).metrics).toBe("emf");
     expect(settingsOf({ CREDENTIALS_SIDECAR_METRICS: "off" }).metrics).toBe("off");
-    expect(problemsOf({ CREDENTIALS_SIDECAR_METRICS: "prometheus" })).toEqual([
-      'CREDENTIALS_SIDECAR_METRICS must be emf or off, got "prometheus"',
-    ]);
+    expect(settingsOf({ CREDENTIALS_SIDECAR_METRICS: "" }).metrics).toBe("off");
+    for (const value of ["prometheus", "EMF", "Emf", " emf", "OFF", "emf\n"]) {
+      expect(problemsOf({ CREDENTIALS_SIDECAR_METRICS: value })).toEqual([
+        `CREDENTIALS_SIDECAR_METRICS must be emf or off, got ${JSON.stringify(value)}`,
+      ]);
+    }
   });
+
+  it("accepts CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE true, false, empty or unset", () => {
+    for (const value of ["true", "false", "", undefined]) {
+      expect(readSettings({ CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE: value }).ok).toBe(true);
+    }
+  });
+
+  it.each(wrongSwitchSpellings(0x6b_ee9, 40))(
+    "refuses CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE=%j, naming the variable and the value",
+    (value) => {
+      expect(problemsOf({ CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE: value })).toEqual([
+        `CREDENTIALS_SIDECAR_KEEP_EXECUTION_ROLE must be true or false, got ${JSON.stringify(value)}`,
+      ]);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { type LogLevel, parseLogLevel } from "../platform/log.js";
-import { DEFAULT_PORT, DEFAULT_RUNTIME_DIR, ENV, readEnv } from "./env.js";
+import { DEFAULT_PORT, DEFAULT_RUNTIME_DIR, ENV, readEnv, readSwitch } from "./env.js";
 
 /** Process settings from the environment; a bad value is an error, never a silent default. */
 export interface Settings {
@@ -31,10 +31,14 @@ export function readSettings(env: NodeJS.ProcessEnv): SettingsResult {
   if (levelText !== undefined && level === undefined) {
     problems.push(`${ENV.logLevel} must be debug, info, warn or error, got ${JSON.stringify(levelText)}`);
   }
-  const metricsText = readEnv(env, ENV.metrics)?.trim().toLowerCase() ?? "off";
+  // Switches have one spelling per value: anything else is refused, never read as the default.
+  const metricsText = env[ENV.metrics] || "off";
   if (metricsText !== "emf" && metricsText !== "off") {
-    problems.push(`${ENV.metrics} must be emf or off, got ${JSON.stringify(readEnv(env, ENV.metrics))}`);
+    problems.push(`${ENV.metrics} must be emf or off, got ${JSON.stringify(metricsText)}`);
   }
+  // The wrapper reads it (and refuses a bad spelling too); checked here so init fails with the cause.
+  const keep = readSwitch(env, ENV.keepExecutionRole, false);
+  if (!keep.ok) problems.push(`${ENV.keepExecutionRole} ${keep.message}`);
   const runtimeDir = readEnv(env, ENV.runtimeDir) ?? DEFAULT_RUNTIME_DIR;
   if (!runtimeDir.startsWith("/"))
     problems.push(`${ENV.runtimeDir} must be an absolute path, got ${JSON.stringify(runtimeDir)}`);

@@ -31,3 +31,39 @@ export function handOverFailure(error: unknown, port: number): StepFailure {
     message: `cannot serve on port ${port}: ${(error as Error).message}`,
   };
 }
+
+/** A start-up step's failure with its own type and message (the rest are reported as crashes). */
+export class StepFailed extends Error {
+  override readonly name = "StepFailed";
+  constructor(readonly failure: StepFailure) {
+    super(failure.message);
+  }
+}
+
+/** Runs one named start-up step; a throw or rejection in it ends the process through `fail`. */
+export type Step = <T>(name: string, run: () => T | Promise<T>) => Promise<T>;
+
+/**
+ * The step runner: every step's failure goes to the one cleanup (exits.ts), with the step's own
+ * failure when it threw one, else as a crash naming the step (a damaged chunk of the bundle, say).
+ * `inject`: the tests' way to make a named step throw.
+ */
+export function stepRunner(
+  fail: (errorType: string, message: string) => Promise<never>,
+  inject?: (name: string) => void,
+): Step {
+  return async (name, run) => {
+    try {
+      inject?.(name);
+      return await run();
+    } catch (error) {
+      // By name: the part after `register` is a bundle of its own, with its own copy of the class.
+      if (error instanceof Error && error.name === "StepFailed" && "failure" in error) {
+        const { failure } = error as StepFailed;
+        return fail(failure.errorType, failure.message);
+      }
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return fail("Extension.Crashed", `start-up failed at "${name}": ${detail}`);
+    }
+  };
+}

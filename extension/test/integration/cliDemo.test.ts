@@ -42,7 +42,7 @@ describe("demo", () => {
     expect(run.stdout).toMatch(/extension exited 0 in \d+ ms/);
     expect(run.stdout).toMatch(/Demo passed in \d+\.\d s/);
     // The hint names a command that runs as written from the repository (no global install needed).
-    expect(run.stdout).toContain("Next: `node dist/cli.mjs local --config your.yaml`");
+    expect(run.stdout).toContain("Next: `npx credentials-sidecar local --config your.yaml`");
   });
 
   it("with --managed-instances, the sidecar registers for SHUTDOWN only and serves every invocation", async () => {
@@ -52,6 +52,19 @@ describe("demo", () => {
     expect(run.stdout).toMatch(/registered event=registered .*\bevents=SHUTDOWN\s/);
     for (const n of [1, 2, 3]) expect(run.stdout).toContain(`Invocation ${n} of 3`);
     expect(run.stdout).toMatch(/extension exited 0 in \d+ ms/);
+  });
+
+  it("with --tenants, two environments of two tenants act as differently tagged sessions", async () => {
+    const run = await runCli(["demo", "--tenants"], { home: workDir, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    for (const tenant of ["blue", "green"]) {
+      expect(run.stdout).toMatch(
+        new RegExp(`default chain\\s+arn:aws:sts::123456789012:assumed-role/demo-app/tenant-${tenant}\\n`),
+      );
+      expect(run.stdout).toContain(`demo-app as tenant-${tenant}, tags: tenant=${tenant}\n`);
+      expect(run.stdout).toContain(`demo-audit as audit-${tenant}, tags: tenant=${tenant}\n`);
+    }
+    expect(run.stdout).toMatch(/Demo passed in \d+\.\d s/);
   });
 
   it("with --sts moto, a boto3 function reads DynamoDB and is denied S3 under IAM", async (ctx) => {

@@ -44,6 +44,21 @@ describe("local -- COMMAND", () => {
     expect(run.stderr).toMatch(/extension exited 0 in \d+ ms/);
   });
 
+  it("with --tenant-id, serves a role scoped to that tenant, named after it", async () => {
+    const config = writeFileIn(
+      workDir,
+      "tenant.yaml",
+      `roles:\n  only:\n    RoleArn: arn:aws:iam::123456789012:role/only\n    RoleSessionName: t-\${tenantId}\n`,
+    );
+    const run = await runCli(
+      ["local", "-c", config, "--port", "0", "--tenant-id", "blue", "--", "python3", CLIENT_SCRIPTS.python],
+      { home: workDir },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).arn).toMatch(/:assumed-role\/only\/t-blue$/);
+    expect(run.stderr).toMatch(/tenant id known event=tenant tenantId=blue/);
+  });
+
   it("exits 1 and prints the problems when the config is invalid, starting nothing", async () => {
     const config = writeFileIn(workDir, "broken.yaml", "roles: {}\n");
     const run = await runCli(["local", "-c", config, "--", "true"], { home: workDir });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LAYER_PACKAGES } from "../../../layer/npm/layerPackages.mjs";
 import { COMMANDS } from "../../devkit/cli/dispatch.js";
 import { formatShellEnv, shellEnv } from "../../devkit/cli/shellEnv.js";
 import { docPages } from "../support/docPages.js";
@@ -69,7 +70,10 @@ function blocksOf(kind: string): Block[] {
   return found;
 }
 
-const KINDS = ["make", "aws", "docker", "text", "bootstrap", "schema", "cli", "local-lines", "validate"];
+const KINDS = [
+  ...["make", "aws", "docker", "text", "bootstrap", "schema", "cli", "local-lines", "validate"],
+  "npm-install", // run by layer/test/newUser.test.ts, with the packed tarballs for the package names
+];
 
 describe("the docs' shell blocks (README.md and docs/*.md)", () => {
   it("are marked, each with a kind this test knows", () => {
@@ -98,6 +102,15 @@ describe("the docs' shell blocks (README.md and docs/*.md)", () => {
       .flatMap((m) => (m[1] ?? "").trim().split(/\s+/));
     expect(named.length).toBeGreaterThan(3);
     expect(named.filter((target) => !targets.has(target))).toEqual([]);
+  });
+
+  it("install only packages the release packs (npm-install: layer/test/newUser.test.ts runs them)", () => {
+    const packed = ["credentials-sidecar", ...Object.values(LAYER_PACKAGES)];
+    const words = blocksOf("npm-install")
+      .flatMap((b) => [...b.text.matchAll(/^npm install ([^#\n]+)/gm)])
+      .flatMap((m) => (m[1] ?? "").trim().split(/\s+/));
+    expect(words).toContain("credentials-sidecar");
+    expect(words.filter((word) => !packed.includes(word))).toEqual([]);
   });
 
   it("give the CLI only commands and options it has", () => {

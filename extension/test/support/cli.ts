@@ -31,20 +31,28 @@ export function cliWorkDirPerFile(prefix: string): string {
 }
 
 /** The CLI's environment: nothing AWS-related from the test machine, HOME `home`, temp files in `tmp`. */
-export function cliEnv(home: string, tmp = home, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function cliEnv(
+  home: string,
+  tmp = home,
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
   return cleanAwsEnv({ HOME: home, TMPDIR: tmp, ...extra });
 }
 
 /** Runs the CLI to its end in `home` (killed after `timeoutMs`, 30 s unless given). */
 export function runCli(
   args: string[],
-  options: { home: string; tmp?: string; timeoutMs?: number },
+  options: { home: string; tmp?: string; timeoutMs?: number; env?: Record<string, string | undefined> },
 ): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { env: cliEnv(options.home, options.tmp), timeout: options.timeoutMs ?? 30_000, cwd: options.home },
+      {
+        env: cliEnv(options.home, options.tmp, options.env),
+        timeout: options.timeoutMs ?? 30_000,
+        cwd: options.home,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
         resolve({ code, stdout, stderr });

@@ -82,7 +82,7 @@ export function registryOf(
 }
 
 export function session(registry: RoleRegistry, name: string) {
-  const found = registry.get(name);
+  const found = registry.session(name);
   if (found === undefined) throw new Error(`no session ${name}`);
   return found;
 }

@@ -24,6 +24,11 @@ const repo = fileURLToPath(new URL("../../..", import.meta.url));
 const releaseScript = join(repo, "layer", "release", "build.mjs");
 const layerScript = join(repo, "layer", "build.mjs");
 const version = readVersion(repo);
+const NPM_TARBALLS = [
+  `credentials-sidecar-${version}.tgz`,
+  `credentials-sidecar-layer-x86_64-${version}.tgz`,
+  `credentials-sidecar-layer-arm64-${version}.tgz`,
+];
 const noBuildah = buildahMissing();
 const STAND_IN_DOCKERFILE =
   "FROM scratch\nARG TARGETARCH\nARG ARCH\nLABEL architecture=$ARCH\nCOPY $TARGETARCH/ /opt/\n";
@@ -53,6 +58,14 @@ function node(script: string, args: string[]): Promise<Run> {
 
 const release = (out: string, ...args: string[]) =>
   node(releaseScript, ["--dist", dist, "--out", out, "--dockerfile", dockerfile, ...args]);
+
+/** Stand-ins for the other built files the main npm package ships (package.json's `files`). */
+function writeBuiltFiles(dir: string) {
+  for (const file of ["cli.mjs", "extension.mjs", "chunks/sts.mjs", "cdk/credentialsSidecar.mjs"]) {
+    mkdirSync(join(dir, file, ".."), { recursive: true });
+    writeFileSync(join(dir, file), `// stand-in ${file}\n`);
+  }
+}
 
 /** Stand-in layer zips with the real layer's shape: the launcher (0755) and a bundle (0644). */
 async function writeLayerZips(dir: string) {
@@ -89,6 +102,7 @@ beforeAll(async () => {
   dist = join(work, "dist");
   mkdirSync(dist);
   await writeLayerZips(dist);
+  writeBuiltFiles(dist);
   dockerfile = join(work, "Dockerfile");
   writeFileSync(dockerfile, STAND_IN_DOCKERFILE);
 });
@@ -117,7 +131,7 @@ describe("layer/release/build.mjs", () => {
     }
     const sums = parseSums(readFileSync(join(first, "SHA256SUMS"), "utf8"));
     const expected = ["x86_64", "arm64", "nodejs"].map((v) => zipName(version, v));
-    expected.push("config.schema.json");
+    expected.push("config.schema.json", ...NPM_TARBALLS);
     if (!noBuildah) expected.push(imageName(version, "x86_64"), imageName(version, "arm64"));
     expect([...sums.keys()]).toEqual(expected.sort());
     for (const [name, digest] of sums) expect(sha256(readFileSync(join(first, name)))).toBe(digest);

@@ -73,6 +73,21 @@ describe("GitHub Actions workflows", () => {
     expect(JSON.stringify(release)).not.toMatch(/AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
   });
 
+  it("the release publishes the npm packages with provenance, after a dry run that always runs", () => {
+    const release = load("release.yml");
+    const script = runs(release).join("\n");
+    expect(script).toContain(
+      'make release RELEASE_FLAGS="--repository https://github.com/$GITHUB_REPOSITORY"',
+    );
+    expect(script).toContain("node layer/release/npmPublish.mjs --dry-run");
+    expect(script).toContain("node layer/release/npmPublish.mjs --provenance");
+    // Provenance is signed with the job's OIDC token; setup-node writes the .npmrc NODE_AUTH_TOKEN fills.
+    expect(release.permissions?.["id-token"]).toBe("write");
+    const setupNode = steps(release).find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setupNode?.with?.["registry-url"]).toBe("https://registry.npmjs.org");
+    expect(script).toMatch(/gh release create[\s\S]*dist\/release\/\*\.tgz/);
+  });
+
   it.each(workflows)("%s: every repository file a step runs exists", (name) => {
     const files = runs(load(name)).flatMap((run) => [
       ...run.matchAll(/(?:node|bash) ((?:\.ci|layer\/release)\/[\w./-]+)/g),

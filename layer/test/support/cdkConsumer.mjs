@@ -1,7 +1,9 @@
 // A CDK app as a user writes one, importing the built construct by its package name
 // (`credentials-sidecar/cdk`: dist/cdk/). One process for every case, since loading aws-cdk-lib is
 // most of its time. argv[2]: JSON list of {name, config, layer: "published" | "default"};
-// argv[3]: a folder for the cloud assemblies. Prints {name: {template} | {error}} as JSON.
+// argv[3]: a folder for the cloud assemblies. Prints {name: {template} | {error}} as JSON, and the
+// temp folder it ran with as {tmpdir}.
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Stack } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -32,7 +34,7 @@ function synth({ name, config, layer }, outdir) {
 }
 
 const [cases, folder] = process.argv.slice(2);
-const results = {};
+const results = { tmpdir: tmpdir() };
 for (const one of JSON.parse(cases)) {
   try {
     results[one.name] = { template: synth(one, join(folder, one.name)) };

@@ -24,7 +24,6 @@ export const shells = [
     .slice(0, 1)
     .map((bash) => `${bash} --posix`),
 ];
-export const BUSYBOX = ["/usr/bin/busybox", "/bin/busybox"].find(existsSync);
 
 export const TOKEN = " tok en$HOME\\n*'\"-secret-3f9c";
 export const ROLES_URL = "http://127.0.0.1:9770/roles/";

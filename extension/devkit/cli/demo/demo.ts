@@ -17,14 +17,17 @@ import type { DemoResult } from "./functions.js";
 import { chooseLayerZip, unpackLayer } from "./layer.js";
 import { checkResult, formatInvocation, heading, indentLines, row } from "./report.js";
 import { builtinStage, FUNCTION_NAME, motoStage, type Stage } from "./stages.js";
+import { tenantDemo } from "./tenantDemo.js";
 
-export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances]
+export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances] [--tenants]
 
-Runs the built layer (dist/layer-<arch>.zip; \`make layer\` builds it) as Lambda would, on this
-machine and without an AWS account: the extension starts from the layer, a sample function runs
-through the layer's exec wrapper and is invoked 3 times. Each invocation shows the execution role,
-the role the SDK's default chain got from the sidecar (no credential code in the function), an
-allowed and a denied call, and the sidecar's log lines. Takes a few seconds.
+Runs the layer as Lambda would, on this machine and without an AWS account: on Linux the zip with
+this architecture's node (the @credentials-sidecar/layer-<arch> package, or dist/ after \`make
+layer\` in a clone), else the node-less layer-nodejs.zip with this node. The extension starts from
+the layer, a sample function runs through the layer's exec wrapper and is invoked 3 times. Each
+invocation shows the execution role, the role the SDK's default chain got from the sidecar (no
+credential code in the function), an allowed and a denied call, and the sidecar's log lines. Takes a
+few seconds.
 
 Options:
   --sts builtin   (default) the built-in STS stand-in; a Node.js function (AWS SDK for JavaScript v3)
@@ -34,6 +37,9 @@ Options:
   --managed-instances
                   as on Lambda Managed Instances: the mock Runtime API refuses INVOKE registration
                   and sends extensions no INVOKE; the sidecar registers for SHUTDOWN only
+  --tenants       Lambda tenant isolation mode: two environments invoked for tenants blue and green,
+                  a config with \${tenantId} in session names and tags; shows each environment's
+                  identity and the tags of every AssumeRole its STS received (built-in STS)
   -h, --help      this help
 
 Exit codes: 0 the demo behaved as shown, 1 something did not (the reason is printed), 2 usage error.
@@ -46,6 +52,7 @@ type Mode = "builtin" | "moto";
 export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     sts: { type: "string" },
+    tenants: { type: "boolean" },
     ...MANAGED_INSTANCES_OPTION,
   });
   if (values.help) {
@@ -55,6 +62,13 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   if (positionals.length > 0)
     throw new UsageError(`demo takes no arguments, got ${JSON.stringify(positionals[0])}`);
   const mode = parseChoice(values.sts, "--sts", ["builtin", "moto"] as const, "builtin");
+  if (values.tenants === true) {
+    if (mode !== "builtin" || values["managed-instances"] === true)
+      throw new UsageError(
+        "--tenants runs with the built-in STS, on demand: not with --sts moto or --managed-instances",
+      );
+    return tenantDemo(io);
+  }
   const demo = new Demo(mode, values["managed-instances"] === true, io);
   try {
     return await demo.run();
@@ -175,7 +189,7 @@ class Demo {
       `\nDemo passed in ${seconds} s: ${INVOCATIONS} invocations as role demo-app, no credential code in the function.\n`,
     );
     io.out(
-      "Next: `node dist/cli.mjs local --config your.yaml` runs the sidecar for your own code (see --help).\n",
+      "Next: `npx credentials-sidecar local --config your.yaml` runs the sidecar for your own code (see --help).\n",
     );
     return EXIT.ok;
   }

@@ -14,10 +14,23 @@ beforeAll(() => {
 const file = (name: string, text: string, mode: number) => ({ name, data: Buffer.from(text), mode });
 
 describe("chooseLayerZip", () => {
+  const installed = (architecture: string) => ({ zip: `/pkgs/layer-${architecture}/layer.zip` });
+  const none = (architecture: string) => ({ missing: `the ${architecture} layer is not installed` });
+
   it("uses the zip with node for this architecture on Linux", () => {
-    expect(chooseLayerZip("linux", "x64")).toMatchObject({ hostNode: false });
-    expect(chooseLayerZip("linux", "x64").zip).toMatch(/layer-x86_64\.zip$/);
-    expect(chooseLayerZip("linux", "arm64").zip).toMatch(/layer-arm64\.zip$/);
+    expect(chooseLayerZip("linux", "x64", installed)).toEqual({
+      zip: "/pkgs/layer-x86_64/layer.zip",
+      hostNode: false,
+      note: "layer-x86_64.zip, with its own node, as on a Lambda x86_64 function",
+    });
+    expect(chooseLayerZip("linux", "arm64", installed).zip).toBe("/pkgs/layer-arm64/layer.zip");
+  });
+
+  it("falls back to the node-less zip on Linux when that architecture's layer is not installed, naming it", () => {
+    const choice = chooseLayerZip("linux", "x64", none);
+    expect(choice.zip).toMatch(/layer-nodejs\.zip$/);
+    expect(choice.hostNode).toBe(true);
+    expect(choice.note).toContain("npm install @credentials-sidecar/layer-x86_64");
   });
 
   it("falls back to the node-less zip and this node elsewhere, and says why", () => {

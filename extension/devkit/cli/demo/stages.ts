@@ -5,6 +5,7 @@
  */
 import { existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { AssumeRoleRequest } from "../../stsStandIn/stsProtocol.js";
 import { startStsStandIn } from "../../stsStandIn/stsStandIn.js";
 import { CliError } from "../io.js";
 import { builtFile } from "../paths.js";
@@ -22,6 +23,8 @@ export interface Stage {
   readonly runtime: readonly string[];
   readonly stsDescription: string;
   readonly sessionsIssued?: () => number;
+  /** Every AssumeRole the STS granted, as asked (the built-in stand-in only). */
+  readonly assumed?: () => readonly AssumeRoleRequest[];
   /** Stops its STS (stand-in or moto_server). */
   stop(): Promise<void>;
 }
@@ -61,6 +64,7 @@ roles:
     runtime: [process.execPath, "bootstrap.mjs"],
     stsDescription: `built-in stand-in at ${sts.endpoint} (account ${ACCOUNT}; denies role admin)`,
     sessionsIssued: () => sts.issued(),
+    assumed: () => sts.assumed(),
     stop: () => sts.close(),
   };
 }

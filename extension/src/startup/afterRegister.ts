@@ -1,0 +1,225 @@
+/**
+ * Start-up after `register`, overlapping the runtime's own init: a chunk of its own, loaded once the
+ * register request is out. The config is loaded and checked against what the wrapper was told, the
+ * roles are assumed, fastify takes the credentials port over (requests that came earlier waited,
+ * bounded, in the early listener), then the event loop runs until SHUTDOWN. Every failure goes to
+ * the one cleanup (exits.ts) through the named steps.
+ */
+import type { ConfigSource } from "../config/configSource.js";
+import { loadConfigFrom } from "../config/loadConfig.js";
+import { tenantScopedRoles } from "../config/tenantPlaceholders.js";
+import { runEventLoop } from "../lambda/eventLoop.js";
+import type { Registration } from "../lambda/extensionsApi.js";
+import { LOG_STREAM_WAIT_MS, watchLogStreamReport } from "../lambda/logStreamReport.js";
+import { flushPeriodically } from "../lambda/managedInstances.js";
+import { systemClock } from "../platform/clock.js";
+import { createEmfMetrics, noMetrics } from "../platform/metrics.js";
+import { RoleRegistry } from "../roles/roleRegistry.js";
+import { SessionNaming } from "../roles/sessionNaming.js";
+import type { AssumeFunction } from "../sts/assumeFunction.js";
+import type { Registering } from "./beforeRegister.js";
+import type { StartUpContext } from "./context.js";
+import { defaultRoleMismatch } from "./defaultRoleChoice.js";
+import { refusalMessage } from "./earlyPlan.js";
+import { detachFromOwnEndpoint } from "./ownEndpoint.js";
+import { planStartUp, type StartUpPlan } from "./plan.js";
+import { handOverFailure, StepFailed } from "./stepFailures.js";
+
+/** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
+const INIT_WAIT_MS = 5000;
+/**
+ * Managed Instances allow init 130 s (or the function timeout): wait there, retries included, until
+ * every role has credentials, so the runtime's many workers find them when traffic comes.
+ */
+const MANAGED_INIT_WAIT_MS = 60_000;
+/** On INVOKE, wait for due refreshes so the sandbox is not frozen with a call half done. */
+const INVOKE_WAIT_MS = 3000;
+
+/** Loads and validates the config and completes the plan; a refusal is the step's failure. */
+export async function planFromConfig(context: StartUpContext, source: ConfigSource): Promise<StartUpPlan> {
+  const planned = planStartUp({
+    env: context.env,
+    settings: context.settings,
+    loaded: await loadConfigFrom(source, context.env),
+    instanceId: context.instanceId,
+    token: context.token,
+  });
+  for (const warning of planned.warnings) context.log.warn(warning, { event: "config" });
+  if (!planned.ok)
+    throw new StepFailed({ errorType: "Extension.ConfigInvalid", message: refusalMessage(planned) });
+  return planned.plan;
+}
+
+/** When the register request was written, since the process started: wall and CPU milliseconds. */
+export interface RegisterSent {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+export async function completeStartUp(
+  context: StartUpContext,
+  registering: Registering,
+  sent: RegisterSent = { ms: Number.NaN, cpuMs: Number.NaN },
+): Promise<void> {
+  const { env, log, api, exits, step } = context;
+  const plan =
+    registering.planBeforeRegister ??
+    (await step("load the config", () => planFromConfig(context, registering.source)));
+  await step("check the default role", () => {
+    const mismatch = defaultRoleMismatch(registering.announcedDefaultRole, plan.config.defaultRole);
+    if (mismatch !== undefined)
+      throw new StepFailed({ errorType: "Extension.ConfigInvalid", message: mismatch });
+  });
+  detachFromOwnEndpoint(env, plan.port);
+
+  const naming = new SessionNaming(plan.sessionNaming);
+  const metrics = plan.metrics === "emf" ? createEmfMetrics() : noMetrics;
+  let assumer: Promise<AssumeFunction> | undefined;
+  // Loaded once; a failed load is tried again by the next AssumeRole (EMFILE in a burst, say).
+  const loadAssume = () =>
+    (assumer ??= import("../sts/assumerChoice.js")
+      .then(({ loadAssumer }) => loadAssumer(plan.stsRegion, env))
+      .catch((error: unknown) => {
+        assumer = undefined;
+        throw error;
+      }));
+  // Tenant isolation mode only for a config that uses ${tenantId}: otherwise nothing of it is loaded.
+  const tenantMode =
+    tenantScopedRoles(plan.config).size > 0
+      ? await step("start tenant mode", async () =>
+          (await import("../tenant/tenantMode.js")).startTenantMode({
+            config: plan.config,
+            clock: systemClock,
+            log,
+          }),
+        )
+      : undefined;
+  if (tenantMode !== undefined) exits.onStop(() => tenantMode.close());
+  const roles = new RoleRegistry({
+    config: plan.config,
+    metrics,
+    ...(tenantMode !== undefined ? { tenant: tenantMode.scope } : {}),
+    generatedSessionName: () => naming.current(),
+    clock: systemClock,
+    log,
+    loadAssume,
+  });
+  exits.onStop(() => {
+    roles.stop();
+    metrics.flush();
+  });
+
+  const registration = await step("register", () => awaitRegistration(registering.registration));
+  logRegistered(context, plan, registering, roles.names(), registration, sent);
+  // Managed Instances (no INVOKE event to write the counts) and standalone: metrics on timers.
+  if (registration === undefined || !registration.events.includes("INVOKE"))
+    exits.onStop(flushPeriodically(metrics, log));
+  // Subscribing (tenant mode) runs beside the roles' first AssumeRole; done before the first event.
+  const tenantSubscribed = tenantMode?.afterRegister(api);
+
+  const logStream = watchLogStreamReport(plan.runtimeDir, (name) => {
+    if (!naming.adoptLogStream(name)) return;
+    log.info("session names carry the log stream's id", {
+      event: "log-stream",
+      logStream: name,
+      sessionName: naming.current(),
+    });
+  });
+  exits.onStop(() => logStream.close());
+  // The runtime starts right after `register`, through the wrapper, which reports the log stream name
+  // within a few milliseconds: the first AssumeRole waits for it a little, so it is named after it too.
+  if (plan.waitForLogStream) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
+
+  // Assume every role now. Loading fastify (node:http and fastify are most of start-up) waits until
+  // the STS client is loaded and the calls are out: it then runs while they are on the network.
+  const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
+  await step("load the STS client", async () => {
+    await loadAssume();
+    // What either client loads at its first call (the same chunks): damaged, they fail start-up here
+    // rather than every AssumeRole for ever. On Lambda the first AssumeRole needs node:https anyway.
+    // A chunk cut short can still parse: check that what came is the module itself.
+    for (const transport of await Promise.all([import("node:http"), import("node:https")])) {
+      if (typeof transport.default?.request !== "function")
+        throw new Error("the bundle's node:http(s) chunk is damaged: reinstall the layer");
+    }
+  });
+  const { buildServer } = await step("load the HTTP server", () => import("../http/server.js"));
+  const app = await step("build the HTTP server", async () => {
+    const built = buildServer({ token: plan.token.value, roles, log, metrics });
+    await built.ready();
+    return built;
+  });
+  exits.onStop(() => app.close());
+  await step("hand the port over", () =>
+    registering.listener.handOver(app.server).catch((error: unknown) => {
+      throw new StepFailed(handOverFailure(error, registering.listener.port));
+    }),
+  );
+
+  await initialAssumptions;
+  // Without its own credentials the sidecar can assume no role, ever: refuse init, where it shows.
+  const noBase = roles.baseCredentialsMissing();
+  if (noBase !== undefined) return void (await exits.fail("Extension.NoBaseCredentials", noBase));
+  if (registration !== undefined && !registration.events.includes("INVOKE"))
+    await roles.untilSettled(MANAGED_INIT_WAIT_MS);
+  await tenantSubscribed;
+  if (registration === undefined) return; // standalone: serving on timers until a signal
+
+  exits.initCompleted();
+  const end = await runEventLoop(
+    api as NonNullable<typeof api>,
+    async (event) => {
+      metrics.flush();
+      const startedAt = Date.now();
+      const budgetMs = Math.max(0, Math.min(INVOKE_WAIT_MS, event.deadlineMs - startedAt - 100));
+      // The tenant id comes a batch after INVOKE: take it (and assume) before the sandbox may freeze.
+      if (tenantMode !== undefined) await tenantMode.scope.beforeInvoke(budgetMs);
+      await roles.refreshDueWithin(Math.max(0, budgetMs - (Date.now() - startedAt)));
+    },
+    log,
+  );
+  await exits.stop(
+    end.reason === "shutdown" ? `SHUTDOWN (${end.shutdownReason})` : "Runtime API error",
+    end.reason === "shutdown" ? 0 : 1,
+  );
+}
+
+async function awaitRegistration(
+  registration: Promise<Registration> | undefined,
+): Promise<Registration | undefined> {
+  try {
+    return await registration;
+  } catch (error) {
+    throw new StepFailed({ errorType: "Extension.RegisterFailed", message: (error as Error).message });
+  }
+}
+
+function logRegistered(
+  { log, token }: StartUpContext,
+  plan: StartUpPlan,
+  registering: Registering,
+  roleNames: readonly string[],
+  registration: Registration | undefined,
+  sent: RegisterSent,
+): void {
+  if (registration === undefined) {
+    log.info("serving without Lambda (no AWS_LAMBDA_RUNTIME_API): refreshing on timers", {
+      event: "standalone",
+      rolesUrl: registering.rolesUrl,
+    });
+    return;
+  }
+  log.info("registered", {
+    event: "registered",
+    startupMs: Math.round(performance.now()),
+    // The cost of what runs before `register` (the runtime waits for it): wall and CPU time.
+    registerSentMs: Math.round(sent.ms * 10) / 10,
+    registerCpuMs: Math.round(sent.cpuMs * 10) / 10,
+    roles: roleNames.join(","),
+    defaultRole: plan.config.defaultRole,
+    rolesUrl: registering.rolesUrl,
+    authSource: token.source,
+    functionName: registration.functionName,
+    events: registration.events.join(","),
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Start-up up to `register`, with node:fs and node:net alone: what the runtime needs the moment it
+ * starts (Lambda starts it once every extension registered). The credentials port is bound and the
+ * runtime files are written before the register request is sent, so neither the wrapper nor a
+ * function that reads the sidecar without it ever finds them missing or the port refusing.
+ */
+import { type ConfigSource, findConfigSource } from "../config/configSource.js";
+import { type EarlyListener, listenEarly } from "../http/earlyListener.js";
+import type { Registration } from "../lambda/extensionsApi.js";
+import type { StartUpContext } from "./context.js";
+import { chooseDefaultRole } from "./defaultRoleChoice.js";
+import type { StartUpPlan } from "./plan.js";
+import { writeRuntimeFiles } from "./runtimeFiles.js";
+import { listenFailure, runtimeFilesFailure, StepFailed } from "./stepFailures.js";
+
+export interface Registering {
+  readonly source: ConfigSource;
+  /** The default role the wrapper was told (the runtime files), to check against the full parse. */
+  readonly announcedDefaultRole: string | undefined;
+  /** The plan, when the default role needed the full config before `register` (the slow path). */
+  readonly planBeforeRegister: StartUpPlan | undefined;
+  readonly listener: EarlyListener;
+  readonly rolesUrl: string;
+  /** The register call, sent; undefined outside Lambda. */
+  readonly registration: Promise<Registration> | undefined;
+}
+
+export async function prepareAndRegister(context: StartUpContext): Promise<Registering> {
+  const { settings, log, api, exits, step } = context;
+  const source = await step("find the config", () => findConfigSource(context.env));
+  const choice = chooseDefaultRole(source);
+  let planBeforeRegister: StartUpPlan | undefined;
+  if (!choice.decided) {
+    log.info("the config is loaded before register: its default role could not be read without it", {
+      event: "config-before-register",
+      reason: choice.reason,
+    });
+    const rest = await step("load the start-up chunk", context.loadRest);
+    planBeforeRegister = await step("load the config", () => rest.planFromConfig(context, source));
+  }
+  const announcedDefaultRole = choice.decided ? choice.defaultRole : planBeforeRegister?.config.defaultRole;
+
+  const listener = await step("bind the credentials port", () =>
+    listenEarly(settings.port).catch((error: unknown) => {
+      throw new StepFailed(listenFailure(error, settings.port));
+    }),
+  );
+  exits.onStop(() => listener.close());
+  const rolesUrl = `http://127.0.0.1:${listener.port}/roles/`;
+  const files = await step("write the runtime files", () => {
+    try {
+      return writeRuntimeFiles(settings.runtimeDir, {
+        token: context.token.value,
+        rolesUrl,
+        defaultRole: announcedDefaultRole,
+      });
+    } catch (error) {
+      throw new StepFailed(runtimeFilesFailure(error, settings.runtimeDir));
+    }
+  });
+  exits.adoptFiles(files);
+  // The port it got (CREDENTIALS_SIDECAR_PORT=0 asks for any free one), once the files tell it too.
+  log.info("listening", { event: "listening", port: listener.port });
+
+  const registration = api?.register();
+  // Awaited after the rest of start-up is loaded; a refusal meanwhile is not an unhandled rejection.
+  registration?.catch(() => undefined);
+  return { source, announcedDefaultRole, planBeforeRegister, listener, rolesUrl, registration };
+}
