@@ -18,9 +18,11 @@ export function triedMemory() {
   most of the gap to the bare server is that step over a larger live heap (fastify, the STS client,
   the config code), not anything per request. Past the step, V8 sizes the next limit by how fast it
   measured its own collections against the program's allocation, so a loaded machine lets the heap
-  grow further: two runs of the same layer to 1,000,000 requests ended at 15.1 and 31.3 MiB of heap
-  (anonymous 27.1 and 56.9 MiB), while heap snapshots of a third showed 10 MiB live and no
-  retention. Much of the scatter in these figures is that heuristic reacting to the load.
+  grow further: two runs to 1,000,000 requests, before and after main's idle-connection tracking,
+  ended at 15.1 and 31.3 MiB of heap (anonymous 27.1 and 56.9 MiB), while heap snapshots of the
+  second showed 10 MiB live after 100,000 and 200,000 requests and nothing retained, and four
+  interleaved cgroup rounds of the two showed no difference (33.1–36.4 against 33.9–37.9 MiB). Much
+  of the scatter in these figures is that heuristic reacting to the machine's load.
 - Flags, cgroup peak after 100,000 requests (MiB, interleaved runs; bare node:http in the same rounds
   21.1–27.1, the noise of a loaded machine): \`MALLOC_ARENA_MAX=1\` 34.4, 34.8 against 29.1–31.5 with
   2: worse. \`--heap-growing-percent=10\` / \`=40\`: 35.7, 38.0 / 37.2, 30.9 against 26.4–37.0, old space
