@@ -30,7 +30,10 @@ export function triedMemory() {
   12.3–14.8 against 16.6–18.8 MiB, but throughput 0.56 of bare node:http against 1.02 without it
   (6 interleaved rounds). \`--memory-saver-mode\`: heap 14.3–15.8 against 18.3 MiB, requests per
   CPU-millisecond 0.76 of bare against 0.70 without it (8 rounds of 30,000: no cost), but cgroup peak
-  33.2, 36.1, 37.0 against 30.3, 34.6, 33.7: no gain. **None kept.**
+  33.2, 36.1, 37.0 against 30.3, 34.6, 33.7: no gain. Again on the merged tree with the machine
+  quiet (load average 1.4–2.8, 4 interleaved rounds; either flag also makes node refuse the compile
+  cache built without it): \`--memory-saver-mode\` 46.4–47.0, \`--heap-growing-percent=10\` 38.2–45.0,
+  without either 37.6–41.2, bare node:http 25.9–27.4 MiB. **None kept.**
 - The token check with \`crypto.hash()\` (one call, no Hash object per request waiting for a GC)
   instead of \`createHash()\`: 30.0, 32.5, 41.6 against 29.1, 31.5, 30.9 MiB: no gain. **Not kept.**
 - fastify 5's per-request work with the sidecar's options: \`logger: false\` makes the request's
