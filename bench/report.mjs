@@ -1,11 +1,12 @@
 // Renders bench/RESULTS.md: what ran where, each target with its figure and verdict, then details.
 // The parts: report/summary.mjs (the targets' table), report/sections.mjs (one section per
-// measurement), report/tried.mjs (what was tried), report/format.mjs (figures and verdicts).
+// measurement), report/tried*.mjs (what was tried), report/format.mjs (figures and verdicts).
 import { fmt } from "./lib/stats.mjs";
 import { cold, fleet, lambdaFunction, memory, serving, sizes, sts } from "./report/sections.mjs";
 import { summary } from "./report/summary.mjs";
 import { tenant } from "./report/tenant.mjs";
 import { tried } from "./report/tried.mjs";
+import { triedMemory } from "./report/triedMemory.mjs";
 import { triedStartUp } from "./report/triedStartUp.mjs";
 
 export function renderResults(context, r) {
@@ -37,5 +38,7 @@ ${r.fleet ? fleet(r.fleet) : ""}
 ${r.tenant ? tenant(r.tenant) : ""}
 ${tried()}
 
-${triedStartUp()}`.replace(/\n{3,}/g, "\n\n");
+${triedStartUp()}
+
+${triedMemory()}`.replace(/\n{3,}/g, "\n\n");
 }

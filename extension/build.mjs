@@ -9,7 +9,7 @@ const dist = `${root}dist`;
 
 /**
  * Fastify loads these lazily and only for features the sidecar does not use (schema compilers,
- * the pino logger, inject() for tests). Replacing them keeps ~300 KB out of the parse at start-up;
+ * the pino logger, inject() for tests). Replacing them keeps them out of the parse at start-up;
  * if one were ever reached the error says so plainly.
  */
 const UNUSED_AT_RUN_TIME = [
@@ -33,8 +33,8 @@ const stubUnused = {
 /**
  * Modules fastify requires as it loads, for features the sidecar never uses: HTTP/2 and HTTPS
  * servers, version ranges of plugins, trusted proxies. Each becomes a stand-in that requires the
- * real module on first use, so it costs nothing unless reached (node:http2 alone takes ~17 ms to
- * load). The stand-in is callable, because some of these modules are functions.
+ * real module on first use, so it costs nothing unless reached (node:http2 alone is a large share
+ * of fastify's load). The stand-in is callable, because some of these modules are functions.
  */
 const DEFERRED = [
   { module: "node:http2", importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/ },
@@ -68,7 +68,7 @@ module.exports = new Proxy(() => {}, {
 /**
  * `import { request } from "node:http"` in ESM output makes Node build an ES module facade of the
  * built-in, which reads every export, and node:http's lazy getters then load Node's internal
- * undici (~10 ms at start-up). A require() of the built-in reads only what is used. The same goes
+ * undici. A require() of the built-in reads only what is used. The same goes
  * for `await import("node:http")`, which the SDK's HTTP handler does on its first request.
  */
 const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));

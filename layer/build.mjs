@@ -5,10 +5,10 @@
 // under qemu-user (layer/foreignNode.mjs). A zip whose node runs natively also gets a compile cache
 // (V8 code for the bundle, made by running it once with that node), so the extension starts without
 // parsing its JavaScript; under qemu the cache did not shorten start-up, so none is made there.
-// The node binaries are stripped of their symbol tables (about 18 MB each, unused at run time), which
-// needs binutils' strip for each architecture (Debian: binutils, binutils-aarch64-linux-gnu) or
-// llvm-strip; without one the build stops, since an unstripped layer is not the one the README
-// describes (over the 110 MB unzipped budget), unless --no-strip asks for it.
+// The node binaries are stripped of their symbol tables (unused at run time; the build logs both
+// sizes), which needs binutils' strip for each architecture (Debian: binutils,
+// binutils-aarch64-linux-gnu) or llvm-strip; without one the build stops, since an unstripped layer is
+// not the one the README describes (over the unzipped budget), unless --no-strip asks for it.
 // The parts: layer/build/layerFiles.mjs (launcher, wrapper, bundle; writing a zip), nodeBinary.mjs
 // (download, integrity, strip), compileCache.mjs (the V8 cache), tools.mjs (log, run).
 // Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64] [--no-strip]

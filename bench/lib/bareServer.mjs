@@ -1,6 +1,7 @@
 // The baselines: the layer's node doing nothing, and the layer's node serving a static body with
 // plain node:http (the least any credentials server on that node could cost).
 import { startProcess } from "../../extension/devkit/processKit.mjs";
+import { getOnce } from "./sidecar.mjs";
 
 const IDLE = "process.stdout.write('ready\\n'); setInterval(() => {}, 1e9);";
 const SERVER = `
@@ -28,7 +29,18 @@ async function startReady(node, script, env) {
 /** `node` idling: the memory baseline. */
 export const startIdleNode = (node) => startReady(node, IDLE, {});
 
-/** `node` answering every request with `body` (same size and headers as a credentials response). */
-export function startBareServer(node, body) {
-  return startReady(node, SERVER, { BODY: Buffer.from(body).toString("base64") });
+/**
+ * `node` answering every request with `body` (same size and headers as a credentials response),
+ * checked once before it is used as a baseline: a smaller body would flatter the sidecar's ratio.
+ */
+export async function startBareServer(node, body) {
+  const server = await startReady(node, SERVER, { BODY: Buffer.from(body).toString("base64") });
+  const answer = await getOnce(server.port, "/roles/default");
+  if (answer.status !== 200 || Buffer.byteLength(answer.body) !== Buffer.byteLength(body)) {
+    await server.stop();
+    throw new Error(
+      `the bare server answered ${answer.status} with ${Buffer.byteLength(answer.body)} bytes, not the sidecar's ${Buffer.byteLength(body)}`,
+    );
+  }
+  return server;
 }

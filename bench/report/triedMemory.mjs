@@ -1,0 +1,93 @@
+// Issue 21's memory, start-up snapshot, launcher and layer-size part of "What was tried": figures from
+// separate runs on the shared 2-core machine (load average 8–15 during them), not this run's.
+
+export function triedMemory() {
+  return `## What was tried (issue 21: memory, V8 start-up snapshot, launcher, layer size)
+
+- **What the sidecar keeps per request and per connection** (heap snapshots by
+  \`node bench/heapSnapshots.mjs --summary\`, the layer's launcher with \`--heapsnapshot-signal\`,
+  64 clients): live heap 10.0 MiB after start, 10.6 MiB after 100,000 requests, 10.7 MiB after
+  200,000. The growth is JIT code (+0.6 MiB) and node's pool of 64 HTTP parsers (one per
+  connection, as in a bare server); nothing is retained per request. The response body is already
+  serialised once per credentials (\`server.ts\`, a WeakMap keyed by the credentials).
+- **Where the charged memory is** (\`process.memoryUsage()\` through an \`--import\` probe, after
+  100,000 requests): V8 heap 16.6–18.8 MiB, of which old space 10.4–12.2 MiB committed with about
+  5.7 MiB live; a bare node:http server 11.5 MiB (old space 4.4). Outside the heap (malloc, thread
+  stacks, code) about 12 MiB against 10. V8 lets old space grow at least 8 MiB past what is live
+  before a full collection (its minimum allocation-limit step; 2 MiB when it optimises for memory):
+  most of the gap to the bare server is that step over a larger live heap (fastify, the STS client,
+  the config code), not anything per request. Past the step, V8 sizes the next limit by how fast it
+  measured its own collections against the program's allocation, so a loaded machine lets the heap
+  grow further: two runs to 1,000,000 requests, before and after main's idle-connection tracking,
+  ended at 15.1 and 31.3 MiB of heap (anonymous 27.1 and 56.9 MiB), while heap snapshots of the
+  second showed 10 MiB live after 100,000 and 200,000 requests and nothing retained, and four
+  interleaved cgroup rounds of the two showed no difference (33.1–36.4 against 33.9–37.9 MiB). Much
+  of the scatter in these figures is that heuristic reacting to the machine's load.
+- Flags, cgroup peak after 100,000 requests (MiB, interleaved runs; bare node:http in the same rounds
+  21.1–27.1, the noise of a loaded machine): \`MALLOC_ARENA_MAX=1\` 34.4, 34.8 against 29.1–31.5 with
+  2: worse. \`--heap-growing-percent=10\` / \`=40\`: 35.7, 38.0 / 37.2, 30.9 against 26.4–37.0, old space
+  still 11.9 MiB committed (the 8 MiB step decides, not the factor). \`--optimize-for-size\`: heap
+  12.3–14.8 against 16.6–18.8 MiB, but throughput 0.56 of bare node:http against 1.02 without it
+  (6 interleaved rounds). \`--memory-saver-mode\`: heap 14.3–15.8 against 18.3 MiB, requests per
+  CPU-millisecond 0.76 of bare against 0.70 without it (8 rounds of 30,000: no cost), but cgroup peak
+  33.2, 36.1, 37.0 against 30.3, 34.6, 33.7: no gain. Again on the merged tree with the machine
+  quiet (load average 1.4–2.8, 4 interleaved rounds; either flag also makes node refuse the compile
+  cache built without it): \`--memory-saver-mode\` 46.4–47.0, \`--heap-growing-percent=10\` 38.2–45.0,
+  without either 37.6–41.2, bare node:http 25.9–27.4 MiB. **None kept.**
+- The token check with \`crypto.hash()\` (one call, no Hash object per request waiting for a GC)
+  instead of \`createHash()\`: 30.0, 32.5, 41.6 against 29.1, 31.5, 30.9 MiB: no gain. **Not kept.**
+- fastify 5's per-request work with the sidecar's options: \`logger: false\` makes the request's
+  logger the instance's own (no child, nothing logged); no schemas, so nothing is validated or
+  compiled; a GET without a body skips the body parsers; no handler timeout, so no timer. What
+  remains (a request-id counter, the Request and Reply objects, one hook, the handler) is what a
+  two-route server needs: nothing left to turn off.
+- **Peak RSS after start** is bare node + 17 MiB: anonymous +6.5, file-backed +10.3. Of the
+  file-backed part, 8 MiB are pages of node's embedded ICU data (\`/proc/<pid>/pagemap\` against the
+  binary's symbols: 3.6 MiB mapped in idle node, 11.8 in the sidecar after start, 11.8 in a bare
+  node:http server after serving requests); the sidecar touches ICU only for the time zone (V8's
+  date cache behind \`toISOString()\`, as node:http's \`Date\` header does). How much a touch maps
+  depends on how the binary sits in the page cache, which large folios map whole: the same node
+  binary idles at 71.6 MB peak RSS (63.4 MB file-backed) when unpacked by the bench
+  (\`bench/lib/layer.mjs\`, one write per file) and at 42.9 MB (34.7 MB) when unzipped by Python's
+  zipfile or copied by \`cp\`, anonymous 8.2 MB either way. The file-backed part of peak RSS thus
+  measures the host's page cache as much as the sidecar; shared file pages are charged to no
+  function's cgroup on a warm host. The anonymous part, what the sidecar allocates, is +6.5 MiB.
+- **A V8 start-up snapshot** instead of the compile cache: fastify and the YAML parser bundled as one
+  CommonJS file, \`node:http\`, https, http2, net, tls and dns deferred behind a stand-in (fastify reads
+  \`http.STATUS_CODES\` and \`METHODS\` while loading: served from a copy), the deserialised main
+  building the sidecar's fastify app, parsing a YAML config and waiting for \`ready\`. CPU time of the
+  process (user + sys; wall clock spread 50–120 ms for \`node -e 0\` on the loaded machine), 30
+  interleaved runs each, ratio per pair: \`node -e 0\` 27.6 ms; an **empty** user snapshot 37.0 ms
+  (1.33×, blob 6.4 MB); the fastify + YAML snapshot with a main that returns at once 43.2 ms
+  (1.59×, blob 7.7 MB); the same doing the work 60.5 ms (2.18×); the bundle with a compile cache
+  74.5 ms (2.65×), without 85.3 ms (3.16×). The snapshot has fastify ready about 14 ms sooner, but
+  its deserialisation runs before the first line of the extension, so before \`register\`: +9 ms for
+  any user snapshot, +16 ms for this one, against a \`register\` target of 1.25× \`node -e 0\`; and the
+  blob adds 6–8 MB per architecture to a layer already over its size target. **Not kept** (so not
+  built for arm64).
+- **The launcher** (\`extensions/credentials-sidecar\`), CPU time with \`extension.mjs\` replaced by an
+  empty file, 40 interleaved runs: \`node -e 0\` 25.3 ms; node on the empty file 25.9; with the
+  launcher's flags and environment (semi-space size, \`MALLOC_ARENA_MAX\`, compile cache) 25.8; through
+  the launcher 26.5; through the launcher with the function's \`NODE_OPTIONS\` set (\`--enable-source-maps
+  --require\` of a missing file, which would fail if it reached node) 27.1, IQRs about ±1.5 ms. The
+  shell and its one subshell cost under a millisecond; the flags and environment nothing measurable;
+  the function's \`NODE_OPTIONS\` is unset, so it neither loads nor costs. A launcher without the
+  \`$(cd … && pwd)\` subshell for a plain absolute path: 25.9 against 26.5 ms, inside the spread: **not
+  kept**.
+- **Layer size**: the stripped x86_64 node alone is 108,512,048 B, over the 105 MB target before any
+  other file: \`.rodata\` 55.4 MB (ICU's full data 33.1 MB of it), \`.text\` 43.0 MB, unwind tables
+  (\`.eh_frame\`, \`.eh_frame_hdr\`) 4.7 MB (node throws and catches C++ exceptions: they stay),
+  dynamic symbols for native addons 3.3 MB, and 1.8 MB of padding that aligns the large-pages stub
+  to 2 MiB (rewriting the file's offsets would reclaim only that: 108.0 MB). The rest of the layer:
+  chunks 741 KiB, compile cache 324 KiB, node's LICENSE 154 KiB (required), launcher and wrapper
+  10 KiB. arm64's node is 102,949,016 B (no such padding): that layer is 104.0 MB, within the target
+  by about 1 MB. x86_64 needs a node built with small ICU or without Intl, which no registry reachable
+  here publishes.
+- Figures that were in code comments (now here): stripping node's symbol table saves about 18 MB per
+  binary (x86_64 120.7 → 103.5 MiB, arm64 117.2 → 98.2 MiB); replacing fastify's unused schema
+  compilers, pino and light-my-request keeps about 300 KB out of the start-up parse; \`node:http2\`
+  took about 17 ms to load and the ES module facade of \`node:http\` about 10 ms (Node's internal
+  undici); \`MALLOC_ARENA_MAX=2\` charged about 6 MiB less after 100,000 requests (37–42 against
+  40–48 MiB); 1 MiB semi-spaces 5–8 MiB less.
+`;
+}
