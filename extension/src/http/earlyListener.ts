@@ -1,11 +1,17 @@
 import type { Server as HttpServer } from "node:http";
-import { type AddressInfo, createServer, type Socket } from "node:net";
-import { boundLoopbackHandle } from "./loopbackBind.js";
+import {
+  type AddressInfo,
+  createServer,
+  type Server as NetServer,
+  Socket,
+  type SocketConstructorOpts,
+} from "node:net";
+import { listenOnLoopback } from "./loopbackBind.js";
 
 /**
  * The credentials port, bound before `register` (the runtime may ask for credentials as soon as it
- * starts) with node:net alone: node:http and fastify are loaded after `register`, which keeps them
- * out of the function's cold start. Connections that arrive in between are accepted paused, so not
+ * starts) with no net.Server where Node's binding allows (loopbackBind.ts), else with node:net:
+ * node:http and fastify are loaded after `register`, which keeps them out of the function's cold start. Connections that arrive in between are accepted paused, so not
  * a byte of them is read, and are handed to the HTTP server together with the listening socket.
  * The wait is bounded: a connection still waiting after `waitMs` (start-up is stuck) is answered
  * 503 with a `{Code, Message}` body and closed, never reset nor held for ever.
@@ -53,7 +59,7 @@ export async function listenEarly(
     forget(this);
     this.destroy();
   };
-  const early = createServer({ pauseOnConnect: true }, (socket) => {
+  const accept = (socket: Socket) => {
     socket.on("error", dropOnError);
     const timer = setTimeout(() => {
       forget(socket);
@@ -66,27 +72,44 @@ export async function listenEarly(
     }, waitMs);
     timer.unref();
     waiting.set(socket, timer);
-  });
-  const handle = host === "127.0.0.1" ? boundLoopbackHandle(port) : undefined;
-  await new Promise<void>((resolve, reject) => {
-    early.once("error", reject);
-    const listening = () => {
-      early.off("error", reject);
-      resolve();
-    };
-    if (handle === undefined) early.listen(port, host, listening);
-    else early.listen(handle, listening);
-  });
+  };
+  // Accepted paused, as net.Server's pauseOnConnect does: not a byte is read before the hand-over.
+  const loopback =
+    host === "127.0.0.1"
+      ? listenOnLoopback(port, (client) =>
+          accept(
+            new Socket({
+              handle: client,
+              pauseOnCreate: true,
+              readable: true,
+              writable: true,
+            } as SocketConstructorOpts),
+          ),
+        )
+      : undefined;
+  let early: NetServer | undefined;
+  if (loopback === undefined) {
+    const server = createServer({ pauseOnConnect: true }, accept);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    early = server;
+  }
+  const listening: object = loopback?.handle ?? (early as NetServer);
 
   let handedTo: HttpServer | undefined;
   return {
-    port: (early.address() as AddressInfo).port,
+    port: loopback?.port ?? ((early as NetServer).address() as AddressInfo).port,
     async handOver(server) {
       if (handedTo !== undefined) throw new Error("the credentials port was already handed over");
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         // `listen(handle)` takes over the bound socket: new connections go to `server` from now on.
-        server.listen(early, () => {
+        server.listen(listening, () => {
           server.off("error", reject);
           resolve();
         });
@@ -107,7 +130,11 @@ export async function listenEarly(
           socket.destroy();
         }
         waiting.clear();
-        if (handedTo === undefined) return void early.close(() => resolve());
+        if (handedTo === undefined) {
+          if (early !== undefined) return void early.close(() => resolve());
+          loopback?.close();
+          return resolve();
+        }
         const server = handedTo;
         server.closeIdleConnections();
         server.close(() => resolve());

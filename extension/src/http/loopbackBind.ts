@@ -1,22 +1,44 @@
 /**
- * A TCP handle bound to 127.0.0.1:`port`, made with Node's own `tcp_wrap` binding, for
- * `server.listen(handle)`. `listen(port, "127.0.0.1")` resolves the host through node:dns and then
- * filters the answer with Node's IPv6 pattern, whose first use compiles a large regular expression:
- * about 5 ms of the CPU time before `register`, on every cold start, for an address that needs no
- * lookup. The binding is Node's internal one (process.binding is documentation-deprecated); when it
- * is missing or changed, or the bind fails at once, this returns undefined and the caller listens the
- * public way. libuv defers most bind errors (EADDRINUSE) to `listen`, which reports them as usual.
+ * The credentials port listening on 127.0.0.1 through Node's own `tcp_wrap` binding, with no
+ * net.Server: the kernel queues connections from the moment it listens, and `server.listen(handle)`
+ * later gives the handle to the HTTP server. Before `register` this saves the two costs of a
+ * net.Server: `listen(port, "127.0.0.1")` resolves the host through node:dns and filters the answer
+ * with Node's IPv6 pattern, whose first use compiles a large regular expression (~4-5 ms of CPU),
+ * and every net.Server listen loads node:cluster (with child_process and dgram, ~1.5 ms).
+ * The binding is Node's internal one (process.binding is documentation-deprecated): when it is
+ * missing or changed, or binding or listening fails, this returns undefined and the caller listens
+ * the public way, which also reports the error (EADDRINUSE, EACCES) as usual.
  */
 interface TcpHandle {
   bind(address: string, port: number): number;
+  listen(backlog: number): number;
+  getsockname(out: { port?: number }): number;
   close(): void;
+  onconnection: ((status: number, client: object | undefined) => void) | null;
 }
 interface TcpWrapBinding {
   TCP: new (type: number) => TcpHandle;
   constants: { SERVER: number };
 }
 
-export function boundLoopbackHandle(port: number): object | undefined {
+export interface LoopbackHandle {
+  /** The TCP handle, for `server.listen(handle)`. */
+  readonly handle: object;
+  readonly port: number;
+  close(): void;
+}
+
+/** Node's backlog default for `listen`. */
+const BACKLOG = 511;
+
+/**
+ * Listens on 127.0.0.1:`port` (0: any free port); each accepted connection's handle goes to
+ * `onConnection` until the handle is given to a server, which then takes them.
+ */
+export function listenOnLoopback(
+  port: number,
+  onConnection: (client: object) => void,
+): LoopbackHandle | undefined {
   let binding: TcpWrapBinding;
   try {
     binding = (process as unknown as { binding(name: string): TcpWrapBinding }).binding("tcp_wrap");
@@ -25,10 +47,22 @@ export function boundLoopbackHandle(port: number): object | undefined {
   }
   if (typeof binding?.TCP !== "function" || typeof binding.constants?.SERVER !== "number") return undefined;
   const handle = new binding.TCP(binding.constants.SERVER);
-  if (typeof handle.bind !== "function") return undefined;
-  if (handle.bind("127.0.0.1", port) !== 0) {
+  for (const method of ["bind", "listen", "getsockname", "close"] as const) {
+    if (typeof handle[method] !== "function") return undefined;
+  }
+  const address: { port?: number } = {};
+  handle.onconnection = (status, client) => {
+    if (status === 0 && client !== undefined) onConnection(client);
+  };
+  // libuv defers a bind's EADDRINUSE to listen; either way the public path reports it.
+  if (
+    handle.bind("127.0.0.1", port) !== 0 ||
+    handle.listen(BACKLOG) !== 0 ||
+    handle.getsockname(address) !== 0 ||
+    typeof address.port !== "number"
+  ) {
     handle.close();
     return undefined;
   }
-  return handle;
+  return { handle, port: address.port, close: () => handle.close() };
 }
