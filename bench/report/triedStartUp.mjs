@@ -37,5 +37,15 @@ export function triedStartUp() {
   \`register\` is required (a function that reads the sidecar without the wrapper must never be
   refused), so it stays. The start-up STS step also loads node:http and node:https (a damaged chunk of
   either then fails init instead of every AssumeRole); on Lambda the first AssumeRole loads node:https
-  anyway.`;
+  anyway.
+- **The port without a net.Server before \`register\`** (kept): CPU profiles of the layer's node
+  (\`--cpu-prof\`, 6 runs) put the cost of \`listen(port, "127.0.0.1")\` in two places: the host is
+  resolved through node:dns and the answer filtered with Node's IPv6 pattern, whose first use compiles
+  a large regular expression (~4.5 ms self time), and every net.Server listen loads node:cluster (with
+  child_process and dgram). \`http/loopbackBind.ts\` binds and listens on Node's \`tcp_wrap\` handle
+  (connections queue in the kernel from then on, and are accepted paused), and the handle goes to the
+  HTTP server at hand-over; where the binding is missing, the public \`listen\` as before. CPU to the
+  written request (the \`registered\` line's \`registerCpuMs\`), 20 interleaved runs through the
+  launcher, environment config: median 44.2 ms before, 40.6 ms after. \`--preserve-symlinks-main\`
+  (the profile also showed the entry's realpath): 32.3 against 33.2 ms, 15 runs: nothing. Not kept.`;
 }
