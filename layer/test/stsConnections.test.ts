@@ -168,7 +168,10 @@ describe.each(Object.keys(CLIENTS) as Client[])("the %s client", (client) => {
       // Assess
       expect(failed).toMatchObject({ event: "assume-failed", code: "StsUnreachable", retryable: true });
       expect(String(failed.error)).toContain(`within ${STS_REQUEST_TIMEOUT_MS} ms`);
-      expect(closedAfterMs).toBeGreaterThanOrEqual(STS_REQUEST_TIMEOUT_MS - 100);
+      // Timed at the peer, from the request's arrival: the sidecar's deadline started earlier (connect,
+      // send), and a loaded test process sees the arrival late, so the bound allows for both; an
+      // earlier cut (the 2 s connect timeout misapplied, an idle timeout) still fails it.
+      expect(closedAfterMs).toBeGreaterThanOrEqual(STS_REQUEST_TIMEOUT_MS - 1000);
       expect(closedAfterMs).toBeLessThan(STS_REQUEST_TIMEOUT_MS + 3000);
       expect(sts.trickledBytes()).toBeGreaterThan(10);
     } finally {
