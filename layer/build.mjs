@@ -8,7 +8,7 @@
 // The node binaries are stripped of their symbol tables (unused at run time; the build logs both
 // sizes), which needs binutils' strip for each architecture (Debian: binutils,
 // binutils-aarch64-linux-gnu) or llvm-strip; without one the build stops, since an unstripped layer is
-// not the one the README describes (over the unzipped budget), unless --no-strip asks for it.
+// not the one the docs describe (over the unzipped budget), unless --no-strip asks for it.
 // The parts: layer/build/layerFiles.mjs (launcher, wrapper, bundle; writing a zip), nodeBinary.mjs
 // (download, integrity, strip), compileCache.mjs (the V8 cache), tools.mjs (log, run).
 // Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64] [--no-strip]

@@ -1,7 +1,7 @@
 /**
  * When to refresh, and whether credentials may still be served: pure functions of the clock.
  *
- * Policy (README "Refresh"):
+ * Policy (docs/configuration.md, "Refresh policy"):
  * - Refresh `margin` before expiry, where margin = min(refreshBeforeExpirySeconds, lifetime / 2).
  *   The default 20 minutes keeps served credentials above the 15 minutes at which botocore and .NET
  *   refresh and below which Java v1 refuses them, with 5 minutes to spare for retries.

@@ -1,6 +1,6 @@
 /**
  * Every environment variable the sidecar, its layer wrapper and its CLI read or set, in one place.
- * The README's table is checked against `ENVIRONMENT_VARIABLES` by a test, so add new ones here first.
+ * The docs' table (docs/configuration.md) is checked against `ENVIRONMENT_VARIABLES` by a test, so add new ones here first.
  */
 
 export interface EnvironmentVariable {
