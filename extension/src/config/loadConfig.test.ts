@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CAN_MAKE_DEVICES,
+  CONFIG_FILE_REFUSALS,
   makeSpecial,
   SPECIAL_KINDS,
-  type SpecialKind,
 } from "../../test/support/specialFiles.js";
 import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
@@ -273,15 +273,6 @@ describe("loadConfigFile on paths that are not regular files", () => {
   });
 
   // A link is followed (a package may ship the config as one); what it leads to is checked as the file.
-  const refusals: Record<SpecialKind, string | undefined> = {
-    fifo: "is not a regular file (a FIFO)",
-    folder: "is not a regular file (a folder)",
-    device: "is not a regular file (a character device)",
-    oversized: `is larger than ${MAX_CONFIG_BYTES} bytes`,
-    "link to a regular file": undefined,
-    "link to a fifo": "is not a regular file (a FIFO)",
-    "link to /dev/zero": "is not a regular file (a character device)",
-  };
   it.each(SPECIAL_KINDS)(
     "%s as the config: refused at once naming what it is, or read through the link",
     async (kind) => {
@@ -291,7 +282,7 @@ describe("loadConfigFile on paths that are not regular files", () => {
 
       const result = await loadConfigFile(path);
 
-      const refusal = refusals[kind];
+      const refusal = CONFIG_FILE_REFUSALS[kind];
       if (refusal === undefined) expect(roleArnOf(result, "reader")).toBe(FILE_ARN);
       else expect(problemsOf(result)).toEqual([{ path: "", message: refusal }]);
     },

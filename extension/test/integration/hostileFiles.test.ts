@@ -14,7 +14,13 @@ import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsSta
 import { MAX_CONFIG_BYTES } from "../../src/config/limits.js";
 import { cliWorkDirPerFile, runCli } from "../support/cli.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
-import { CAN_MAKE_DEVICES, makeSpecial, SPECIAL_KINDS, type SpecialKind } from "../support/specialFiles.js";
+import {
+  CAN_MAKE_DEVICES,
+  CONFIG_FILE_REFUSALS,
+  makeSpecial,
+  SPECIAL_KINDS,
+  type SpecialKind,
+} from "../support/specialFiles.js";
 
 const EXTENSION = "credentials-sidecar";
 const LOG_STREAM = "2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef";
@@ -92,16 +98,6 @@ describe("the log-stream report's name in the runtime folder", () => {
 });
 
 describe("the config path", () => {
-  const refusals: Record<SpecialKind, string | undefined> = {
-    fifo: "is not a regular file (a FIFO)",
-    folder: "is not a regular file (a folder)",
-    device: "is not a regular file (a character device)",
-    oversized: `is larger than ${MAX_CONFIG_BYTES} bytes`,
-    "link to a regular file": undefined,
-    "link to a fifo": "is not a regular file (a FIFO)",
-    "link to /dev/zero": "is not a regular file (a character device)",
-  };
-
   it.each(KINDS)("%s: init/error naming it within 5 s, or read through the link", async (kind) => {
     // Prepare
     const folder = mkdtempSync(join(work, "config-"));
@@ -111,7 +107,7 @@ describe("the config path", () => {
     const startedAt = Date.now();
     const sidecar = await startExtension({ env: lambdaEnv(runtime, path) });
     try {
-      const refusal = refusals[kind];
+      const refusal = CONFIG_FILE_REFUSALS[kind];
       if (refusal === undefined) {
         // Act, Assess: a config shipped as a link is read through it
         await runtime.waitForIdle(EXTENSION);

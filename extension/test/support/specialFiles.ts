@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { MAX_CONFIG_BYTES } from "../../src/config/limits.js";
 
 export type SpecialKind =
   | "fifo"
@@ -24,6 +25,20 @@ export const SPECIAL_KINDS: readonly SpecialKind[] = [
   "link to a fifo",
   "link to /dev/zero",
 ];
+
+/**
+ * What the config file's reader says of each kind at the config path (a link is followed: a package
+ * may ship the config as one, and what it leads to is checked as the file); undefined: it is read.
+ */
+export const CONFIG_FILE_REFUSALS: Readonly<Record<SpecialKind, string | undefined>> = {
+  fifo: "is not a regular file (a FIFO)",
+  folder: "is not a regular file (a folder)",
+  device: "is not a regular file (a character device)",
+  oversized: `is larger than ${MAX_CONFIG_BYTES} bytes`,
+  "link to a regular file": undefined,
+  "link to a fifo": "is not a regular file (a FIFO)",
+  "link to /dev/zero": "is not a regular file (a character device)",
+};
 
 /** mknod needs root (CAP_MKNOD): elsewhere the "device" kind cannot be made in a folder. */
 export const CAN_MAKE_DEVICES = typeof process.getuid === "function" && process.getuid() === 0;

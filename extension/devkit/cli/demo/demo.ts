@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { EXTENSION_NAME } from "../../../src/lambda/extensionsApi.js";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../../mockRuntimeApi/mockRuntimeApi.js";
-import { cleanAwsEnv, type KitProcess, startProcess } from "../../processKit.mjs";
+import { type KitProcess, startProcess } from "../../processKit.mjs";
 import { MANAGED_INSTANCES_OPTION, parseChoice, parseCommandArgs } from "../args.js";
 import { CliError, type CliIo, EXIT, UsageError } from "../io.js";
 import { formatLogLine } from "../logFormat.js";
@@ -16,7 +16,7 @@ import { type SidecarProcess, startSidecar } from "../sidecarProcess.js";
 import type { DemoResult } from "./functions.js";
 import { chooseLayerZip, unpackLayer } from "./layer.js";
 import { checkResult, formatInvocation, heading, indentLines, row } from "./report.js";
-import { builtinStage, FUNCTION_NAME, motoStage, type Stage } from "./stages.js";
+import { builtinStage, FUNCTION_NAME, functionEnv, motoStage, type Stage } from "./stages.js";
 import { tenantDemo } from "./tenantDemo.js";
 
 export const DEMO_HELP = `Usage: credentials-sidecar demo [--sts builtin|moto] [--managed-instances] [--tenants]
@@ -105,13 +105,21 @@ class Demo {
     this.stage = stage;
     const configPath = join(taskDir, "credentials-sidecar.yaml");
     writeFileSync(configPath, stage.config);
-    this.mock = await startMockRuntimeApi({
+    const mock = await startMockRuntimeApi({
       functionName: FUNCTION_NAME,
       invokeTimeoutMs: 15_000,
       managedInstances: this.managedInstances,
     });
+    this.mock = mock;
     const runtimeDir = join(this.workDir, "run");
-    const env = this.functionEnv(stage, configPath, runtimeDir, choice.hostNode);
+    const env = functionEnv({
+      home: this.workDir,
+      mock,
+      stage,
+      configPath,
+      runtimeDir,
+      hostNode: choice.hostNode,
+    });
 
     io.out("credentials-sidecar demo: the Lambda layer on this machine, no AWS account\n");
     io.out(row("layer (unzipped like /opt)", choice.note));
@@ -192,30 +200,6 @@ class Demo {
       "Next: `npx credentials-sidecar local --config your.yaml` runs the sidecar for your own code (see --help).\n",
     );
     return EXIT.ok;
-  }
-
-  /** One environment for the extension and the runtime: in Lambda both see the function's configuration. */
-  private functionEnv(
-    stage: Stage,
-    configPath: string,
-    runtimeDir: string,
-    hostNode: boolean,
-  ): NodeJS.ProcessEnv {
-    return cleanAwsEnv({
-      HOME: this.workDir,
-      AWS_LAMBDA_RUNTIME_API: this.mock?.address,
-      AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-      AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-      AWS_LAMBDA_INITIALIZATION_TYPE: this.mock?.initializationType,
-      AWS_REGION: "us-east-1",
-      AWS_DEFAULT_REGION: "us-east-1",
-      ...stage.identity,
-      CREDENTIALS_SIDECAR_CONFIG: configPath,
-      // Any free port: 9770 may be taken on a developer's machine.
-      CREDENTIALS_SIDECAR_PORT: "0",
-      CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
-      ...(hostNode ? { CREDENTIALS_SIDECAR_NODE: process.execPath } : {}),
-    });
   }
 
   private startRuntime(wrapper: string, command: readonly string[], env: NodeJS.ProcessEnv, taskDir: string) {

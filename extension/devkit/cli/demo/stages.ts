@@ -5,6 +5,8 @@
  */
 import { existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { MockRuntimeApi } from "../../mockRuntimeApi/mockRuntimeApi.js";
+import { cleanAwsEnv } from "../../processKit.mjs";
 import type { AssumeRoleRequest } from "../../stsStandIn/stsProtocol.js";
 import { startStsStandIn } from "../../stsStandIn/stsStandIn.js";
 import { CliError } from "../io.js";
@@ -27,6 +29,32 @@ export interface Stage {
   readonly assumed?: () => readonly AssumeRoleRequest[];
   /** Stops its STS (stand-in or moto_server). */
   stop(): Promise<void>;
+}
+
+/** One environment for the extension and the runtime: in Lambda both see the function's configuration. */
+export function functionEnv(options: {
+  readonly home: string;
+  readonly mock: MockRuntimeApi;
+  readonly stage: Stage;
+  readonly configPath: string;
+  readonly runtimeDir: string;
+  readonly hostNode: boolean;
+}): NodeJS.ProcessEnv {
+  return cleanAwsEnv({
+    HOME: options.home,
+    AWS_LAMBDA_RUNTIME_API: options.mock.address,
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_INITIALIZATION_TYPE: options.mock.initializationType,
+    AWS_REGION: "us-east-1",
+    AWS_DEFAULT_REGION: "us-east-1",
+    ...options.stage.identity,
+    CREDENTIALS_SIDECAR_CONFIG: options.configPath,
+    // Any free port: 9770 may be taken on a developer's machine.
+    CREDENTIALS_SIDECAR_PORT: "0",
+    CREDENTIALS_SIDECAR_RUNTIME_DIR: options.runtimeDir,
+    ...(options.hostNode ? { CREDENTIALS_SIDECAR_NODE: process.execPath } : {}),
+  });
 }
 
 /** The built-in stand-in; the Node.js function reads role audit by name and is denied role admin. */

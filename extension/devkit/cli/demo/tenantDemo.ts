@@ -8,14 +8,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type MockRuntimeApi, startMockRuntimeApi } from "../../mockRuntimeApi/mockRuntimeApi.js";
-import { cleanAwsEnv, type KitProcess, startProcess } from "../../processKit.mjs";
+import { type KitProcess, startProcess } from "../../processKit.mjs";
 import { CliError, type CliIo, EXIT } from "../io.js";
 import { formatLogLine } from "../logFormat.js";
 import { type SidecarProcess, startSidecar } from "../sidecarProcess.js";
 import type { DemoResult } from "./functions.js";
 import { chooseLayerZip, unpackLayer } from "./layer.js";
 import { heading, indentLines, row } from "./report.js";
-import { builtinStage, FUNCTION_NAME, type Stage } from "./stages.js";
+import { builtinStage, FUNCTION_NAME, functionEnv, type Stage } from "./stages.js";
 
 export const DEMO_TENANTS = ["blue", "green"] as const;
 const ACCOUNT = "123456789012";
@@ -127,20 +127,7 @@ async function startEnvironment(
   writeFileSync(configPath, TENANT_CONFIG);
   const mock = await startMockRuntimeApi({ functionName: FUNCTION_NAME, invokeTimeoutMs: 15_000 });
   const runtimeDir = join(dir, "run");
-  const env = cleanAwsEnv({
-    HOME: dir,
-    AWS_LAMBDA_RUNTIME_API: mock.address,
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-    AWS_LAMBDA_INITIALIZATION_TYPE: mock.initializationType,
-    AWS_REGION: "us-east-1",
-    AWS_DEFAULT_REGION: "us-east-1",
-    ...stage.identity,
-    CREDENTIALS_SIDECAR_CONFIG: configPath,
-    CREDENTIALS_SIDECAR_PORT: "0",
-    CREDENTIALS_SIDECAR_RUNTIME_DIR: runtimeDir,
-    ...(hostNode ? { CREDENTIALS_SIDECAR_NODE: process.execPath } : {}),
-  });
+  const env = functionEnv({ home: dir, mock, stage, configPath, runtimeDir, hostNode });
   const lines: string[] = [];
   const sidecar = startSidecar({
     command: layer.launcher,
