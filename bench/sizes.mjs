@@ -48,8 +48,8 @@ export async function measureSizes(dist) {
     for (const entry of entries) {
       const group = entry.name.includes("/chunks/")
         ? "credentials-sidecar/chunks/*"
-        : entry.name.includes("/compile-cache/")
-          ? "credentials-sidecar/compile-cache/*"
+        : entry.name.includes("/code-cache/")
+          ? "credentials-sidecar/code-cache/*"
           : entry.name;
       const sum = groups.get(group) ?? { size: 0, compressedSize: 0, files: 0 };
       groups.set(group, {

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants as zlib } from "node:zlib";
 import * as esbuild from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -31,25 +32,39 @@ const stubUnused = {
 };
 
 /**
- * Modules fastify requires as it loads, for features the sidecar never uses: HTTP/2 and HTTPS
- * servers, version ranges of plugins, trusted proxies. Each becomes a stand-in that requires the
- * real module on first use, so it costs nothing unless reached (node:http2 alone is a large share
- * of fastify's load). The stand-in is callable, because some of these modules are functions.
+ * Node built-ins fastify requires as it loads, for features the sidecar never uses: HTTP/2 and HTTPS
+ * servers. Each becomes a stand-in that requires the real module on first use, so it costs nothing
+ * unless reached (node:http2 alone is a large share of fastify's load). The stand-in is callable,
+ * because some modules are functions.
  */
 const DEFERRED = [
   { module: "node:http2", importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/ },
   { module: "node:https", importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/ },
+];
+/**
+ * Packages fastify and its router require as they load but use only for what the sidecar's server
+ * never does: version ranges of registered plugins (it registers none), trusted proxies (`trustProxy`
+ * is off). They are left out of the
+ * bundle (their code and their share of the code cache); should one be reached after all, every use
+ * throws an error that names it.
+ */
+const UNREACHABLE = [
   { module: "semver", importer: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/ },
   { module: "@fastify/proxy-addr", importer: /[\\/]fastify[\\/]lib[\\/]request\.js$/ },
 ];
+const replaced = (list) => ({
+  filter: new RegExp(`^(${list.map((entry) => entry.module.replace(/[/.]/g, "\\$&")).join("|")})$`),
+  matches: (args) => list.some((e) => e.module === args.path && e.importer.test(args.importer)),
+});
 const deferUnused = {
   name: "defer-unused",
   setup(build) {
-    const names = DEFERRED.map((entry) => entry.module.replace(/[/.]/g, "\\$&"));
-    build.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => {
+    const deferred = replaced(DEFERRED);
+    build.onResolve({ filter: deferred.filter }, (args) => {
       if (args.namespace === "deferred") return undefined;
-      const deferred = DEFERRED.some((e) => e.module === args.path && e.importer.test(args.importer));
-      return deferred ? { path: args.path, namespace: "deferred", pluginData: args.resolveDir } : undefined;
+      return deferred.matches(args)
+        ? { path: args.path, namespace: "deferred", pluginData: args.resolveDir }
+        : undefined;
     });
     build.onLoad({ filter: /.*/, namespace: "deferred" }, (args) => ({
       contents: `let real;
@@ -61,6 +76,20 @@ module.exports = new Proxy(() => {}, {
 });`,
       loader: "js",
       resolveDir: args.pluginData,
+    }));
+    const unreachable = replaced(UNREACHABLE);
+    build.onResolve({ filter: unreachable.filter }, (args) =>
+      unreachable.matches(args) ? { path: args.path, namespace: "unreachable" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "unreachable" }, (args) => ({
+      contents: `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled into credentials-sidecar (the build found no use for it)`)}); };
+module.exports = new Proxy(() => {}, {
+  get: (_, key) => (key === "__esModule" || typeof key === "symbol" ? undefined : fail()),
+  has: fail,
+  apply: fail,
+  construct: fail,
+});`,
+      loader: "js",
     }));
   },
 };
@@ -141,6 +170,35 @@ const restAsChunk = {
     );
   },
 };
+/**
+ * Bundles of their own inside the after-`register` one, run like it (platform/cachedScript.ts) when
+ * first imported: the AWS SDK's STS client and credential chain, needed only without keys in the
+ * environment, would otherwise be parsed at every cold start (a third of the bundle). It ships
+ * compressed with Brotli (`.cjs.br`, a quarter of the size): the layer's size budget is tight, and the
+ * few milliseconds of decompressing it are paid only where it is used.
+ */
+const SEPARATE_BUNDLES = [
+  { specifier: "./sdkClient.js", entry: "sts/sdkClient.ts", name: "sdkClient", compress: true },
+];
+const bundleFile = (name) =>
+  `${name}.cjs${SEPARATE_BUNDLES.find((bundle) => bundle.name === name)?.compress ? ".br" : ""}`;
+const separateBundles = {
+  name: "separate-bundles",
+  setup(build) {
+    for (const { specifier, name } of SEPARATE_BUNDLES) {
+      const filter = new RegExp(`^${specifier.replace(/[/.]/g, "\\$&")}$`);
+      build.onResolve({ filter }, (args) =>
+        args.kind === "dynamic-import" ? { path: name, namespace: "separate-bundle" } : undefined,
+      );
+    }
+    build.onLoad({ filter: /.*/, namespace: "separate-bundle" }, (args) => ({
+      contents: `import { runSeparateBundle } from ${JSON.stringify(`${root}extension/src/platform/cachedScript.ts`)};
+module.exports = runSeparateBundle(__dirname, ${JSON.stringify(bundleFile(args.path))});`,
+      loader: "js",
+      resolveDir: root,
+    }));
+  },
+};
 const beforeRegister = {
   ...common,
   entryPoints: { extension: `${root}extension/src/main.ts` },
@@ -150,15 +208,41 @@ const beforeRegister = {
 };
 const afterRegister = {
   ...common,
-  entryPoints: { afterRegister: `${root}extension/src/startup/afterRegister.ts` },
+  format: "cjs",
+  banner: {},
+  entryPoints: {
+    afterRegister: `${root}extension/src/startup/afterRegister.ts`,
+    ...Object.fromEntries(SEPARATE_BUNDLES.map(({ entry, name }) => [name, `${root}extension/src/${entry}`])),
+  },
   outdir: `${dist}/chunks`,
-  splitting: true,
   entryNames: "[name]",
-  chunkNames: "[name]-[hash]",
-  outExtension: { ".js": ".mjs" },
+  outExtension: { ".js": ".cjs" },
   mainFields: ["module", "main"],
-  plugins: [...common.plugins, deferUnused, builtinsViaRequire],
+  plugins: [...common.plugins, deferUnused, builtinsViaRequire, separateBundles],
 };
+
+/**
+ * The CommonJS bundles run as `vm.Script`s (platform/cachedScript.ts), where an `import()` would throw
+ * at run time: every module they load must be bundled, or a built-in (required).
+ */
+function refuseDynamicImports(metafile) {
+  for (const [out, { imports }] of Object.entries(metafile.outputs)) {
+    const dynamic = imports.filter((entry) => entry.kind === "dynamic-import");
+    if (dynamic.length > 0)
+      throw new Error(`${out} would import() ${dynamic.map((entry) => entry.path).join(", ")} at run time`);
+  }
+}
+
+/** Replaces each compressed bundle's .cjs by its .cjs.br (the same bytes every build). */
+function compressSeparateBundles(outdir) {
+  for (const { name } of SEPARATE_BUNDLES.filter((bundle) => bundle.compress)) {
+    const file = `${outdir}/${name}.cjs`;
+    const text = readFileSync(file);
+    const params = { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: text.length };
+    writeFileSync(`${outdir}/${bundleFile(name)}`, brotliCompressSync(text, { params }));
+    rmSync(file);
+  }
+}
 
 export async function build() {
   mkdirSync(dist, { recursive: true });
@@ -181,6 +265,10 @@ export async function build() {
     const metafile = { inputs: {}, outputs: {} };
     for (const options of parts) {
       const result = await esbuild.build(options);
+      if (options.format === "cjs") {
+        refuseDynamicImports(result.metafile);
+        compressSeparateBundles(options.outdir);
+      }
       Object.assign(metafile.inputs, result.metafile.inputs);
       Object.assign(metafile.outputs, result.metafile.outputs);
     }

@@ -2,15 +2,15 @@
 //   layer-x86_64.zip, layer-arm64.zip  launcher + wrapper + extension + that architecture's node
 //   layer-nodejs.zip                   the same without node, for nodejs* runtimes (either architecture)
 // Each node is run once after stripping where this machine can run it: natively, or the arm64 one
-// under qemu-user (layer/foreignNode.mjs). A zip whose node runs natively also gets a compile cache
-// (V8 code for the bundle, made by running it once with that node), so the extension starts without
-// parsing its JavaScript; under qemu the cache did not shorten start-up, so none is made there.
+// under qemu-user (layer/foreignNode.mjs). A zip whose node runs natively also gets a code cache
+// (V8's code for the after-`register` bundle, made by running start-up once with that node), so the
+// extension starts without compiling its JavaScript; none is made under qemu (build/codeCache.mjs).
 // The node binaries are stripped of their symbol tables (unused at run time; the build logs both
 // sizes), which needs binutils' strip for each architecture (Debian: binutils,
 // binutils-aarch64-linux-gnu) or llvm-strip; without one the build stops, since an unstripped layer is
 // not the one the docs describe (over the unzipped budget), unless --no-strip asks for it.
 // The parts: layer/build/layerFiles.mjs (launcher, wrapper, bundle; writing a zip), nodeBinary.mjs
-// (download, integrity, strip), compileCache.mjs (the V8 cache), tools.mjs (log, run).
+// (download, integrity, strip), codeCache.mjs (the V8 code cache), tools.mjs (log, run).
 // Usage: node layer/build.mjs [--in DIR] [--out DIR] [--cache DIR] [--arch x86_64] [--arch arm64] [--no-strip]
 //   --in       folder holding the built extension files (default dist/)
 //   --out      where the zips go (default: the --in folder)
@@ -21,7 +21,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { compileCacheFiles } from "./build/compileCache.mjs";
+import { codeCacheFiles } from "./build/codeCache.mjs";
 import { commonFiles, writeLayer } from "./build/layerFiles.mjs";
 import { nodeFiles } from "./build/nodeBinary.mjs";
 import { log } from "./build/tools.mjs";
@@ -83,7 +83,7 @@ async function main() {
     const files = [...common, ...node];
     withNode.push({
       arch,
-      files: [...files, ...(await compileCacheFiles({ arch, version: NODE_VERSION, files }))],
+      files: [...files, ...(await codeCacheFiles({ arch, version: NODE_VERSION, files }))],
     });
   }
   await Promise.all([

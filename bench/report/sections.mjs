@@ -168,8 +168,9 @@ export function sizes(z) {
   return `## 5. Sizes
 
 Bundle: ${kib(z.bundleBytes)} in all; \`extension.mjs\` ${kib(z.entryBytes)}, which with the chunks it
-imports statically is all that loads before \`register\` (${kib(z.startupBytes)}); ${z.chunks} chunks load after.
-Largest contributors (all chunks): ${z.contributors
+imports statically is all that loads before \`register\` (${kib(z.startupBytes)}); ${z.chunks} bundles in \`chunks/\` after it
+(the after-\`register\` one with the code cache the build makes; the AWS SDK's, Brotli-compressed, only without keys in the environment).
+Largest contributors (all bundles): ${z.contributors
     .slice(0, 8)
     .map(([name, bytes]) => `${name} ${kib(bytes)}`)
     .join(", ")}.

@@ -34,10 +34,7 @@ export function sharedConfigFileHasContent(env: NodeJS.ProcessEnv): boolean {
 }
 
 async function loadSdkAssumer(region: string | undefined): Promise<AssumeFunction> {
-  const [{ createSdkStsAssumer }, { defaultProvider }] = await Promise.all([
-    import("./sdkStsAssumer.js"),
-    import("@aws-sdk/credential-provider-node"),
-  ]);
+  const { createSdkStsAssumer, defaultProvider } = await import("./sdkClient.js");
   return createSdkStsAssumer({ region, baseCredentials: defaultProvider() });
 }
 

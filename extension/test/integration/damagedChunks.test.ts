@@ -1,12 +1,12 @@
 /**
- * A damaged deployment: each chunk of the BUILT layer that start-up loads lazily (after the entry),
- * missing or truncated in turn, run on the layer's node against the mock Runtime API. Whatever chunk
- * it is, the process must report `init/error`, remove the runtime files it wrote before `register`,
- * and exit 1 (issue 19 §2: the crash path once left the token behind).
+ * A damaged deployment: each file of the BUILT layer's chunks/ that start-up loads lazily (after the
+ * entry), missing or truncated in turn, run on the layer's node against the mock Runtime API. Whatever
+ * file it is, the process must report `init/error`, remove the runtime files it wrote before
+ * `register`, and exit 1 (issue 19 §2: the crash path once left the token behind). A damaged code
+ * cache is not fatal: start-up compiles the bundle instead, and says so.
  *
- * Which chunks start-up loads is read, not guessed: a control run of the undamaged layer records every
- * module it loads (a `module.registerHooks` load hook); chunks the entry imports statically are left
- * out, as they load before anything is written.
+ * Which files start-up loads is read, not guessed: a control run of the undamaged layer records every
+ * file under chunks/ it reads (the bundles are read and run as scripts, platform/cachedScript.ts).
  */
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,25 +68,14 @@ function lambdaEnv(mock: MockRuntimeApi, config: ConfigName, extra: Record<strin
 const chunksDir = () => join(opt, "credentials-sidecar", "chunks");
 const entryFile = () => join(opt, "credentials-sidecar", "extension.mjs");
 
-/** The chunks a module imports statically (`import … from "./chunk.mjs"`), transitively. */
-function staticClosure(file: string, seen = new Set<string>()): Set<string> {
-  const text = readFileSync(file, "utf8");
-  for (const match of text.matchAll(/(?:from|import)\s*"\.\/(?:chunks\/)?([^"/]+\.mjs)"/g)) {
-    const name = match[1] as string;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    staticClosure(join(chunksDir(), name), seen);
-  }
-  return seen;
-}
-
-/** Node's load hook, recording every chunk the process loads into $CHUNK_LOG. */
+/** Records every file under chunks/ the process reads into $CHUNK_LOG (and any module it imports). */
 const RECORD_LOADS = `data:text/javascript,${encodeURIComponent(
-  `import { registerHooks } from "node:module"; import { appendFileSync } from "node:fs";
-registerHooks({ load(url, context, nextLoad) {
-  if (url.includes("/chunks/")) appendFileSync(process.env.CHUNK_LOG, url.slice(url.lastIndexOf("/") + 1) + "\\n");
-  return nextLoad(url, context);
-} });`,
+  `import fs from "node:fs"; import { registerHooks, syncBuiltinESMExports } from "node:module";
+const note = (path) => { path = String(path); if (path.includes("/chunks/")) fs.appendFileSync(process.env.CHUNK_LOG, path.slice(path.lastIndexOf("/") + 1) + "\\n"); };
+const readFileSync = fs.readFileSync;
+fs.readFileSync = function (path, ...rest) { note(path); return readFileSync.call(this, path, ...rest); };
+syncBuiltinESMExports();
+registerHooks({ load(url, context, nextLoad) { note(url); return nextLoad(url, context); } });`,
 )}`;
 
 async function run(config: ConfigName, extra: Record<string, string> = {}, nodeArgs: string[] = []) {
@@ -116,9 +105,7 @@ async function lazilyLoaded(config: ConfigName): Promise<string[]> {
     sidecar.kill();
     await mock.close();
   }
-  const statics = staticClosure(entryFile());
-  const loaded = [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))];
-  return loaded.filter((name) => !statics.has(name)).sort();
+  return [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))].sort();
 }
 
 const DAMAGES = {
@@ -130,10 +117,8 @@ const DAMAGES = {
 describe.each(Object.keys(CONFIGS) as ConfigName[])("a damaged chunk, %s config", (config) => {
   it("reports init/error, removes the runtime files and exits 1, for every lazily loaded chunk, missing or truncated", async () => {
     const chunks = await lazilyLoaded(config);
-    // Control: start-up's own chunk and fastify's are among them, so the damage below really hits.
-    expect(chunks.some((name) => name.startsWith("afterRegister"))).toBe(true);
-    expect(chunks.some((name) => name.startsWith("server-"))).toBe(true);
-    if (config === "yaml") expect(chunks.some((name) => name.startsWith("parseYaml-"))).toBe(true);
+    // Control: start-up's own bundle is among them, so the damage below really hits.
+    expect(chunks).toContain("afterRegister.cjs");
 
     for (const chunk of chunks) {
       for (const [damage, apply] of Object.entries(DAMAGES)) {
@@ -158,4 +143,67 @@ describe.each(Object.keys(CONFIGS) as ConfigName[])("a damaged chunk, %s config"
       }
     }
   }, 300_000);
+});
+
+const launcher = () => join(opt, "extensions", "credentials-sidecar");
+const codeCacheFile = () => join(opt, "credentials-sidecar", "code-cache", "afterRegister.cjs.v8");
+type CodeCacheUse = "accepted" | "rejected" | "mismatched" | "none";
+
+/** Starts the layer as Lambda does (its launcher, or `command`), waits for init, asks for credentials. */
+async function codeCacheUse(command: string[] = [launcher()]): Promise<CodeCacheUse | undefined> {
+  const mock = await startMockRuntimeApi();
+  const sidecar = await startExtension({
+    env: lambdaEnv(mock, "yaml", { CREDENTIALS_SIDECAR_LOG_LEVEL: "debug" }),
+    command,
+  });
+  try {
+    await mock.waitForIdle(EXTENSION, 15_000); // init done, credentials of every role included
+    const answer = await fetch(`http://127.0.0.1:${sidecar.port}/roles/reader`, {
+      headers: { authorization: readFileSync(join(sidecar.runtimeDir, "token"), "utf8") },
+    });
+    expect(answer.status).toBe(200);
+    mock.shutdown();
+    expect((await sidecar.exited()).code).toBe(0);
+    return sidecar.logs.find((line) => line.event === "code-cache")?.cache as CodeCacheUse | undefined;
+  } finally {
+    sidecar.kill();
+    await mock.close();
+  }
+}
+
+// The layer whose node runs on this machine carries the code cache its build made (layer/build/codeCache.mjs).
+describe("the start-up bundle's code cache", () => {
+  it("is used when the layer starts through its launcher", async () => {
+    expect(existsSync(codeCacheFile())).toBe(true);
+    expect(await codeCacheUse()).toBe("accepted");
+  }, 60_000);
+
+  // V8 hashes most of its flags into the cache (not the heap sizes the launcher sets): a node started
+  // with another, as a function's own flags would do, refuses it.
+  it("is refused by V8 under other V8 flags (--no-opt): start-up compiles and says so", async () => {
+    expect(await codeCacheUse([layerNode, "--no-opt", entryFile()])).toBe("rejected");
+  }, 60_000);
+
+  it.each([
+    ["truncated", (data: Buffer) => data.subarray(0, data.length >> 1), "mismatched"],
+    [
+      "with a flipped byte",
+      (data: Buffer) => Buffer.from(data).fill((data.at(-1) ?? 0) ^ 1, data.length - 1),
+      "mismatched",
+    ],
+    ["missing", undefined, "none"],
+  ] as const)(
+    "%s, is not used: start-up compiles the bundle and serves",
+    async (_, damage, expected) => {
+      const pristine = readFileSync(codeCacheFile());
+      if (damage === undefined) rmSync(codeCacheFile());
+      else writeFileSync(codeCacheFile(), damage(pristine));
+      try {
+        expect(await codeCacheUse()).toBe(expected);
+      } finally {
+        writeFileSync(codeCacheFile(), pristine);
+      }
+    },
+    60_000,
+  );
 });

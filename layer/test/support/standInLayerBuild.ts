@@ -35,7 +35,7 @@ export const COMMON = [
   ["extensions/", 0o40755],
   ["extensions/credentials-sidecar", 0o100755],
 ];
-/** Entries of a zip with node (its compile cache aside). */
+/** Entries of a zip with node. */
 export const WITH_NODE = [
   ...COMMON,
   ["credentials-sidecar/bin/", 0o40755],
@@ -44,7 +44,7 @@ export const WITH_NODE = [
   ["credentials-sidecar/licenses/node/", 0o40755],
   ["credentials-sidecar/licenses/node/LICENSE", 0o100644],
 ];
-export const COMPILE_CACHE = "credentials-sidecar/compile-cache/";
+export const CODE_CACHE = "credentials-sidecar/code-cache/";
 export const sortedByName = (rows: (string | number)[][]) =>
   [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 
