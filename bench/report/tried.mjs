@@ -11,8 +11,8 @@ export function tried() {
   one run each, same load): default 46.0–51.3 MiB; \`--max-semi-space-size=1\` 41.1–42.7; \`=2\` 41.0;
   \`=4\` 48.0–50.0. Throughput with \`=1\` against without, interleaved (two pairs of rounds on a
   loaded machine): 0.74 vs 0.71 and 0.63 vs 0.61 of bare node:http, i.e. no cost. **Kept**: the
-  launcher passes \`--max-semi-space-size=1\` (the build makes the compile cache through the launcher,
-  so under the same flags). At start-up it changes nothing measurable (20.4–20.7 MiB either way).
+  launcher passes \`--max-semi-space-size=1\` (the build makes the code cache through the launcher;
+  this flag is not among those V8 checks a cache against). At start-up it changes nothing measurable (20.4–20.7 MiB either way).
 - \`--max-old-space-size=32\` on top: 35.0–36.6 MiB, the best figure, but it is a hard heap limit: past
   it node aborts, and a sidecar that dies takes every role's credentials with it. **Not kept**.
 - \`--optimize-for-size\`: 38.4 MiB but throughput down (4,438 vs 5,533 req/s in that run).

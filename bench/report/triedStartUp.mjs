@@ -47,5 +47,32 @@ export function triedStartUp() {
   HTTP server at hand-over; where the binding is missing, the public \`listen\` as before. CPU to the
   written request (the \`registered\` line's \`registerCpuMs\`), 20 interleaved runs through the
   launcher, environment config: median 44.2 ms before, 40.6 ms after. \`--preserve-symlinks-main\`
-  (the profile also showed the entry's realpath): 32.3 against 33.2 ms, 15 runs: nothing. Not kept.`;
+  (the profile also showed the entry's realpath): 32.3 against 33.2 ms, 15 runs: nothing. Not kept.
+- **A code cache taken after a run, for the after-\`register\` part** (kept). CPU profiles of first
+  credentials showed most of the ~70 ms after \`register\` in functions compiled as they were first
+  called: esbuild's CommonJS wrappers of fastify and its dependencies, fastify's set-up. Node's compile
+  cache (which the layer shipped) serialises each module right after compiling it (Node's
+  \`src/compile_cache.cc\`, \`MaybeSave\` → \`CreateCodeCache\`), so it held only what V8 compiles
+  eagerly: 24 KB of cache for fastify's 283 KB chunk. The same code as a \`vm.Script\` whose cache is
+  taken once it has run holds every function that ran. Isolated, the layer's node, 4 runs each:
+  fastify's chunk loaded 30.2–34.8 ms and built 10.6–11.7 ms as an ES module with Node's cache,
+  17.6–19.1 and 5.7–6.5 ms as a script with a cache taken after a run. The after-\`register\` code is
+  now one CommonJS bundle (esbuild turns its dynamic imports into lazily run module bodies), the build
+  trains it (\`layer/build/codeCache.mjs\`), and \`platform/cachedScript.ts\` checks the cache's SHA-256
+  digests before V8 sees it: V8 checks only the source's length (a cache made for other text of the
+  same length is accepted and runs the old code: a unit test shows it) and, in release builds, no
+  checksum. The cold bench (\`--quick\`, n=10) before → after: first credentials − STS round trip
+  4.07× → 3.36× (environment config), 4.59× → 3.39× (YAML file). Costs and choices, measured on the
+  way: without any cache the one bundle compiles in 36–38 ms (808 KB; the ES module chunks were parsed
+  only when imported), so the AWS SDK's client (a third of it, needed only without keys in the
+  environment) is a bundle of its own; node:crypto for the digest costs ~7 ms to load, which the STS
+  signer pays anyway right after; compressing the 744 KB cache would save ~0.5 MB of layer but costs
+  ~7 ms at every start (node:zlib's load and the inflate), so only the rarely read SDK bundle is
+  compressed (Brotli, 320 → 75 KB), which with leaving \`semver\` and \`@fastify/proxy-addr\` out (used
+  only for plugins' version ranges and \`trustProxy\`) keeps the x86_64 zip within 110 MB. Leaving
+  \`safe-regex2\` out too failed the build's training run (find-my-way uses it at load). Node's compile
+  cache of the entry (32 KB) was dropped for the same budget: \`register\` with and without it 1.41× and
+  1.52× (environment config), 1.42× and 1.43× (YAML file), n=10 each: within the noise. The cache
+  taken at exit was 737 KB, taken once credentials were served 730 KB (that is when the build takes
+  it). Two builds give different bytes (V8's output), as the compile cache did.`;
 }
