@@ -5,7 +5,7 @@
  * wrapper. Only the node binary is emulated; the launcher, the wrapper and the clients run natively.
  * The same checks for this machine's own architecture are in e2e.test.ts.
  */
-import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,7 +66,8 @@ describe.skipIf(SKIP !== undefined)(title("layer-arm64.zip under qemu-user"), ()
     ({ runtime, sidecar } = await sandboxes.start(
       opt,
       moto,
-      { CREDENTIALS_SIDECAR_CONFIG: config },
+      // At debug level the extension says whether its code cache was used (startup/restBundle.ts).
+      { CREDENTIALS_SIDECAR_CONFIG: config, CREDENTIALS_SIDECAR_LOG_LEVEL: "debug" },
       { timeoutMs: QEMU_WAIT_MS },
     ));
   }, 240_000); // a layer build when dist/ is stale, moto, then the extension's start under qemu
@@ -81,6 +82,13 @@ describe.skipIf(SKIP !== undefined)(title("layer-arm64.zip under qemu-user"), ()
     expect(sidecar.logs[0]?.node).toBe(LAYER_NODE_VERSION);
     // The launcher exec'd the layer's bin/node, which exec'd qemu: the process is qemu running it.
     expect(readlinkSync(`/proc/${sidecar.child.pid}/exe`)).toMatch(/\/qemu-aarch64(-static)?$/);
+  });
+
+  // The build made the cache by running this node under qemu too (layer/build/codeCache.mjs): V8 checks
+  // it against its own version and flags, and takes it.
+  it("runs its start-up bundle with the code cache the build made for the arm64 node", () => {
+    expect(existsSync(join(opt, "credentials-sidecar", "code-cache", "afterRegister.cjs.v8"))).toBe(true);
+    expect(sidecar.logs.find((line) => line.event === "code-cache")?.cache).toBe("accepted");
   });
 
   it.each(CLIENT_KINDS)(

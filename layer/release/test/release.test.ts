@@ -272,9 +272,9 @@ describe("layer/release/build.mjs", () => {
   });
 });
 
-// The layer build itself: two builds of the same inputs, for the architecture whose node cannot run
-// here (so no compile cache: V8's code cache differs from run to run, see the README) and the
-// nodejs zip, must be byte-identical.
+// The layer build itself: two builds of the same inputs must give byte-identical zips, for the other
+// architecture and the nodejs zip. The stand-in bundle has no after-`register` part, so no code cache
+// is made (V8's code cache differs from run to run: docs/releases.md).
 describe("layer/build.mjs reproducibility", () => {
   const foreign = process.arch === "arm64" ? "x86_64" : "arm64";
   it(`two builds give byte-identical layer-${foreign}.zip and layer-nodejs.zip`, async () => {

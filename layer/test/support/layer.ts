@@ -4,7 +4,7 @@
  * started through the layer's exec wrapper. Starting its extension in a sandbox: sandbox.ts.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../../../extension/test/support/extensionProcess.js";
@@ -26,10 +26,21 @@ const SOURCES: Readonly<Record<string, string>> = {
 const execFileAsync = promisify(execFile);
 
 function isCurrent(entries: ZipEntry[]): boolean {
-  return Object.entries(SOURCES).every(([name, path]) => {
-    const entry = entries.find((candidate) => candidate.name === name);
-    return entry?.data.equals(readFileSync(path)) === true;
-  });
+  // The bundles under chunks/ too: the after-`register` code changes without the entry changing.
+  const chunks = readdirSync(join(REPO_ROOT, "dist", "chunks")).map((file) => [
+    `credentials-sidecar/chunks/${file}`,
+    join(REPO_ROOT, "dist", "chunks", file),
+  ]);
+  const shippedChunks = entries.filter(
+    (e) => e.name.startsWith("credentials-sidecar/chunks/") && !e.isDirectory,
+  );
+  return (
+    shippedChunks.length === chunks.length &&
+    [...Object.entries(SOURCES), ...chunks].every(([name, path]) => {
+      const entry = entries.find((candidate) => candidate.name === name);
+      return entry?.data.equals(readFileSync(path as string)) === true;
+    })
+  );
 }
 
 /**
