@@ -153,23 +153,14 @@ const common = {
  * the register request), one file with nothing imported from chunks/: each further module file costs
  * its own resolve, read and compile before `register` (about 4 ms of CPU for the eight shared chunks
  * one bundle with splitting made; bench/RESULTS.md, "What was tried"). The rest of start-up
- * (startup/afterRegister.ts: config, roles, STS clients, fastify) is its own bundle in chunks/, loaded
- * by dynamic import once `register` is sent, and split again so that the YAML parser, the STS clients
- * and fastify are read only when needed. The few small modules both parts use are in each; none
- * holds state, and errors cross the boundary by name, not by class identity (stepFailures.ts).
- * The AWS SDK's ES module builds ("module" field) tree-shake better than its CommonJS ones, and
- * dynamic imports of them keep their named exports (a split CommonJS package only has `default`).
+ * (startup/afterRegister.ts: config, roles, STS clients, fastify) is one CommonJS bundle,
+ * chunks/afterRegister.cjs, which the entry runs once `register` is sent, as a script with the V8
+ * code cache the layer's build makes for it (platform/cachedScript.ts, startup/restBundle.ts); its
+ * dynamic imports become module bodies run when first imported, so the YAML parser and fastify still
+ * run only when needed. The few small modules both parts use are in each; none holds state, and
+ * errors cross the boundary by name, not by class identity (stepFailures.ts). The AWS SDK's ES
+ * module builds ("module" field) tree-shake better than its CommonJS ones.
  */
-const REST = "./startup/afterRegister.js";
-const REST_CHUNK = "./chunks/afterRegister.mjs";
-const restAsChunk = {
-  name: "rest-as-chunk",
-  setup(build) {
-    build.onResolve({ filter: /^\.\/startup\/afterRegister\.js$/ }, (args) =>
-      args.path === REST ? { path: REST_CHUNK, external: true } : undefined,
-    );
-  },
-};
 /**
  * Bundles of their own inside the after-`register` one, run like it (platform/cachedScript.ts) when
  * first imported: the AWS SDK's STS client and credential chain, needed only without keys in the
@@ -204,7 +195,7 @@ const beforeRegister = {
   entryPoints: { extension: `${root}extension/src/main.ts` },
   outfile: `${dist}/extension.mjs`,
   mainFields: ["module", "main"],
-  plugins: [...common.plugins, restAsChunk, builtinsViaRequire],
+  plugins: [...common.plugins, builtinsViaRequire],
 };
 const afterRegister = {
   ...common,

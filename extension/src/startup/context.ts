@@ -17,6 +17,6 @@ export interface StartUpContext {
   readonly api: ExtensionsApi | undefined;
   readonly exits: Exits;
   readonly step: Step;
-  /** The part of start-up after `register`, loaded lazily (a chunk of its own in the bundle). */
+  /** The part of start-up after `register`, loaded once the request is out (chunks/afterRegister.cjs). */
   readonly loadRest: () => Promise<typeof import("./afterRegister.js")>;
 }
