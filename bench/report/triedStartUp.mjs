@@ -87,5 +87,14 @@ export function triedStartUp() {
   sooner, which would bring \`register\` to about 1.3× bare node. Not kept: before \`register\` the cache
   cannot be checked by a digest (node:crypto alone costs ~7 ms to load there, node:zlib's CRC ~3 ms),
   and the cache with a copy of the source to compare against adds ~120 KB, which the x86_64 zip does
-  not have (18 KB left under 110 MB).`;
+  not have (18 KB left under 110 MB).
+- **The register request without node:net** (kept): the entry loaded node:net (and its fifteen stream
+  modules) to connect to the Runtime API, and wrote the request from the connection's callbacks.
+  \`lambda/rawConnect.ts\` connects and writes it on Node's \`tcp_wrap\` handle, as the credentials port
+  already listens on one, and node:net loads on the next turn to read the answer on that connection
+  (the early listener loads it only for a connection before the hand-over). 15 alternated runs, the
+  \`registered\` line's figures: the request written at a median of 33.9 ms before and 26.2 ms after, CPU
+  to it 34.5 and 28.9 ms; medians of the paired differences 6.6 ms and 6.0 ms. The cold bench
+  (\`--quick\`, n=10, twice) then gave \`register\` 1.35× and 1.33× bare node (environment config), 1.48×
+  and 1.37× (YAML file), against 1.48× and 1.50× in the full run before it.`;
 }

@@ -1,12 +1,12 @@
 import type { Server as HttpServer } from "node:http";
-import {
-  type AddressInfo,
-  createServer,
-  type Server as NetServer,
-  Socket,
-  type SocketConstructorOpts,
-} from "node:net";
+import { createRequire } from "node:module";
+import type { AddressInfo, Server as NetServer, Socket, SocketConstructorOpts } from "node:net";
 import { listenOnLoopback } from "./loopbackBind.js";
+
+// node:net is loaded when first needed: a connection before the hand-over, or the public listen.
+// Before `register` neither happens where Node's binding listens (loopbackBind.ts), and node:net
+// with its streams costs milliseconds to load there.
+const net = () => (createRequire("/") as (id: "node:net") => typeof import("node:net"))("node:net");
 
 /**
  * The credentials port, bound before `register` (the runtime may ask for credentials as soon as it
@@ -78,7 +78,7 @@ export async function listenEarly(
     host === "127.0.0.1"
       ? listenOnLoopback(port, (client) =>
           accept(
-            new Socket({
+            new (net().Socket)({
               handle: client,
               pauseOnCreate: true,
               readable: true,
@@ -89,7 +89,7 @@ export async function listenEarly(
       : undefined;
   let early: NetServer | undefined;
   if (loopback === undefined) {
-    const server = createServer({ pauseOnConnect: true }, accept);
+    const server = net().createServer({ pauseOnConnect: true }, accept);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {

@@ -44,9 +44,18 @@ function rawServer(reply: string | Buffer, options: { pieces?: number; close?: b
   );
 }
 
-const GET: PlainRequest = { method: "GET", path: "/2020-01-01/extension/event/next", headers: {} };
+const EVENT_NEXT: PlainRequest = { method: "GET", path: "/2020-01-01/extension/event/next", headers: {} };
 
-describe("exchange", () => {
+// Every request goes through node:net but `register` (the one with onWritten), which is connected and
+// written through Node's bindings and read through node:net (rawConnect.ts): both ways, the same.
+const WAYS: [string, Partial<PlainRequest>][] = [
+  ["node:net", {}],
+  ["Node's bindings, then node:net (register)", { onWritten: () => undefined }],
+];
+
+describe.each(WAYS)("exchange through %s", (_way, extra) => {
+  const GET: PlainRequest = { ...EVENT_NEXT, ...extra };
+
   it("sends method, path, headers and body, and reads status, headers and body", async () => {
     const seen: { method?: string; url?: string; headers?: Record<string, unknown>; body?: string } = {};
     const address = await httpServer((request, response) => {
@@ -61,12 +70,15 @@ describe("exchange", () => {
       });
     });
 
+    let written = 0;
     const response = await exchange(address, {
       method: "POST",
       path: "/2020-01-01/extension/register",
       headers: { "Lambda-Extension-Name": "credentials-sidecar" },
       body: '{"events":["INVOKE","SHUTDOWN"]}',
+      ...(extra.onWritten !== undefined ? { onWritten: () => written++ } : {}),
     });
+    if (extra.onWritten !== undefined) expect(written).toBe(1);
 
     expect(seen).toMatchObject({
       method: "POST",

@@ -1,10 +1,16 @@
-import { connect } from "node:net";
+import { createRequire } from "node:module";
+import type { Socket, SocketConstructorOpts } from "node:net";
+import { connectAndWrite } from "./rawConnect.js";
+
+// node:net is loaded when first needed: for `register`, only once the request is out (rawConnect.ts).
+const net = () => (createRequire("/") as (id: "node:net") => typeof import("node:net"))("node:net");
 
 /**
- * HTTP/1.1 over node:net for the Lambda Runtime API, a local endpoint on the same host: one
- * request per connection (`Connection: close`), bodies framed by Content-Length, chunked encoding
- * or the end of the connection. `register` is on the cold-start path and node:http alone takes
- * about 5 ms to load; this is what the Extensions API needs and nothing more.
+ * HTTP/1.1 over node:net for the Lambda Runtime API (`register` written without it: rawConnect.ts),
+ * a local endpoint on the same host: one request per connection (`Connection: close`), bodies framed
+ * by Content-Length, chunked encoding or the end of the connection. `register` is on the cold-start
+ * path and node:http alone takes about 5 ms to load; this is what the Extensions API needs and
+ * nothing more.
  */
 export interface PlainRequest {
   readonly method: "GET" | "POST" | "PUT";
@@ -50,47 +56,79 @@ export function exchange(address: string, request: PlainRequest): Promise<PlainR
   return new Promise((resolve, reject) => {
     const head = requestHead(address, request);
     const { host, port } = parseAddress(address);
-    const socket = connect({ host, port });
-    let bytes = Buffer.alloc(0);
-    let settled = false;
-    const finish = (outcome: Error | PlainResponse) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
+    const data = head + (request.body ?? "");
+    // `register` (the one request with onWritten): connected and written without node:net where
+    // Node's bindings allow, then read through a net.Socket on the same connection.
+    const viaNet = () => {
+      const socket = net().connect({ host, port });
+      socket.on("connect", () => socket.write(data, () => request.onWritten?.()));
+      converse(socket, request, resolve, reject);
     };
-    const cutShort = () =>
-      new PlainHttpError(`${request.path}: the connection closed before a complete answer`);
-    /** Settles once `bytes` hold a whole response; `ended`: the peer closed, so nothing more comes. */
-    const settleIfComplete = (ended: boolean) => {
-      try {
-        const response = parseResponse(bytes, ended);
-        if (response !== undefined) finish(response);
-        else if (ended) finish(cutShort());
-      } catch (error) {
-        finish(error as Error);
-      }
-    };
-    if (request.timeoutMs !== undefined) {
-      socket.setTimeout(request.timeoutMs, () =>
-        finish(new PlainHttpError(`${request.path} timed out after ${request.timeoutMs} ms`)),
-      );
-    }
-    // No half-close after the request: HTTP servers take it as the client leaving, and the Runtime
-    // API would drop a waiting event/next.
-    socket.on("connect", () => socket.write(head + (request.body ?? ""), () => request.onWritten?.()));
-    socket.on("data", (chunk: Buffer) => {
-      if (bytes.length + chunk.length > MAX_RESPONSE_BYTES) {
-        return finish(new PlainHttpError(`${request.path} answered more than ${MAX_RESPONSE_BYTES} bytes`));
-      }
-      bytes = Buffer.concat([bytes, chunk]);
-      settleIfComplete(false);
-    });
-    socket.on("end", () => settleIfComplete(true));
-    socket.on("error", (error) => finish(error));
-    socket.on("close", () => finish(cutShort()));
+    const raw =
+      request.onWritten !== undefined && isLatin1(data) ? connectAndWrite(host, port, data) : undefined;
+    if (raw === undefined) return viaNet();
+    raw.written.then((handle) => {
+      request.onWritten?.();
+      // The answer is read on the next turn: what waits for the request to be out (start-up loading
+      // the rest of itself) goes first, and node:net loads after it.
+      setImmediate(() => {
+        const options = { handle, readable: true, writable: true } as SocketConstructorOpts;
+        converse(new (net().Socket)(options), request, resolve, reject);
+      });
+    }, viaNet); // whatever failed (refused, reset, nothing written): node:net tries and reports it
   });
+}
+
+/** JavaScript strings the raw write sends as latin1: the head and body must be that, byte for byte. */
+function isLatin1(text: string): boolean {
+  return /^[\x00-\xff]*$/.test(text);
+}
+
+/** Reads the answer on `socket` (connected, the request written or being written) and settles. */
+function converse(
+  socket: Socket,
+  request: PlainRequest,
+  resolve: (response: PlainResponse) => void,
+  reject: (error: Error) => void,
+): void {
+  let bytes = Buffer.alloc(0);
+  let settled = false;
+  const finish = (outcome: Error | PlainResponse) => {
+    if (settled) return;
+    settled = true;
+    socket.destroy();
+    if (outcome instanceof Error) reject(outcome);
+    else resolve(outcome);
+  };
+  const cutShort = () =>
+    new PlainHttpError(`${request.path}: the connection closed before a complete answer`);
+  /** Settles once `bytes` hold a whole response; `ended`: the peer closed, so nothing more comes. */
+  const settleIfComplete = (ended: boolean) => {
+    try {
+      const response = parseResponse(bytes, ended);
+      if (response !== undefined) finish(response);
+      else if (ended) finish(cutShort());
+    } catch (error) {
+      finish(error as Error);
+    }
+  };
+  if (request.timeoutMs !== undefined) {
+    socket.setTimeout(request.timeoutMs, () =>
+      finish(new PlainHttpError(`${request.path} timed out after ${request.timeoutMs} ms`)),
+    );
+  }
+  // No half-close after the request: HTTP servers take it as the client leaving, and the Runtime
+  // API would drop a waiting event/next.
+  socket.on("data", (chunk: Buffer) => {
+    if (bytes.length + chunk.length > MAX_RESPONSE_BYTES) {
+      return finish(new PlainHttpError(`${request.path} answered more than ${MAX_RESPONSE_BYTES} bytes`));
+    }
+    bytes = Buffer.concat([bytes, chunk]);
+    settleIfComplete(false);
+  });
+  socket.on("end", () => settleIfComplete(true));
+  socket.on("error", (error) => finish(error));
+  socket.on("close", () => finish(cutShort()));
 }
 
 function requestHead(address: string, request: PlainRequest): string {

@@ -1,8 +1,9 @@
 /**
- * Start-up up to `register`, with node:fs and node:net alone: what the runtime needs the moment it
- * starts (Lambda starts it once every extension registered). The credentials port is bound and the
- * runtime files are written before the register request is sent, so neither the wrapper nor a
- * function that reads the sidecar without it ever finds them missing or the port refusing.
+ * Start-up up to `register`, with node:fs and Node's TCP bindings alone (node:net loads once the
+ * request is out: lambda/rawConnect.ts): what the runtime needs the moment it starts (Lambda starts
+ * it once every extension registered). The credentials port is bound and the runtime files are
+ * written before the register request is sent, so neither the wrapper nor a function that reads the
+ * sidecar without it ever finds them missing or the port refusing.
  */
 import { type ConfigSource, findConfigSource } from "../config/configSource.js";
 import { type EarlyListener, listenEarly } from "../http/earlyListener.js";

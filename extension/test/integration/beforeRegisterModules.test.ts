@@ -1,0 +1,104 @@
+/**
+ * What runs before `register` is added to every cold start (Lambda starts the runtime once every
+ * extension registered): the BUILT layer, run on its node against the mock Runtime API, must have
+ * written its register request before it loads node:net (with its streams), node:http, node:dns,
+ * node:cluster or node:crypto. A preload watches the one place the request is written
+ * (lambda/rawConnect.ts: the tcp_wrap handle's writeLatin1String) and notes the built-in modules
+ * loaded by then; the control shows the same preload sees them load afterwards.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js";
+import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
+import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
+import { startExtension } from "../support/extensionProcess.js";
+
+const WATCHED = ["net", "http", "https", "dns", "cluster", "crypto", "tls"];
+const PRELOAD = `
+const tcp = process.binding("tcp_wrap");
+const write = tcp.TCP.prototype.writeLatin1String;
+const loaded = () => process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
+tcp.TCP.prototype.writeLatin1String = function (req, data) {
+  if (String(data).startsWith("POST /2020-01-01/extension/register "))
+    process._rawDebug("REGISTER-WRITTEN " + JSON.stringify(loaded()));
+  return write.call(this, req, data);
+};
+process.on("exit", () => process._rawDebug("AT-EXIT " + JSON.stringify(loaded())));
+`;
+
+let work = "";
+let opt = "";
+let sts: StsStandIn;
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "before-register-"));
+  opt = extractLayer((await layerEntries(work)).entries, join(work, "opt"));
+  writeFileSync(join(work, "preload.cjs"), PRELOAD);
+  sts = await startStsStandIn();
+}, 120_000);
+afterAll(async () => {
+  await sts?.close();
+  if (work !== "") rmSync(work, { recursive: true, force: true });
+});
+
+describe("before register", () => {
+  it.each([
+    [
+      "environment config",
+      () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: `arn:aws:iam::${sts.accountId}:role/reader` }),
+    ],
+    [
+      "YAML file",
+      () => {
+        const path = join(work, "config.yaml");
+        writeFileSync(path, `roles:\n  reader:\n    RoleArn: arn:aws:iam::${sts.accountId}:role/reader\n`);
+        return { CREDENTIALS_SIDECAR_CONFIG: path };
+      },
+    ],
+  ])(
+    "with a %s, the register request is written before node:net, node:http, node:dns, node:cluster or node:crypto load",
+    async (_, config) => {
+      const mock = await startMockRuntimeApi();
+      const sidecar = await startExtension({
+        env: {
+          AWS_LAMBDA_RUNTIME_API: mock.address,
+          AWS_REGION: "us-east-1",
+          AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
+          AWS_ENDPOINT_URL_STS: sts.endpoint,
+          ...config(),
+        },
+        command: [
+          join(opt, "credentials-sidecar", "bin", "node"),
+          "--max-semi-space-size=1",
+          "--require",
+          join(work, "preload.cjs"),
+          join(opt, "credentials-sidecar", "extension.mjs"),
+        ],
+      });
+      try {
+        await mock.waitForIdle("credentials-sidecar", 15_000); // init done: credentials assumed, fastify serving
+        mock.shutdown();
+        expect((await sidecar.exited()).code).toBe(0);
+        const line = (marker: string) => {
+          const found = sidecar
+            .output()
+            .split("\n")
+            .find((l) => l.startsWith(`${marker} `));
+          return JSON.parse(found?.slice(marker.length + 1) ?? "null") as string[] | null;
+        };
+        const atRegister = line("REGISTER-WRITTEN");
+        const atExit = line("AT-EXIT");
+        expect(atRegister, "the register request was not written through rawConnect.ts").not.toBeNull();
+        // Control: the preload sees these load, after register (node:net and node:http serve, STS signs).
+        for (const name of ["net", "http", "crypto"]) expect(atExit).toContain(name);
+        expect(WATCHED.filter((name) => atRegister?.includes(name))).toEqual([]);
+      } finally {
+        sidecar.kill();
+        await mock.close();
+      }
+    },
+    60_000,
+  );
+});
