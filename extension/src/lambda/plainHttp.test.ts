@@ -93,6 +93,20 @@ describe.each(WAYS)("exchange through %s", (_way, extra) => {
     });
   });
 
+  it("sends a body beyond latin1 as UTF-8, with its length in bytes", async () => {
+    let received = "";
+    const address = await httpServer((request, response) => {
+      request.setEncoding("utf8");
+      request.on("data", (chunk) => {
+        received += chunk;
+      });
+      request.on("end", () => response.end("ok"));
+    });
+    const body = '{"message":"über ✓ 🚀"}';
+    await exchange(address, { ...GET, method: "POST", body });
+    expect(received).toBe(body);
+  });
+
   it("waits for an answer that takes its time: a long poll is not cut short", async () => {
     const address = await httpServer((_request, response) => {
       setTimeout(() => response.end('{"eventType":"SHUTDOWN"}'), 150);

@@ -81,7 +81,7 @@ export function exchange(address: string, request: PlainRequest): Promise<PlainR
 
 /** JavaScript strings the raw write sends as latin1: the head and body must be that, byte for byte. */
 function isLatin1(text: string): boolean {
-  return /^[\x00-\xff]*$/.test(text);
+  return !/[\u0100-\uffff]/.test(text);
 }
 
 /** Reads the answer on `socket` (connected, the request written or being written) and settles. */
