@@ -104,20 +104,61 @@ const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")))
 const builtinsViaRequire = {
   name: "builtins-via-require",
   setup(build) {
+    const esm = build.initialOptions.format === "esm";
     build.onResolve({ filter: /^(node:)?[a-z_]/ }, (args) => {
       const name = args.path.replace(/^node:/, "");
       const viaImport = args.kind === "import-statement" || args.kind === "dynamic-import";
       if (!viaImport || !BUILTINS.has(name.split("/")[0] ?? "")) return undefined;
-      return args.namespace === "builtin"
-        ? { path: `node:${name}`, external: true }
-        : { path: `node:${name}`, namespace: "builtin" };
+      if (args.namespace === "builtin") return { path: `node:${name}`, external: true };
+      // In ES module output, a stand-in per importing file that exports just the names it imports.
+      const names =
+        esm && args.kind === "import-statement" ? importedNames(args.importer, `node:${name}`) : undefined;
+      return names === undefined
+        ? { path: `node:${name}`, namespace: "builtin" }
+        : {
+            path: `${args.importer}:node:${name}`,
+            namespace: "builtin",
+            pluginData: { module: `node:${name}`, names },
+          };
     });
     build.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents:
+        args.pluginData === undefined
+          ? `module.exports = require(${JSON.stringify(args.path)});`
+          : [
+              `const builtin = require(${JSON.stringify(args.pluginData.module)});`,
+              ...args.pluginData.names.map((name) => `export const ${name} = builtin.${name};`),
+            ].join("\n"),
       loader: "js",
     }));
   },
 };
+
+/**
+ * The names a TypeScript file imports from `module` with plain named imports (`import { a, b as c }`),
+ * types aside; undefined when it imports it any other way (default, namespace), which then goes
+ * through the CommonJS stand-in: esbuild's interop for that copies every export of the built-in onto
+ * a new object (node:fs has over a hundred), which costs before `register`.
+ */
+function importedNames(importer, module) {
+  const source = readFileSync(importer, "utf8");
+  const names = new Set();
+  const quoted = module.replace(/[/.]/g, "\\$&");
+  for (const match of source.matchAll(new RegExp(`^import\\s+([^;]*?)\\s+from\\s+"${quoted}";`, "gm"))) {
+    const clause = match[1] ?? "";
+    if (clause.startsWith("type ")) continue;
+    const named = /^\{([^}]*)\}$/.exec(clause.trim());
+    if (named === null) return undefined;
+    for (const part of (named[1] ?? "").split(",")) {
+      const item = part.trim();
+      if (item === "" || item.startsWith("type ")) continue;
+      const imported = item.split(/\s+as\s+/)[0]?.trim() ?? "";
+      if (!/^[A-Za-z_$][\w$]*$/.test(imported)) return undefined;
+      names.add(imported);
+    }
+  }
+  return names.size > 0 ? [...names] : undefined;
+}
 
 /**
  * extension/src/platform/version.ts imports package.json for its version: the bundle gets that field only,

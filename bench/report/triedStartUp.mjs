@@ -96,5 +96,11 @@ export function triedStartUp() {
   \`registered\` line's figures: the request written at a median of 33.9 ms before and 26.2 ms after, CPU
   to it 34.5 and 28.9 ms; medians of the paired differences 6.6 ms and 6.0 ms. The cold bench
   (\`--quick\`, n=10, twice) then gave \`register\` 1.35× and 1.33× bare node (environment config), 1.48×
-  and 1.37× (YAML file), against 1.48× and 1.50× in the full run before it.`;
+  and 1.37× (YAML file), against 1.48× and 1.50× in the full run before it.
+- **Named imports of built-ins in the entry** (kept): the entry required node:fs, node:path, node:url
+  and node:module through esbuild's interop, which copies every export onto a new object (twelve
+  copies, node:fs alone over a hundred properties; 0.6 ms for four of them measured alone). The
+  build now gives each importing file a stand-in that exports just the names it imports. 15
+  alternated runs: the register request out at a median of 26.1 against 24.4 ms, CPU 29.4 against
+  28.6 ms; medians of the paired differences 1.6 ms and 0.5 ms.`;
 }

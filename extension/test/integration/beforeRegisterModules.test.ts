@@ -6,7 +6,7 @@
  * (lambda/rawConnect.ts: the tcp_wrap handle's writeLatin1String) and notes the built-in modules
  * loaded by then; the control shows the same preload sees them load afterwards.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,4 +101,14 @@ describe("before register", () => {
     },
     60_000,
   );
+
+  // esbuild's interop for a default or namespace import of a CommonJS module copies every export onto
+  // a new object (node:fs has over a hundred): the build gives the entry named imports of built-ins
+  // (extension/build.mjs, builtinsViaRequire), so the entry carries no such helper. The control: the
+  // after-register bundle does (fastify is CommonJS), so the probe finds the helper where it is.
+  it("the entry copies no module's exports (esbuild's interop helper is not in it)", () => {
+    const bundle = (file: string) => readFileSync(join(opt, "credentials-sidecar", file), "utf8");
+    expect(bundle("chunks/afterRegister.cjs")).toContain("Object.getOwnPropertyNames");
+    expect(bundle("extension.mjs")).not.toContain("Object.getOwnPropertyNames");
+  });
 });
