@@ -5,8 +5,8 @@
 // Run alone: node bench/fleet.mjs [--quota 500] [--hours 3]
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { refreshPolicyModule } from "../extension/devkit/sourceModules.mjs";
 import { seededRandom } from "../extension/test/support/seededRandom.mjs";
-import { refreshPolicyModule } from "./lib/sources.mjs";
 
 /** A binary min-heap of [time, stream, attempt]. */
 class Queue {

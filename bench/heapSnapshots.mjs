@@ -6,11 +6,11 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { stsStandInModule } from "../extension/devkit/sourceModules.mjs";
 import { unpackLayer } from "./lib/layer.mjs";
 import { runLoad } from "./lib/load.mjs";
 import { startTimingRuntime } from "./lib/mockRuntime.mjs";
 import { memoryOf, ROLE, startRegisteredSidecar } from "./lib/sidecar.mjs";
-import { stsStandInModule } from "./lib/sources.mjs";
 
 const { values } = parseArgs({
   options: {

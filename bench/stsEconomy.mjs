@@ -5,10 +5,10 @@
 // With RoleSession on a simulated clock: a 12-hour environment life with an invocation every few
 // seconds, counting AssumeRole calls per role against ⌈life / (lifetime − margin)⌉ + 1.
 import { Agent, request } from "node:http";
+import { roleSessionModule } from "../extension/devkit/sourceModules.mjs";
 import { seededRandom } from "../extension/test/support/seededRandom.mjs";
 import { startTimingRuntime } from "./lib/mockRuntime.mjs";
 import { firstCredentials, ROLE, spawnSidecar } from "./lib/sidecar.mjs";
-import { roleSessionModule } from "./lib/sources.mjs";
 
 const BURST = 1000;
 

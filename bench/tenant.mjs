@@ -7,8 +7,8 @@
 // per-invocation price: each Telemetry batch's POST → answer at the sidecar's listener.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mockRuntimeApiModule } from "../extension/devkit/sourceModules.mjs";
 import { firstCredentials, spawnSidecar } from "./lib/sidecar.mjs";
-import { mockRuntimeApiModule } from "./lib/sources.mjs";
 import { summarize } from "./lib/stats.mjs";
 
 const EXTENSION = "credentials-sidecar";

@@ -3,8 +3,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { cleanAwsEnv, startProcess } from "../../extension/devkit/processKit.mjs";
+import { mockRuntimeApiModule, stsStandInModule } from "../../extension/devkit/sourceModules.mjs";
 import { nodeRunner, runUnderQemu } from "../foreignNode.mjs";
 import { filesUnder } from "./layerFiles.mjs";
 import { log, run, size } from "./tools.mjs";
@@ -87,7 +88,10 @@ function trainingShim(stage, node) {
  * credentials (the serving path), then SHUTDOWN; it must exit 0.
  */
 async function trainingRun(stage, trainingNode) {
-  const { startMockRuntimeApi, startStsStandIn } = await devKit();
+  const [{ startMockRuntimeApi }, { startStsStandIn }] = await Promise.all([
+    mockRuntimeApiModule(),
+    stsStandInModule(),
+  ]);
   const runtime = await startMockRuntimeApi({ functionName: "code-cache" });
   const sts = await startStsStandIn();
   const configFile = join(stage, "code-cache.yaml");
@@ -150,37 +154,4 @@ async function trainingRun(stage, trainingNode) {
     await runtime.close();
     await sts.close();
   }
-}
-
-let devKitModules;
-/** The dev kit's Runtime API and STS stand-in (TypeScript), bundled once into a scratch folder. */
-function devKit() {
-  devKitModules ??= (async () => {
-    const { build } = await import("esbuild");
-    const out = mkdtempSync(join(tmpdir(), "credentials-sidecar-devkit-"));
-    try {
-      const devkit = fileURLToPath(new URL("../../extension/devkit/", import.meta.url));
-      await build({
-        entryPoints: {
-          stsStandIn: join(devkit, "stsStandIn", "stsStandIn.ts"),
-          mockRuntimeApi: join(devkit, "mockRuntimeApi", "mockRuntimeApi.ts"),
-        },
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        outdir: out,
-        outExtension: { ".js": ".mjs" },
-        logLevel: "warning",
-      });
-      const [sts, runtime] = await Promise.all([
-        import(pathToFileURL(join(out, "stsStandIn.mjs")).href),
-        import(pathToFileURL(join(out, "mockRuntimeApi.mjs")).href),
-      ]);
-      return { startStsStandIn: sts.startStsStandIn, startMockRuntimeApi: runtime.startMockRuntimeApi };
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  })();
-  return devKitModules;
 }

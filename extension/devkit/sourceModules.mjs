@@ -1,17 +1,17 @@
-// Bench scripts are plain .mjs run by the machine's node; the few TypeScript parts they drive
-// directly (the STS stand-in, RoleSession for the simulated clock, the refresh and backoff policy for
-// the fleet simulation) are bundled here on the fly.
+// Plain .mjs scripts run by the machine's node (the bench, the layer build's training run) drive a few
+// TypeScript parts directly (the STS stand-in, the mock Runtime API, RoleSession for the simulated
+// clock, the refresh and backoff policy for the fleet simulation): they are bundled here on the fly.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 
-const source = (path) => fileURLToPath(new URL(`../../extension/${path}`, import.meta.url));
+const source = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 let built;
 
 async function buildAll() {
-  const out = mkdtempSync(join(tmpdir(), "sidecar-bench-src-"));
+  const out = mkdtempSync(join(tmpdir(), "sidecar-devkit-src-"));
   // Loaded once per process; the files are not needed after that.
   process.once("exit", () => rmSync(out, { recursive: true, force: true }));
   await esbuild.build({
@@ -32,25 +32,25 @@ async function buildAll() {
   return out;
 }
 
-/** @returns {Promise<typeof import("../../extension/devkit/stsStandIn/stsStandIn.ts")>} */
+/** @returns {Promise<typeof import("./stsStandIn/stsStandIn.ts")>} */
 export async function stsStandInModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "stsStandIn.mjs")).href);
 }
 
-/** @returns {Promise<typeof import("../../extension/src/roles/roleSession.ts")>} */
+/** @returns {Promise<typeof import("../src/roles/roleSession.ts")>} */
 export async function roleSessionModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "roleSession.mjs")).href);
 }
 
-/** @returns {Promise<typeof import("../../extension/src/roles/refreshPolicy.ts")>} */
+/** @returns {Promise<typeof import("../src/roles/refreshPolicy.ts")>} */
 export async function refreshPolicyModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "refreshPolicy.mjs")).href);
 }
 
-/** @returns {Promise<typeof import("../../extension/devkit/mockRuntimeApi/mockRuntimeApi.ts")>} */
+/** @returns {Promise<typeof import("./mockRuntimeApi/mockRuntimeApi.ts")>} */
 export async function mockRuntimeApiModule() {
   built ??= buildAll();
   return import(pathToFileURL(join(await built, "mockRuntimeApi.mjs")).href);
