@@ -1,12 +1,12 @@
 import type { Server as HttpServer } from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo, Server as NetServer, Socket, SocketConstructorOpts } from "node:net";
+import { builtin } from "../platform/builtins.js";
 import { listenOnLoopback } from "./loopbackBind.js";
 
 // node:net is loaded when first needed: a connection before the hand-over, or the public listen.
 // Before `register` neither happens where Node's binding listens (loopbackBind.ts), and node:net
 // with its streams costs milliseconds to load there.
-const net = () => (createRequire("/") as (id: "node:net") => typeof import("node:net"))("node:net");
+const net = () => builtin("node:net");
 
 /**
  * The credentials port, bound before `register` (the runtime may ask for credentials as soon as it

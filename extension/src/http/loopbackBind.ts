@@ -9,6 +9,8 @@
  * missing or changed, or binding or listening fails, this returns undefined and the caller listens
  * the public way, which also reports the error (EADDRINUSE, EACCES) as usual.
  */
+import { nodeBinding } from "../platform/builtins.js";
+
 interface TcpHandle {
   bind(address: string, port: number): number;
   listen(backlog: number): number;
@@ -41,7 +43,7 @@ export function listenOnLoopback(
 ): LoopbackHandle | undefined {
   let binding: TcpWrapBinding;
   try {
-    binding = (process as unknown as { binding(name: string): TcpWrapBinding }).binding("tcp_wrap");
+    binding = nodeBinding("tcp_wrap") as TcpWrapBinding;
   } catch {
     return undefined;
   }

@@ -1,9 +1,9 @@
-import { createRequire } from "node:module";
 import type { Socket, SocketConstructorOpts } from "node:net";
+import { builtin } from "../platform/builtins.js";
 import { connectAndWrite } from "./rawConnect.js";
 
 // node:net is loaded when first needed: for `register`, only once the request is out (rawConnect.ts).
-const net = () => (createRequire("/") as (id: "node:net") => typeof import("node:net"))("node:net");
+const net = () => builtin("node:net");
 
 /**
  * HTTP/1.1 over node:net for the Lambda Runtime API (`register` written without it: rawConnect.ts),

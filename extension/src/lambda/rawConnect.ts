@@ -7,6 +7,8 @@
  * documentation-deprecated): when one is missing or changed, or the address is a host name, this
  * returns undefined and the caller goes through node:net.
  */
+import { nodeBinding } from "../platform/builtins.js";
+
 interface TcpSocketHandle {
   connect(req: object, address: string, port: number): number;
   connect6(req: object, address: string, port: number): number;
@@ -31,8 +33,6 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /** Node's `process.binding` (tests give another, to play a Node whose bindings differ). */
 export type BindingLookup = (name: string) => unknown;
-const nodeBinding: BindingLookup = (name) =>
-  (process as unknown as { binding(name: string): unknown }).binding(name);
 
 function bindings(binding: BindingLookup): { tcp: TcpWrapBinding; stream: StreamWrapBinding } | undefined {
   try {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { builtin } from "./builtins.js";
 
 /**
  * Runs a CommonJS bundle with V8's code cache for it, when one that matches is at hand.
@@ -36,12 +37,9 @@ export interface CachedScriptResult {
   readonly cache: CacheUse;
 }
 
-// node:crypto and node:vm are loaded when first used: this module is part of what runs before
-// `register`, and node:crypto alone costs milliseconds there. (A require for built-ins only, which
-// works in the ES module entry and in the CommonJS bundles alike.)
-const builtin = createRequire("/") as (id: "node:crypto" | "node:vm" | "node:zlib") => unknown;
-const sha256 = (data: Buffer) =>
-  (builtin("node:crypto") as typeof import("node:crypto")).createHash("sha256").update(data).digest();
+// node:crypto, node:vm and node:zlib are loaded when first used (builtins.ts): this module is part of
+// what runs before `register`.
+const sha256 = (data: Buffer) => builtin("node:crypto").createHash("sha256").update(data).digest();
 
 /** The cache file's bytes for `source`: magic, the source's digest, the data's digest, the data. */
 export function encodeCodeCache(source: Buffer, data: Buffer): Buffer {
@@ -76,14 +74,12 @@ function readIfPresent(file: string): Buffer | undefined {
 export function runCachedScript(file: string, cacheFile: string): CachedScriptResult {
   const stored = readFileSync(file);
   // A bundle that ships compressed (extension/build.mjs): its digest and cache are of the text.
-  const source = file.endsWith(".br")
-    ? (builtin("node:zlib") as typeof import("node:zlib")).brotliDecompressSync(stored)
-    : stored;
+  const source = file.endsWith(".br") ? builtin("node:zlib").brotliDecompressSync(stored) : stored;
   const sourceDigest = sha256(source);
   const cacheBytes = readIfPresent(cacheFile);
   const cachedData = cacheBytes === undefined ? undefined : decodeCodeCache(cacheBytes, sourceDigest);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`;
-  const { Script } = builtin("node:vm") as typeof import("node:vm");
+  const { Script } = builtin("node:vm");
   const script = new Script(wrapped, {
     filename: file,
     ...(cachedData !== undefined ? { cachedData } : {}),

@@ -14,6 +14,7 @@ import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { startExtension } from "../support/extensionProcess.js";
+import { baseEnv, roleArn, rolesConfig } from "../support/sidecarUnderFaults.js";
 
 const WATCHED = ["net", "http", "https", "dns", "cluster", "crypto", "tls"];
 const PRELOAD = `
@@ -44,15 +45,12 @@ afterAll(async () => {
 
 describe("before register", () => {
   it.each([
-    [
-      "environment config",
-      () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: `arn:aws:iam::${sts.accountId}:role/reader` }),
-    ],
+    ["environment config", () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(sts, "reader") })],
     [
       "YAML file",
       () => {
         const path = join(work, "config.yaml");
-        writeFileSync(path, `roles:\n  reader:\n    RoleArn: arn:aws:iam::${sts.accountId}:role/reader\n`);
+        writeFileSync(path, rolesConfig(sts));
         return { CREDENTIALS_SIDECAR_CONFIG: path };
       },
     ],
@@ -61,14 +59,7 @@ describe("before register", () => {
     async (_, config) => {
       const mock = await startMockRuntimeApi();
       const sidecar = await startExtension({
-        env: {
-          AWS_LAMBDA_RUNTIME_API: mock.address,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
-          AWS_ENDPOINT_URL_STS: sts.endpoint,
-          ...config(),
-        },
+        env: baseEnv(sts, { AWS_LAMBDA_RUNTIME_API: mock.address, ...config() }),
         command: [
           join(opt, "credentials-sidecar", "bin", "node"),
           "--max-semi-space-size=1",

@@ -16,6 +16,7 @@ import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js
 import { type MockRuntimeApi, startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { type ExtensionProcess, startExtension } from "../support/extensionProcess.js";
+import { baseEnv, roleArn, rolesConfig } from "../support/sidecarUnderFaults.js";
 
 const EXTENSION = "credentials-sidecar";
 const RUNTIME_FILES = ["token", "roles-url", "default-role"];
@@ -38,31 +39,22 @@ afterAll(async () => {
 });
 
 const CONFIGS = {
-  environment: () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: `arn:aws:iam::${sts.accountId}:role/reader` }),
+  environment: () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(sts, "reader") }),
   yaml: () => {
     const path = join(work, "config.yaml");
-    writeFileSync(
-      path,
-      `default: reader\nroles:\n  reader:\n    RoleArn: arn:aws:iam::${sts.accountId}:role/reader\n  audit:\n    RoleArn: arn:aws:iam::${sts.accountId}:role/audit\n`,
-    );
+    writeFileSync(path, rolesConfig(sts, { audit: undefined }));
     return { CREDENTIALS_SIDECAR_CONFIG: path };
   },
 } as const;
 type ConfigName = keyof typeof CONFIGS;
 
 function lambdaEnv(mock: MockRuntimeApi, config: ConfigName, extra: Record<string, string> = {}) {
-  return {
+  return baseEnv(sts, {
     AWS_LAMBDA_RUNTIME_API: mock.address,
-    AWS_LAMBDA_FUNCTION_NAME: "damaged-fn",
-    AWS_REGION: "eu-west-1",
-    AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
-    AWS_ENDPOINT_URL_STS: sts.endpoint,
     AWS_CONFIG_FILE: "/nonexistent",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     ...CONFIGS[config](),
     ...extra,
-  };
+  });
 }
 
 const chunksDir = () => join(opt, "credentials-sidecar", "chunks");

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { startExtension } from "../support/extensionProcess.js";
+import { baseEnv, roleArn } from "../support/sidecarUnderFaults.js";
 
 const EXTENSION = "credentials-sidecar";
 let sts: StsStandIn;
@@ -58,19 +59,13 @@ async function oneColdStart(): Promise<void> {
     release = resolve;
   });
   const mock = await startMockRuntimeApi({ holdRegistrationReplies: held });
-  const role = `arn:aws:iam::${sts.accountId}:role/reader`;
+  const role = roleArn(sts, "reader");
   const sidecar = await startExtension({
-    env: {
+    env: baseEnv(sts, {
       AWS_LAMBDA_RUNTIME_API: mock.address,
-      AWS_LAMBDA_FUNCTION_NAME: "window-fn",
-      AWS_REGION: "eu-west-1",
-      AWS_ACCESS_KEY_ID: sts.base.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: sts.base.secretAccessKey,
-      AWS_ENDPOINT_URL_STS: sts.endpoint,
       AWS_CONFIG_FILE: "/nonexistent",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       CREDENTIALS_SIDECAR_ROLE_ARN: role,
-    },
+    }),
   });
   try {
     await mock.waitForRegistered(EXTENSION);
