@@ -19,13 +19,13 @@ import {
   whoamiEnv,
 } from "../../extension/test/support/clients.js";
 import type { ExtensionProcess } from "../../extension/test/support/extensionProcess.js";
-import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import type { MotoEnvironment } from "../../extension/test/support/moto.js";
 import { hostArch, nodeRunner } from "../foreignNode.mjs";
 import {
   extractLayer,
   LAYER_NODE_VERSION,
   lastJsonLine,
-  layerEntries,
+  layerBesideMoto,
   runFunction,
 } from "./support/layer.js";
 import { assumedRole, Sandboxes, sandboxEnv } from "./support/sandbox.js";
@@ -55,11 +55,9 @@ const interpreter = (kind: ClientKind) => (kind === "python" ? "python3" : proce
 describe.skipIf(SKIP !== undefined)(title("layer-arm64.zip under qemu-user"), () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "layer-arm64-"));
-    const [layer, started] = await Promise.allSettled([layerEntries(work, "arm64"), startMoto()]);
-    if (started.status === "fulfilled") moto = started.value;
-    if (layer.status === "rejected") throw layer.reason;
-    if (started.status === "rejected") throw started.reason;
-    opt = extractLayer(layer.value.entries, join(work, "opt"), { qemu: true });
+    const started = await layerBesideMoto(work, "arm64");
+    moto = started.moto;
+    opt = extractLayer(started.layer.entries, join(work, "opt"), { qemu: true });
 
     const config = join(work, "credentials-sidecar.yaml");
     writeFileSync(config, `roles:\n  reader:\n    RoleArn: ${moto.roles.reader}\n`);

@@ -24,10 +24,10 @@ import {
   whoamiEnv,
 } from "../../extension/test/support/clients.js";
 import { REPO_ROOT } from "../../extension/test/support/extensionProcess.js";
-import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import type { MotoEnvironment } from "../../extension/test/support/moto.js";
 import { writeArchContext } from "../container/context.mjs";
 import { buildDockerfile, type ImageTree } from "./support/dockerfile.js";
-import { LAYER_ARCH, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+import { LAYER_ARCH, lastJsonLine, layerBesideMoto, runFunction } from "./support/layer.js";
 import { assumedRole, type Sandbox, Sandboxes, sandboxEnv } from "./support/sandbox.js";
 
 const EXTENSION_DOCKERFILE = join(REPO_ROOT, "layer", "container", "Dockerfile");
@@ -122,14 +122,12 @@ let buildahTree: string | undefined;
 describe.runIf(process.platform === "linux")("the container images", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "container-"));
-    const [layer, started] = await Promise.allSettled([layerEntries(work), startMoto()]);
-    if (started.status === "fulfilled") moto = started.value;
-    if (layer.status === "rejected") throw layer.reason;
-    if (started.status === "rejected") throw started.reason;
+    const started = await layerBesideMoto(work);
+    moto = started.moto;
 
     // The extension image's build context, as `make container` writes it.
     const context = join(work, "context");
-    await writeArchContext(layer.value.zip, context, TARGET_ARCH);
+    await writeArchContext(started.layer.zip, context, TARGET_ARCH);
     const emptyBase = join(work, "base-image");
     mkdirSync(emptyBase);
     const extensionImage = buildDockerfile({

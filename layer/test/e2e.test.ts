@@ -23,13 +23,13 @@ import {
   type ExtensionProcess,
   portBelowEphemeralRange,
 } from "../../extension/test/support/extensionProcess.js";
-import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import type { MotoEnvironment } from "../../extension/test/support/moto.js";
 import {
   extractLayer,
   type FunctionRun,
   LAYER_NODE_VERSION,
   lastJsonLine,
-  layerEntries,
+  layerBesideMoto,
   runFunction,
 } from "./support/layer.js";
 import { assumedRole as assumedRoleOf, Sandboxes, sandboxEnv as sandboxEnvOf } from "./support/sandbox.js";
@@ -60,12 +60,9 @@ const assumedRole = (role: string) => assumedRoleOf(moto, role);
 describe.runIf(process.platform === "linux")("the layer unzipped as /opt", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "layer-e2e-"));
-    // Side by side: the layer build (when dist/ has none) and moto's start-up take seconds each.
-    const [layer, started] = await Promise.allSettled([layerEntries(work), startMoto()]);
-    if (started.status === "fulfilled") moto = started.value;
-    if (layer.status === "rejected") throw layer.reason;
-    if (started.status === "rejected") throw started.reason;
-    opt = extractLayer(layer.value.entries, join(work, "opt"));
+    const started = await layerBesideMoto(work);
+    moto = started.moto;
+    opt = extractLayer(started.layer.entries, join(work, "opt"));
   });
 
   afterAll(async () => {

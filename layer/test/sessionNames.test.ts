@@ -20,12 +20,12 @@ import {
   whoamiEnv,
 } from "../../extension/test/support/clients.js";
 import { type ExtensionProcess, startExtension } from "../../extension/test/support/extensionProcess.js";
-import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import type { MotoEnvironment } from "../../extension/test/support/moto.js";
 import {
   type StsRecordingProxy,
   startStsRecordingProxy,
 } from "../../extension/test/support/stsRecordingProxy.js";
-import { extractLayer, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+import { extractLayer, lastJsonLine, layerBesideMoto, runFunction } from "./support/layer.js";
 
 const FUNCTION_NAME = "orders-handler";
 const FUNCTION_VERSION = "3";
@@ -42,11 +42,9 @@ describe.runIf(process.platform === "linux")("session names from the log stream,
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "layer-session-names-"));
-    const [layer, started] = await Promise.allSettled([layerEntries(work), startMoto()]);
-    if (started.status === "fulfilled") moto = started.value;
-    if (layer.status === "rejected") throw layer.reason;
-    if (started.status === "rejected") throw started.reason;
-    opt = extractLayer(layer.value.entries, join(work, "opt"));
+    const started = await layerBesideMoto(work);
+    moto = started.moto;
+    opt = extractLayer(started.layer.entries, join(work, "opt"));
     proxy = await startStsRecordingProxy(moto.endpoint);
   });
 

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../extension/devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { STS_REQUEST_TIMEOUT_MS } from "../../extension/src/sts/credentials.js";
 import { type ExtensionProcess, startExtension } from "../../extension/test/support/extensionProcess.js";
-import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import type { MotoEnvironment } from "../../extension/test/support/moto.js";
 import { getRole } from "../../extension/test/support/sidecarUnderFaults.js";
 import {
   startConnectProxy,
@@ -26,7 +26,7 @@ import {
   startTricklingSts,
   type TlsFront,
 } from "../../extension/test/support/stsPeers.js";
-import { extractLayer, layerEntries } from "./support/layer.js";
+import { extractLayer, layerBesideMoto } from "./support/layer.js";
 
 const EXTENSION = "credentials-sidecar";
 /** A name no resolver knows but the test proxy. */
@@ -51,11 +51,9 @@ function needsTls(ctx: { skip(note: string): never }): TlsFront {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "sts-connections-"));
-  const [layer, started] = await Promise.allSettled([layerEntries(work), startMoto()]);
-  if (started.status === "fulfilled") moto = started.value;
-  if (layer.status === "rejected") throw layer.reason;
-  if (started.status === "rejected") throw started.reason;
-  opt = extractLayer(layer.value.entries, join(work, "opt"));
+  const started = await layerBesideMoto(work);
+  moto = started.moto;
+  opt = extractLayer(started.layer.entries, join(work, "opt"));
   // A certificate for STS's names, trusted by the extension through NODE_EXTRA_CA_CERTS.
   if (spawnSync("openssl", ["version"]).status !== 0) return;
   const key = join(work, "sts.key");

@@ -25,12 +25,12 @@ import {
   whoamiEnv,
 } from "../../extension/test/support/clients.js";
 import { type ExtensionProcess, startExtension } from "../../extension/test/support/extensionProcess.js";
-import { type MotoEnvironment, startMoto } from "../../extension/test/support/moto.js";
+import type { MotoEnvironment } from "../../extension/test/support/moto.js";
 import {
   type StsRecordingProxy,
   startStsRecordingProxy,
 } from "../../extension/test/support/stsRecordingProxy.js";
-import { extractLayer, lastJsonLine, layerEntries, runFunction } from "./support/layer.js";
+import { extractLayer, lastJsonLine, layerBesideMoto, runFunction } from "./support/layer.js";
 
 const FUNCTION_NAME = "tenant-handler";
 const TENANTS = ["blue", "green"] as const;
@@ -51,11 +51,9 @@ describe.runIf(process.platform === "linux")("tenant isolation mode, built layer
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "layer-tenant-"));
-    const [layer, started] = await Promise.allSettled([layerEntries(work), startMoto()]);
-    if (started.status === "fulfilled") moto = started.value;
-    if (layer.status === "rejected") throw layer.reason;
-    if (started.status === "rejected") throw started.reason;
-    opt = extractLayer(layer.value.entries, join(work, "opt"));
+    const started = await layerBesideMoto(work);
+    moto = started.moto;
+    opt = extractLayer(started.layer.entries, join(work, "opt"));
     writeFileSync(
       join(work, "config.yaml"),
       [

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../../../extension/test/support/extensionProcess.js";
+import { type MotoEnvironment, startMoto } from "../../../extension/test/support/moto.js";
 import { runUnderQemu } from "../../foreignNode.mjs";
 import { extractEntries, readZip, type ZipEntry } from "../../zip.mjs";
 
@@ -64,6 +65,24 @@ export async function layerEntries(
   });
   const zip = join(out, `layer-${arch}.zip`);
   return { entries: await readZip(readFileSync(zip)), zip };
+}
+
+/**
+ * The layer's entries (layerEntries) and moto, started side by side: a layer build when dist/ is
+ * stale and moto's start-up take seconds each. Whichever fails is thrown; moto is stopped first when
+ * it was the layer.
+ */
+export async function layerBesideMoto(
+  workDir: string,
+  arch: LayerArch = LAYER_ARCH,
+): Promise<{ layer: { entries: ZipEntry[]; zip: string }; moto: MotoEnvironment }> {
+  const [layer, started] = await Promise.allSettled([layerEntries(workDir, arch), startMoto()]);
+  if (layer.status === "rejected") {
+    if (started.status === "fulfilled") await started.value.stop();
+    throw layer.reason;
+  }
+  if (started.status === "rejected") throw started.reason;
+  return { layer: layer.value, moto: started.value };
 }
 
 /**
