@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type RequestListener } from "node:http";
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { refusingPort } from "../../test/support/refusingPort.js";
 import { exchange, MAX_RESPONSE_BYTES, type PlainRequest, parseAddress, parseResponse } from "./plainHttp.js";
 
 const servers: Server[] = [];
@@ -187,9 +188,12 @@ describe.each(WAYS)("exchange through %s", (_way, extra) => {
   });
 
   it("reports a refused connection as the socket error", async () => {
-    const address = await httpServer(() => undefined);
-    await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
-    await expect(exchange(address, GET)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    const held = refusingPort();
+    try {
+      await expect(exchange(`127.0.0.1:${held.port}`, GET)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    } finally {
+      held.release();
+    }
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { type AddressInfo, createServer, type Server, Socket, type SocketConstructorOpts } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { refusingPort } from "../../test/support/refusingPort.js";
 import { connectAndWrite } from "./rawConnect.js";
 
 const servers: Server[] = [];
@@ -54,10 +55,14 @@ describe("connectAndWrite", () => {
   });
 
   it("rejects with the errno when the connection is refused (the caller then goes through node:net)", async () => {
-    const { port } = await recordingServer("127.0.0.1", "x", "");
-    await new Promise((resolve) => servers.pop()?.close(resolve));
-    const raw = connectAndWrite("127.0.0.1", port, "GET / HTTP/1.1\r\n\r\n");
-    await expect(raw?.written).rejects.toMatchObject({ errno: expect.any(Number) });
+    const held = refusingPort();
+    try {
+      const raw = connectAndWrite("127.0.0.1", held.port, "GET / HTTP/1.1\r\n\r\n");
+      expect(raw).toBeDefined();
+      await expect(raw?.written).rejects.toMatchObject({ errno: expect.any(Number) });
+    } finally {
+      held.release();
+    }
   });
 
   it.each(["localhost", "runtime.internal", "127.0.0"])(
