@@ -1,6 +1,7 @@
 // Bundles the extension (dist/extension.mjs + dist/chunks/) and the CLI (dist/cli.mjs) with esbuild.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlib } from "node:zlib";
 import * as esbuild from "esbuild";
@@ -95,6 +96,60 @@ module.exports = new Proxy(() => {}, {
 };
 
 /**
+ * safe-regex2 (and ret, its regular-expression parser, 16 KB): find-my-way checks its own three
+ * patterns with it as it loads, and a route's regular expressions when the route is added; the
+ * sidecar's routes have none. Its stand-in answers "safe" for exactly those three patterns, which the
+ * build reads from find-my-way and checks with the real safe-regex2 here, and throws an error that
+ * names it for anything else.
+ */
+const findMyWayPatterns = {
+  name: "find-my-way-patterns",
+  setup(build) {
+    build.onResolve({ filter: /^safe-regex2$/ }, (args) =>
+      /[\\/]find-my-way[\\/]index\.js$/.test(args.importer)
+        ? { path: "safe-regex2", namespace: "checked-patterns", pluginData: args.importer }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "checked-patterns" }, (args) => {
+      const routerSource = readFileSync(args.pluginData, "utf8");
+      // Each `const X_REGEXP = /…/flags` at the top level, as the RegExp it makes (String() of it is
+      // what the stand-in compares).
+      const patterns = [...routerSource.matchAll(/^const \w+_REGEXP = \/(.+)\/([a-z]*)$/gm)].map(
+        (m) => new RegExp(m[1] ?? "", m[2]),
+      );
+      const isRegexSafe = createRequire(args.pluginData)("safe-regex2");
+      const unsafe = patterns.filter((pattern) => !isRegexSafe(pattern));
+      if (patterns.length !== 3 || unsafe.length > 0)
+        throw new Error(
+          `find-my-way's patterns changed (${patterns.join(", ")}; unsafe: ${unsafe.join(", ") || "none"}): review the safe-regex2 stand-in in extension/build.mjs`,
+        );
+      return {
+        contents: `const checked = new Set(${JSON.stringify(patterns.map(String))});
+module.exports = function isRegexSafe(pattern) {
+  if (checked.has(String(pattern))) return true;
+  throw new Error("safe-regex2 is not bundled into credentials-sidecar: no route of its server has a regular expression");
+};`,
+        loader: "js",
+      };
+    });
+  },
+};
+
+/**
+ * The YAML parser's ES module build (the package's "default" condition; the "node" one is CommonJS,
+ * which esbuild cannot tree-shake): the sidecar only parses and composes, and the ES module build
+ * leaves out about 19 KB of the bundle. The two differ only in how a warning is printed
+ * (console.warn against process.emitWarning), which the sidecar's parsing never reaches.
+ */
+const yamlEsModules = {
+  name: "yaml-es-modules",
+  setup(build) {
+    const packageDir = dirname(createRequire(import.meta.url).resolve("yaml/package.json"));
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: join(packageDir, "browser", "dist", "index.js") }));
+  },
+};
+
+/**
  * `import { request } from "node:http"` in ESM output makes Node build an ES module facade of the
  * built-in, which reads every export, and node:http's lazy getters then load Node's internal
  * undici. A require() of the built-in reads only what is used. The same goes
@@ -110,6 +165,9 @@ const builtinsViaRequire = {
       const viaImport = args.kind === "import-statement" || args.kind === "dynamic-import";
       if (!viaImport || !BUILTINS.has(name.split("/")[0] ?? "")) return undefined;
       if (args.namespace === "builtin") return { path: `node:${name}`, external: true };
+      // CommonJS output requires a built-in where a file imports it, and reads the names it uses from
+      // it (no copy of its exports): only `import()`, which a `vm.Script` cannot run, needs the stand-in.
+      if (!esm && args.kind === "import-statement") return { path: `node:${name}`, external: true };
       // In ES module output, a stand-in per importing file that exports just the names it imports.
       const names =
         esm && args.kind === "import-statement" ? importedNames(args.importer, `node:${name}`) : undefined;
@@ -190,17 +248,18 @@ const common = {
 };
 
 /**
- * The extension in two parts. dist/extension.mjs is what runs before `register` (port, runtime files,
- * the register request), one file with nothing imported from chunks/: each further module file costs
- * its own resolve, read and compile before `register` (about 4 ms of CPU for the eight shared chunks
- * one bundle with splitting made; bench/RESULTS.md, "What was tried"). The rest of start-up
- * (startup/afterRegister.ts: config, roles, STS clients, fastify) is one CommonJS bundle,
- * chunks/afterRegister.cjs, which the entry runs once `register` is sent, as a script with the V8
- * code cache the layer's build makes for it (platform/cachedScript.ts, startup/restBundle.ts); its
- * dynamic imports become module bodies run when first imported, so the YAML parser and fastify still
- * run only when needed. The few small modules both parts use are in each; none holds state, and
- * errors cross the boundary by name, not by class identity (stepFailures.ts). The AWS SDK's ES
- * module builds ("module" field) tree-shake better than its CommonJS ones.
+ * The extension as two CommonJS bundles and a small entry. chunks/beforeRegister.cjs (main.ts) is
+ * what runs before `register` (port, runtime files, the register request), one file with nothing
+ * imported from other chunks: each further module file costs its own resolve, read and compile before
+ * `register` (about 4 ms of CPU for the eight shared chunks one bundle with splitting made;
+ * bench/RESULTS.md, "What was tried"). The rest of start-up (startup/afterRegister.ts: config, roles,
+ * STS clients, fastify) is chunks/afterRegister.cjs, which the first runs once `register` is sent.
+ * Each runs as a script with the V8 code cache the layer's build makes for it
+ * (platform/cachedScript.ts); dist/extension.mjs (launch.ts) only runs the first. The after-`register`
+ * bundle's dynamic imports become module bodies run when first imported, so the YAML parser and
+ * fastify still run only when needed. The few small modules both bundles use are in each; none holds
+ * state, and errors cross the boundary by name, not by class identity (stepFailures.ts). The AWS SDK's
+ * ES module builds ("module" field) tree-shake better than its CommonJS ones.
  */
 /**
  * Bundles of their own inside the after-`register` one, run like it (platform/cachedScript.ts) when
@@ -231,18 +290,18 @@ module.exports = runSeparateBundle(__dirname, ${JSON.stringify(bundleFile(args.p
     }));
   },
 };
-const beforeRegister = {
+const launcher = {
   ...common,
-  entryPoints: { extension: `${root}extension/src/main.ts` },
+  entryPoints: { extension: `${root}extension/src/launch.ts` },
   outfile: `${dist}/extension.mjs`,
-  mainFields: ["module", "main"],
   plugins: [...common.plugins, builtinsViaRequire],
 };
-const afterRegister = {
+const bundles = {
   ...common,
   format: "cjs",
   banner: {},
   entryPoints: {
+    beforeRegister: `${root}extension/src/main.ts`,
     afterRegister: `${root}extension/src/startup/afterRegister.ts`,
     ...Object.fromEntries(SEPARATE_BUNDLES.map(({ entry, name }) => [name, `${root}extension/src/${entry}`])),
   },
@@ -250,7 +309,14 @@ const afterRegister = {
   entryNames: "[name]",
   outExtension: { ".js": ".cjs" },
   mainFields: ["module", "main"],
-  plugins: [...common.plugins, deferUnused, builtinsViaRequire, separateBundles],
+  plugins: [
+    ...common.plugins,
+    deferUnused,
+    findMyWayPatterns,
+    yamlEsModules,
+    builtinsViaRequire,
+    separateBundles,
+  ],
 };
 
 /**
@@ -281,7 +347,7 @@ export async function build() {
   // Chunk names carry content hashes: old ones would otherwise pile up and ship in the layer.
   rmSync(`${dist}/chunks`, { recursive: true, force: true });
   const targets = [
-    { parts: [beforeRegister, afterRegister], out: "extension.mjs" },
+    { parts: [launcher, bundles], out: "extension.mjs" },
     ...(existsSync(`${root}extension/devkit/cli.ts`)
       ? [
           {

@@ -1,4 +1,4 @@
-// The code cache of a zip whose node runs on this machine: V8's code for the after-`register` bundle,
+// The code cache of a zip whose node runs on this machine: V8's code for start-up's two bundles,
 // made by running start-up once as on Lambda, so the extension starts without compiling its JavaScript.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,24 +12,25 @@ import { log, run, size } from "./tools.mjs";
 
 /** Where extension/src/platform/cachedScript.ts looks for a bundle's code cache, in the layer. */
 export const CODE_CACHE = "credentials-sidecar/code-cache";
-const TRAINED_BUNDLE = "credentials-sidecar/chunks/afterRegister.cjs";
+/** The bundles start-up runs, each with the code cache the training run takes of it. */
+const TRAINED_BUNDLES = ["beforeRegister.cjs", "afterRegister.cjs"].map(
+  (bundle) => `credentials-sidecar/chunks/${bundle}`,
+);
 /** Bounds on the training run's steps: generous, for a node emulated by qemu-user. */
 const TRAINING_WAIT_MS = 120_000;
 const TRAINING_HOOK = fileURLToPath(new URL("./codeCacheTraining.cjs", import.meta.url));
 
 /**
- * V8's code for the after-`register` bundle, made in a scratch copy of the layer by running start-up
+ * V8's code for start-up's two bundles (before and after `register`), made in a scratch copy of the layer by running start-up
  * as on Lambda (trainingRun) and taken by the training hook once credentials were served, so that it
  * holds every function start-up ran (platform/cachedScript.ts checks it against the bundle before V8
  * sees it). Only node of the same version, architecture and V8 flags accepts it; any other compiles
- * as usual. (Node's own compile cache, which held the entry's code too, is not used: it keeps only
- * what V8 compiles eagerly, and the entry's share did not measurably change `register`, while the
- * layer's size budget is tight.)
+ * as usual. (Node's own compile cache is not used: it keeps only what V8 compiles eagerly.)
  * @param {{ arch: string, version: string, files: { name: string, data: Buffer, mode: number }[] }} options
  */
 export async function codeCacheFiles({ arch, version, files }) {
   const runner = nodeRunner(arch);
-  const trained = files.some((file) => file.name === TRAINED_BUNDLE);
+  const trained = TRAINED_BUNDLES.every((bundle) => files.some((file) => file.name === bundle));
   if (runner.how === undefined) {
     log(`layer-${arch}.zip: its node cannot run here (${runner.reason}): not checked, no code cache`);
     return [];
@@ -52,9 +53,9 @@ export async function codeCacheFiles({ arch, version, files }) {
     // emulated: its cache holds bytecode, not machine code, and is checked by V8 against the node's
     // version and flags, which are those of the real thing (layer/test/arm64.test.ts runs the zip
     // and checks that its node takes it). Where qemu is missing, the arm64 zip has no cache.
-    // A bundle without the after-`register` part (the build tests' stand-in) has nothing to train.
+    // A stand-in bundle without start-up's bundles (the build tests') has nothing to train.
     if (!trained) {
-      log(`layer-${arch}.zip: its node runs; no ${TRAINED_BUNDLE} to make a code cache for`);
+      log(`layer-${arch}.zip: its node runs; no ${TRAINED_BUNDLES.join(" and ")} to make a code cache for`);
       return [];
     }
     await trainingRun(stage, trainingShim(stage, node));
@@ -64,8 +65,10 @@ export async function codeCacheFiles({ arch, version, files }) {
       mode: 0o644,
     }));
     const bytes = cached.reduce((sum, file) => sum + file.data.length, 0);
-    if (cached.length === 0)
-      throw new Error(`layer-${arch}.zip: the training run left no code cache in ${CODE_CACHE}`);
+    if (cached.length !== TRAINED_BUNDLES.length)
+      throw new Error(
+        `layer-${arch}.zip: the training run left ${cached.length} code caches in ${CODE_CACHE}, not ${TRAINED_BUNDLES.length}`,
+      );
     log(`layer-${arch}.zip: its node runs; code cache of ${cached.length} bundle(s), ${size(bytes)}`);
     return cached;
   } finally {
@@ -141,7 +144,10 @@ async function trainingRun(stage, trainingNode) {
     if (answer.status !== 200)
       throw new Error(`the training run answered ${answer.status}: ${await answer.text()}`);
     extension.child.kill("SIGUSR2");
-    await extension.waitForOutput(/training hook: wrote 1 code cache/, TRAINING_WAIT_MS);
+    await extension.waitForOutput(
+      new RegExp(`training hook: wrote ${TRAINED_BUNDLES.length} code cache`),
+      TRAINING_WAIT_MS,
+    );
     runtime.shutdown();
     const exit = await extension.waitForExit(TRAINING_WAIT_MS);
     if (exit.code !== 0) throw new Error(`exited ${exit.code ?? exit.signal}`);

@@ -84,9 +84,12 @@ describe.skipIf(SKIP !== undefined)(title("layer-arm64.zip under qemu-user"), ()
 
   // The build made the cache by running this node under qemu too (layer/build/codeCache.mjs): V8 checks
   // it against its own version and flags, and takes it.
-  it("runs its start-up bundle with the code cache the build made for the arm64 node", () => {
-    expect(existsSync(join(opt, "credentials-sidecar", "code-cache", "afterRegister.cjs.v8"))).toBe(true);
-    expect(sidecar.logs.find((line) => line.event === "code-cache")?.cache).toBe("accepted");
+  it("runs its start-up bundles with the code caches the build made for the arm64 node", () => {
+    const bundles = ["beforeRegister.cjs", "afterRegister.cjs"];
+    for (const bundle of bundles)
+      expect(existsSync(join(opt, "credentials-sidecar", "code-cache", `${bundle}.v8`))).toBe(true);
+    const used = sidecar.logs.filter((line) => line.event === "code-cache");
+    expect(used.map((line) => [line.bundle, line.cache])).toEqual(bundles.map((b) => [b, "accepted"]));
   });
 
   it.each(CLIENT_KINDS)(

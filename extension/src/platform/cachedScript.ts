@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { builtin } from "./builtins.js";
+import { builtin, nodeBinding } from "./builtins.js";
 
 /**
  * Runs a CommonJS bundle with V8's code cache for it, when one that matches is at hand.
@@ -11,14 +11,19 @@ import { builtin } from "./builtins.js";
  * start (fastify's load and set-up are mostly that). A cache taken from a `vm.Script` after a run
  * holds every function that ran. The layer's build makes it by running start-up once (the script
  * registers itself where its training hook finds it: TRAINING_REGISTRY) and ships it beside the bundle.
+ * Both bundles run this way: the entry's (before `register`) and the rest of start-up.
  *
  * V8 checks only the source's length and its own version and flags before it uses a cache, and in
- * release builds no checksum: the cache file carries SHA-256 digests of the source it was made from
- * and of its own data, and anything that does not match is not given to V8 (the source is compiled
- * as usual).
+ * release builds no checksum: the cache file carries CRC-32s of the source it was made from and of
+ * its own data, and anything that does not match is not given to V8 (the source is compiled as
+ * usual). A CRC, not a cryptographic digest: what it guards against is a cache left from another
+ * build or damaged on the way, not an attacker (who could as well write the bundle beside it), and it
+ * costs microseconds before `register`, where node:crypto would cost milliseconds to load.
  */
-export const CODE_CACHE_MAGIC = Buffer.from("CSV8CACHE1\n", "latin1");
-const DIGEST_BYTES = 32;
+export const CODE_CACHE_MAGIC = Buffer.from("CSV8CACHE2\n", "latin1");
+const CHECK_BYTES = 4;
+/** The cache file's header: magic, then the CRC-32s of the source and of the data. */
+export const CODE_CACHE_HEADER_BYTES = CODE_CACHE_MAGIC.length + 2 * CHECK_BYTES;
 
 /** Where the build's training run finds the scripts this process ran, to take their caches. */
 export const TRAINING_REGISTRY = Symbol.for("credentials-sidecar.cachedScripts");
@@ -37,24 +42,46 @@ export interface CachedScriptResult {
   readonly cache: CacheUse;
 }
 
-// node:crypto, node:vm and node:zlib are loaded when first used (builtins.ts): this module is part of
-// what runs before `register`.
-const sha256 = (data: Buffer) => builtin("node:crypto").createHash("sha256").update(data).digest();
-
-/** The cache file's bytes for `source`: magic, the source's digest, the data's digest, the data. */
-export function encodeCodeCache(source: Buffer, data: Buffer): Buffer {
-  return Buffer.concat([CODE_CACHE_MAGIC, sha256(source), sha256(data), data]);
+type Crc32 = (data: Buffer, initial: number) => number;
+let crc32Function: Crc32 | undefined;
+/**
+ * Node's CRC-32 (zlib's): the binding itself, as node:zlib's `crc32` calls it, since loading node:zlib
+ * costs milliseconds before `register`; node:zlib's where the binding differs.
+ */
+function crc32(data: Buffer): number {
+  if (crc32Function === undefined) {
+    let fromBinding: unknown;
+    try {
+      fromBinding = (nodeBinding("zlib") as { crc32?: unknown }).crc32;
+    } catch {
+      // No such binding in this node: node:zlib below.
+    }
+    crc32Function =
+      typeof fromBinding === "function" ? (fromBinding as Crc32) : (builtin("node:zlib").crc32 as Crc32);
+  }
+  return crc32Function(data, 0) >>> 0;
 }
 
-/** The V8 data in `file` when it was made from `sourceDigest`'s source and is whole; else undefined. */
-export function decodeCodeCache(bytes: Buffer, sourceDigest: Buffer): Buffer | undefined {
-  const header = CODE_CACHE_MAGIC.length + 2 * DIGEST_BYTES;
+function crcBytes(data: Buffer): Buffer {
+  const bytes = Buffer.alloc(CHECK_BYTES);
+  bytes.writeUInt32BE(crc32(data));
+  return bytes;
+}
+
+/** The cache file's bytes for `source`: magic, the source's CRC-32, the data's CRC-32, the data. */
+export function encodeCodeCache(source: Buffer, data: Buffer): Buffer {
+  return Buffer.concat([CODE_CACHE_MAGIC, crcBytes(source), crcBytes(data), data]);
+}
+
+/** The V8 data in `bytes` when it was made from `source` and is whole; else undefined. */
+export function decodeCodeCache(bytes: Buffer, source: Buffer): Buffer | undefined {
+  const header = CODE_CACHE_HEADER_BYTES;
   if (bytes.length <= header || !bytes.subarray(0, CODE_CACHE_MAGIC.length).equals(CODE_CACHE_MAGIC))
     return undefined;
-  const forSource = bytes.subarray(CODE_CACHE_MAGIC.length, CODE_CACHE_MAGIC.length + DIGEST_BYTES);
-  const dataDigest = bytes.subarray(CODE_CACHE_MAGIC.length + DIGEST_BYTES, header);
+  const forSource = bytes.readUInt32BE(CODE_CACHE_MAGIC.length);
+  const dataCheck = bytes.readUInt32BE(CODE_CACHE_MAGIC.length + CHECK_BYTES);
   const data = bytes.subarray(header);
-  if (!forSource.equals(sourceDigest) || !sha256(data).equals(dataDigest)) return undefined;
+  if (forSource !== crc32(source) || dataCheck !== crc32(data)) return undefined;
   return data;
 }
 
@@ -73,11 +100,10 @@ function readIfPresent(file: string): Buffer | undefined {
  */
 export function runCachedScript(file: string, cacheFile: string): CachedScriptResult {
   const stored = readFileSync(file);
-  // A bundle that ships compressed (extension/build.mjs): its digest and cache are of the text.
+  // A bundle that ships compressed (extension/build.mjs): its check and cache are of the text.
   const source = file.endsWith(".br") ? builtin("node:zlib").brotliDecompressSync(stored) : stored;
-  const sourceDigest = sha256(source);
   const cacheBytes = readIfPresent(cacheFile);
-  const cachedData = cacheBytes === undefined ? undefined : decodeCodeCache(cacheBytes, sourceDigest);
+  const cachedData = cacheBytes === undefined ? undefined : decodeCodeCache(cacheBytes, source);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`;
   const { Script } = builtin("node:vm");
   const script = new Script(wrapped, {

@@ -93,13 +93,16 @@ describe("before register", () => {
     60_000,
   );
 
-  // esbuild's interop for a default or namespace import of a CommonJS module copies every export onto
-  // a new object (node:fs has over a hundred): the build gives the entry named imports of built-ins
-  // (extension/build.mjs, builtinsViaRequire), so the entry carries no such helper. The control: the
-  // after-register bundle does (fastify is CommonJS), so the probe finds the helper where it is.
-  it("the entry copies no module's exports (esbuild's interop helper is not in it)", () => {
+  // esbuild's interop for a default or namespace import of a CommonJS module (`__toESM`) copies every
+  // export onto a new object (node:fs has over a hundred): the build has the code before `register`
+  // read the names it imports from built-ins, so neither the entry nor its bundle carries the helper
+  // (its mark: the `default` property it defines). The control: the after-register bundle does
+  // (fastify is CommonJS), so the probe finds the helper where it is.
+  it("the code before register copies no module's exports (esbuild's interop helper is not in it)", () => {
     const bundle = (file: string) => readFileSync(join(opt, "credentials-sidecar", file), "utf8");
-    expect(bundle("chunks/afterRegister.cjs")).toContain("Object.getOwnPropertyNames");
-    expect(bundle("extension.mjs")).not.toContain("Object.getOwnPropertyNames");
+    const interop = '"default",{value:';
+    expect(bundle("chunks/afterRegister.cjs")).toContain(interop);
+    expect(bundle("extension.mjs")).not.toContain(interop);
+    expect(bundle("chunks/beforeRegister.cjs")).not.toContain(interop);
   });
 });

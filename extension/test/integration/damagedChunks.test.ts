@@ -1,9 +1,11 @@
 /**
  * A damaged deployment: each file of the BUILT layer's chunks/ that start-up loads lazily (after the
- * entry), missing or truncated in turn, run on the layer's node against the mock Runtime API. Whatever
- * file it is, the process must report `init/error`, remove the runtime files it wrote before
- * `register`, and exit 1 (issue 19 §2: the crash path once left the token behind). A damaged code
- * cache is not fatal: start-up compiles the bundle instead, and says so.
+ * entry's bundle), missing or truncated in turn, run on the layer's node against the mock Runtime API.
+ * Whatever file it is, the process must report `init/error`, remove the runtime files it wrote before
+ * `register`, and exit 1 (issue 19 §2: the crash path once left the token behind). The entry's own
+ * bundle (chunks/beforeRegister.cjs) damaged, nothing can be reported (there is no `register` yet):
+ * the process exits 1 naming the file, having written nothing. A damaged code cache is not fatal:
+ * start-up compiles the bundle instead, and says so.
  *
  * Which files start-up loads is read, not guessed: a control run of the undamaged layer records every
  * file under chunks/ it reads (the bundles are read and run as scripts, platform/cachedScript.ts).
@@ -83,7 +85,10 @@ function filesLeft(sidecar: ExtensionProcess): string[] {
   return RUNTIME_FILES.filter((name) => existsSync(join(sidecar.runtimeDir, name)));
 }
 
-/** The chunks start-up loads after the entry, per config: from an undamaged control run. */
+/** The entry's bundle: read first, before anything else runs. */
+const ENTRY_BUNDLE = "beforeRegister.cjs";
+
+/** The chunks start-up loads after the entry's bundle, per config: from an undamaged control run. */
 async function lazilyLoaded(config: ConfigName): Promise<string[]> {
   const log = join(work, `loaded-${config}.txt`);
   writeFileSync(log, "");
@@ -97,7 +102,10 @@ async function lazilyLoaded(config: ConfigName): Promise<string[]> {
     sidecar.kill();
     await mock.close();
   }
-  return [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))].sort();
+  const read = [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))].sort();
+  // Control: the recording sees the entry's bundle too, which is read before anything can report.
+  expect(read).toContain(ENTRY_BUNDLE);
+  return read.filter((chunk) => chunk !== ENTRY_BUNDLE);
 }
 
 const DAMAGES = {
@@ -137,12 +145,42 @@ describe.each(Object.keys(CONFIGS) as ConfigName[])("a damaged chunk, %s config"
   }, 300_000);
 });
 
+describe("the entry's bundle, damaged", () => {
+  it.each(Object.entries(DAMAGES))(
+    "%s: the process exits 1 before register, naming the file, and writes no runtime file",
+    async (_, apply) => {
+      const path = join(chunksDir(), ENTRY_BUNDLE);
+      const pristine = readFileSync(path);
+      apply(path);
+      const { mock, sidecar } = await run("environment");
+      try {
+        const exit = await sidecar.exited();
+        expect(exit.code).toBe(1);
+        expect(sidecar.output()).toContain(path);
+        // Nothing registered: the process is gone, so only a request already in flight could still
+        // arrive, which the bounded wait would see.
+        await expect(mock.waitForRegistered(EXTENSION, 500)).rejects.toThrow(/register/);
+        expect(filesLeft(sidecar)).toEqual([]);
+      } finally {
+        sidecar.kill();
+        await mock.close();
+        writeFileSync(path, pristine);
+      }
+    },
+    60_000,
+  );
+});
+
 const launcher = () => join(opt, "extensions", "credentials-sidecar");
-const codeCacheFile = () => join(opt, "credentials-sidecar", "code-cache", "afterRegister.cjs.v8");
+const BUNDLES = [ENTRY_BUNDLE, "afterRegister.cjs"] as const;
+const codeCacheFile = (bundle: string) => join(opt, "credentials-sidecar", "code-cache", `${bundle}.v8`);
 type CodeCacheUse = "accepted" | "rejected" | "mismatched" | "none";
 
-/** Starts the layer as Lambda does (its launcher, or `command`), waits for init, asks for credentials. */
-async function codeCacheUse(command: string[] = [launcher()]): Promise<CodeCacheUse | undefined> {
+/**
+ * Starts the layer as Lambda does (its launcher, or `command`), waits for init, asks for credentials:
+ * what became of each bundle's code cache, as logged.
+ */
+async function codeCacheUse(command: string[] = [launcher()]): Promise<Record<string, CodeCacheUse>> {
   const mock = await startMockRuntimeApi();
   const sidecar = await startExtension({
     env: lambdaEnv(mock, "yaml", { CREDENTIALS_SIDECAR_LOG_LEVEL: "debug" }),
@@ -156,46 +194,52 @@ async function codeCacheUse(command: string[] = [launcher()]): Promise<CodeCache
     expect(answer.status).toBe(200);
     mock.shutdown();
     expect((await sidecar.exited()).code).toBe(0);
-    return sidecar.logs.find((line) => line.event === "code-cache")?.cache as CodeCacheUse | undefined;
+    const lines = sidecar.logs.filter((line) => line.event === "code-cache");
+    return Object.fromEntries(lines.map((line) => [String(line.bundle), line.cache as CodeCacheUse]));
   } finally {
     sidecar.kill();
     await mock.close();
   }
 }
 
-// The layer whose node runs on this machine carries the code cache its build made (layer/build/codeCache.mjs).
-describe("the start-up bundle's code cache", () => {
-  it("is used when the layer starts through its launcher", async () => {
-    expect(existsSync(codeCacheFile())).toBe(true);
-    expect(await codeCacheUse()).toBe("accepted");
+const allBundles = (use: CodeCacheUse) => Object.fromEntries(BUNDLES.map((bundle) => [bundle, use]));
+
+// The layer whose node runs on this machine carries the code caches its build made
+// (layer/build/codeCache.mjs): one for the entry's bundle, one for the rest of start-up.
+describe("the start-up bundles' code caches", () => {
+  it("are used when the layer starts through its launcher", async () => {
+    for (const bundle of BUNDLES) expect(existsSync(codeCacheFile(bundle))).toBe(true);
+    expect(await codeCacheUse()).toEqual(allBundles("accepted"));
   }, 60_000);
 
   // V8 hashes most of its flags into the cache (not the heap sizes the launcher sets): a node started
   // with another, as a function's own flags would do, refuses it.
-  it("is refused by V8 under other V8 flags (--no-opt): start-up compiles and says so", async () => {
-    expect(await codeCacheUse([layerNode, "--no-opt", entryFile()])).toBe("rejected");
+  it("are refused by V8 under other V8 flags (--no-opt): start-up compiles and says so", async () => {
+    expect(await codeCacheUse([layerNode, "--no-opt", entryFile()])).toEqual(allBundles("rejected"));
   }, 60_000);
 
-  it.each([
-    ["truncated", (data: Buffer) => data.subarray(0, data.length >> 1), "mismatched"],
-    [
-      "with a flipped byte",
-      (data: Buffer) => Buffer.from(data).fill((data.at(-1) ?? 0) ^ 1, data.length - 1),
-      "mismatched",
-    ],
-    ["missing", undefined, "none"],
-  ] as const)(
-    "%s, is not used: start-up compiles the bundle and serves",
-    async (_, damage, expected) => {
-      const pristine = readFileSync(codeCacheFile());
-      if (damage === undefined) rmSync(codeCacheFile());
-      else writeFileSync(codeCacheFile(), damage(pristine));
-      try {
-        expect(await codeCacheUse()).toBe(expected);
-      } finally {
-        writeFileSync(codeCacheFile(), pristine);
-      }
-    },
-    60_000,
-  );
+  describe.each(BUNDLES)("of %s", (bundle) => {
+    it.each([
+      ["truncated", (data: Buffer) => data.subarray(0, data.length >> 1), "mismatched"],
+      [
+        "with a flipped byte",
+        (data: Buffer) => Buffer.from(data).fill((data.at(-1) ?? 0) ^ 1, data.length - 1),
+        "mismatched",
+      ],
+      ["missing", undefined, "none"],
+    ] as const)(
+      "%s, is not used: start-up compiles that bundle, uses the other's cache, and serves",
+      async (_, damage, expected) => {
+        const pristine = readFileSync(codeCacheFile(bundle));
+        if (damage === undefined) rmSync(codeCacheFile(bundle));
+        else writeFileSync(codeCacheFile(bundle), damage(pristine));
+        try {
+          expect(await codeCacheUse()).toEqual({ ...allBundles("accepted"), [bundle]: expected });
+        } finally {
+          writeFileSync(codeCacheFile(bundle), pristine);
+        }
+      },
+      60_000,
+    );
+  });
 });
