@@ -58,8 +58,8 @@ export function triedStartUp() {
   fastify's chunk loaded 30.2–34.8 ms and built 10.6–11.7 ms as an ES module with Node's cache,
   17.6–19.1 and 5.7–6.5 ms as a script with a cache taken after a run. The after-\`register\` code is
   now one CommonJS bundle (esbuild turns its dynamic imports into lazily run module bodies), the build
-  trains it (\`layer/build/codeCache.mjs\`), and \`platform/cachedScript.ts\` checks the cache's SHA-256
-  digests before V8 sees it: V8 checks only the source's length (a cache made for other text of the
+  trains it (\`layer/build/codeCache.mjs\`), and \`platform/cachedScript.ts\` checks the cache
+  (SHA-256 digests then, CRC-32s now: see the next entry) before V8 sees it: V8 checks only the source's length (a cache made for other text of the
   same length is accepted and runs the old code: a unit test shows it) and, in release builds, no
   checksum. The cold bench (\`--quick\`, n=10) before → after: first credentials − STS round trip
   4.07× → 3.36× (environment config), 4.59× → 3.39× (YAML file). Costs and choices, measured on the
@@ -80,14 +80,26 @@ export function triedStartUp() {
   is made the same way with its node under qemu-user (its node takes it there, \`layer/test/arm64.test.ts\`;
   the earlier compile cache was left out of it because under qemu it changed nothing measurable, and
   start-up with this one was not measured on arm64 hardware).
-- **The same for the entry, before \`register\`** (measured, not kept): \`main.ts\` as a CommonJS
-  bundle run by a small loader with a code cache taken after a run (83 KB). 8 runs each, alternated,
-  the \`registered\` line's figures: the request written at 28.7–43.2 ms (median 32.6) without, 24.6–38.7
-  ms (median 29.9) with; CPU to it 32.8–49.1 (median 37) against 28.1–44.1 (median 32.4): about 3–4 ms
-  sooner, which would bring \`register\` to about 1.3× bare node. Not kept: before \`register\` the cache
-  cannot be checked by a digest (node:crypto alone costs ~7 ms to load there, node:zlib's CRC ~3 ms),
-  and the cache with a copy of the source to compare against adds ~120 KB, which the x86_64 zip does
-  not have (18 KB left under 110 MB).
+- **The same for the entry, before \`register\`** (measured first and not kept; kept later). \`main.ts\`
+  as a CommonJS bundle run by a small loader with a code cache taken after a run (83 KB). 8 runs
+  each, alternated, the \`registered\` line's figures: the request written at 28.7–43.2 ms (median
+  32.6) without, 24.6–38.7 ms (median 29.9) with; CPU to it 32.8–49.1 (median 37) against 28.1–44.1
+  (median 32.4): about 3–4 ms sooner. Not kept at first: node:crypto, for a digest of the cache, costs
+  ~7 ms to load before \`register\`, the public node:zlib ~3 ms, and the x86_64 zip had 18 KB left under
+  110 MB. **Kept** once both were solved: node's zlib binding (\`process.binding("zlib").crc32\`, what
+  node:zlib's \`crc32\` calls) loads in 0.06 ms and checks 100 KB in 0.03 ms, so both caches now carry
+  CRC-32s of their source and data (the check guards against a stale or damaged file, not an
+  attacker, who could as well change the bundle); the room came from bundling the YAML parser's ES
+  module build, which esbuild tree-shakes (−19 KB), and a stand-in for \`safe-regex2\` (with \`ret\`,
+  −16 KB) that answers "safe" for exactly find-my-way's three patterns, checked at build time with the
+  real one (leaving it out altogether had failed, above). \`dist/extension.mjs\` is now a 2 KB entry
+  that runs \`chunks/beforeRegister.cjs\` with its cache (89 KB); x86_64 zip 109,998,284 bytes. The
+  cold bench (\`--quick\`, n=10), the commit before against this one, alternated, two rounds each:
+  spawn → \`register\` 1.19× and 1.28× → 1.16× and 1.21× (environment config), 1.25× and 1.29× →
+  1.20× and 1.23× (YAML file); spawn → the runtime's command running 1.35×/1.42× → 1.28×/1.33× and
+  1.41×/1.43× → 1.35×/1.39×; first credentials − round trip 2.88×/3.13× → 2.84×/3.02× and
+  3.32×/3.30× → 3.05×/3.22×. An ES module entry (as now) against a CommonJS one made no difference
+  (\`node empty.mjs\` 23.0 against \`empty.cjs\` 22.6 ms of CPU, 40 alternated runs).
 - **The register request without node:net** (kept): the entry loaded node:net (and its fifteen stream
   modules) to connect to the Runtime API, and wrote the request from the connection's callbacks.
   \`lambda/rawConnect.ts\` connects and writes it on Node's \`tcp_wrap\` handle, as the credentials port
