@@ -21,7 +21,13 @@ export function generateValidatorSource() {
   });
   const validate = ajv.compile(schema);
   const code = standaloneCode(ajv, validate);
-  return `// Generated from config.schema.json by extension/scripts/generate-validator.mjs. Do not edit.\n${code}`;
+  // The keys the schema allows, for "did you mean" hints (schemaKeys.ts): the extension's bundle then
+  // needs none of the schema itself.
+  const keys = {
+    top: Object.keys(schema.properties).filter((key) => key !== "$schema"),
+    role: Object.keys(schema.$defs.role.properties),
+  };
+  return `// Generated from config.schema.json by extension/scripts/generate-validator.mjs. Do not edit.\n${code}\nexport const schemaKeys = ${JSON.stringify(keys)};\n`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -11,3 +11,5 @@ export interface SchemaValidateFunction {
 }
 export declare const validate: SchemaValidateFunction;
 export default validate;
+/** The keys config.schema.json allows at the top level and in a role (for "did you mean" hints). */
+export declare const schemaKeys: { readonly top: readonly string[]; readonly role: readonly string[] };

@@ -993,3 +993,5 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const schemaKeys = {"top":["default","roles"],"role":["RoleArn","RoleSessionName","ExternalId","SourceIdentity","generateSourceIdentity","DurationSeconds","Policy","PolicyArns","Tags","TransitiveTagKeys","source","region","refreshBeforeExpirySeconds"]};

@@ -5,6 +5,7 @@ import type { Metrics } from "../platform/metrics.js";
 import type { Acquired, RoleState } from "../roles/roleSession.js";
 import type { RoleCredentials } from "../sts/credentials.js";
 import { answerClientError, answerConnect } from "./clientErrors.js";
+import { DatedResponse } from "./datedResponse.js";
 import { publicError } from "./errorBodies.js";
 import { failureStatus } from "./failureStatus.js";
 import { shedIdleConnections } from "./idleConnections.js";
@@ -47,6 +48,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return503OnClosing: true,
     bodyLimit: 1024,
     requestTimeout: 10_000,
+    http: { ServerResponse: DatedResponse },
     // No route has a schema: plain builders keep Ajv and fast-json-stringify out of start-up.
     schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
     // Parser and router refusals skip hooks and the error handler; shape them like every other error.

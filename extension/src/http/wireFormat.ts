@@ -1,3 +1,4 @@
+import { isoTimestamp } from "../platform/utcTime.js";
 import type { RoleCredentials } from "../sts/credentials.js";
 
 /** The container-credentials response every SDK's container provider reads. */
@@ -30,5 +31,5 @@ export function toContainerCredentials(credentials: RoleCredentials): ContainerC
 
 /** `2026-11-21T14:00:00Z`: UTC with a `Z` and no fraction, the form every SDK parses (JS fromHttp and Rust reject offsets). */
 export function rfc3339Utc(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  return isoTimestamp(Math.floor(ms / 1000) * 1000).replace(".000Z", "Z");
 }

@@ -5,6 +5,7 @@
  */
 
 import { writeStdout } from "./stdout.js";
+import { isoTimestamp } from "./utcTime.js";
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -33,7 +34,7 @@ export function createLogger(
 ): Logger {
   const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
     if (ORDER[level] < ORDER[minimum]) return;
-    const record: Record<string, unknown> = { timestamp: now().toISOString(), level, message };
+    const record: Record<string, unknown> = { timestamp: isoTimestamp(now().getTime()), level, message };
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) record[key] = SECRET_KEY.test(key) ? "[redacted]" : value;
     }

@@ -1,6 +1,7 @@
 import type { Clock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { Metrics } from "../platform/metrics.js";
+import { isoTimestamp } from "../platform/utcTime.js";
 import type { IssuedCredentials, RoleCredentials } from "../sts/credentials.js";
 import { type ClassifiedFailure, classifyStsError, SourceRoleError } from "../sts/stsErrors.js";
 import {
@@ -210,8 +211,8 @@ export class RoleSession {
       role: name,
       event: "assumed",
       sessionName: credentials.sessionName,
-      expiration: new Date(credentials.expiresAtMs).toISOString(),
-      refreshAt: new Date(refreshAt).toISOString(),
+      expiration: isoTimestamp(credentials.expiresAtMs),
+      refreshAt: isoTimestamp(refreshAt),
       durationMs: issuedAtMs - startedAtMs,
     });
     this.options.metrics?.assumed(name, issuedAtMs - startedAtMs);
@@ -240,12 +241,10 @@ export class RoleSession {
       retryable: failure.kind === "retryable",
       attempt: this.consecutiveFailures,
       ...(repeat.unlogged > 0 ? { repeatedSinceLastLogged: repeat.unlogged } : {}),
-      nextAttemptAt: new Date(this.nextAttemptAtMs).toISOString(),
+      nextAttemptAt: isoTimestamp(this.nextAttemptAtMs),
       // The delay drawn, exactly: nextAttemptAt minus this line's timestamp is less by the time logging took.
       backoffMs,
-      ...(serving && this.current
-        ? { servingUntil: new Date(serveUntilMs(this.current.session)).toISOString() }
-        : {}),
+      ...(serving && this.current ? { servingUntil: isoTimestamp(serveUntilMs(this.current.session)) } : {}),
       durationMs: clock.now() - startedAtMs,
     });
     this.options.metrics?.assumeFailed(name, failure.code, failure.kind === "retryable");

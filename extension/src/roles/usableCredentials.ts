@@ -6,6 +6,8 @@
  * Any of these is a failure ("the clock or STS is wrong"), retried with backoff like any other,
  * while older credentials that are still valid keep being served.
  */
+
+import { isoTimestamp } from "../platform/utcTime.js";
 import type { RoleCredentials } from "../sts/credentials.js";
 import { type ClassifiedFailure, UNUSABLE_CODE } from "../sts/stsErrors.js";
 import { isServable } from "./refreshPolicy.js";
@@ -51,10 +53,10 @@ export function unusableCredentials(
     }
   }
   const expiresAtMs = credentials.expiresAtMs;
-  // Date's range ends at ±8.64e15 ms; past it toISOString throws.
+  // Date's range ends at ±8.64e15 ms; past it there is no such time to print.
   if (!Number.isFinite(expiresAtMs) || Math.abs(expiresAtMs) > 8.64e15)
     return unusable("STS answered AssumeRole without a valid Expiration");
-  const expiration = new Date(expiresAtMs).toISOString();
+  const expiration = isoTimestamp(expiresAtMs);
   const offset = Number.isFinite(stsClockOffsetMs) ? stsClockOffsetMs : 0;
   const remainingMs = expiresAtMs - nowMs;
   const issuedLifetimeMs = expiresAtMs - (nowMs + offset);
@@ -74,7 +76,7 @@ export function unusableCredentials(
 
 function expiring(when: string, expiration: string, nowMs: number, clocks: string): ClassifiedFailure {
   return unusable(
-    `STS answered AssumeRole with credentials ${when} (Expiration ${expiration}, this host's clock ${new Date(nowMs).toISOString()}); ${clocks}: the clock or STS is wrong`,
+    `STS answered AssumeRole with credentials ${when} (Expiration ${expiration}, this host's clock ${isoTimestamp(nowMs)}); ${clocks}: the clock or STS is wrong`,
   );
 }
 

@@ -3,6 +3,7 @@
  * signs STS calls). Pure apart from node:crypto's hashes; the time is the caller's.
  */
 import { createHash, createHmac } from "node:crypto";
+import { isoTimestamp } from "../platform/utcTime.js";
 
 export interface SigningCredentials {
   readonly accessKeyId: string;
@@ -43,8 +44,7 @@ const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).u
 
 /** `20261201T163409Z`. */
 export function amzDate(at: Date): string {
-  return at
-    .toISOString()
+  return isoTimestamp(at.getTime())
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}Z$/, "Z");
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DatedResponse } from "../http/datedResponse.js";
 
 /**
  * Where Lambda delivers Telemetry API batches: an HTTP listener on the sandbox's own address
@@ -26,7 +27,7 @@ export async function listenForTelemetry(onBatch: (body: string) => void): Promi
   const host = await sandboxAddress();
   const path = `/telemetry/${randomBytes(16).toString("hex")}`;
   const expected = digest(path);
-  const server = createServer((request, response) => {
+  const server = createServer({ ServerResponse: DatedResponse }, (request, response) => {
     const allowed = request.method === "POST" && timingSafeEqual(digest(request.url ?? ""), expected);
     if (!allowed) {
       response.writeHead(404).end();
