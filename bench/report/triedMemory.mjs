@@ -41,17 +41,25 @@ export function triedMemory() {
   compiled; a GET without a body skips the body parsers; no handler timeout, so no timer. What
   remains (a request-id counter, the Request and Reply objects, one hook, the handler) is what a
   two-route server needs: nothing left to turn off.
-- **Peak RSS after start** is bare node + 17 MiB: anonymous +6.5, file-backed +10.3. Of the
-  file-backed part, 8 MiB are pages of node's embedded ICU data (\`/proc/<pid>/pagemap\` against the
+- **Peak RSS after start** was bare node + 17 MiB: anonymous +6.5, file-backed +10.3. Of the
+  file-backed part, 8 MiB were pages of node's embedded ICU data (\`/proc/<pid>/pagemap\` against the
   binary's symbols: 3.6 MiB mapped in idle node, 11.8 in the sidecar after start, 11.8 in a bare
-  node:http server after serving requests); the sidecar touches ICU only for the time zone (V8's
-  date cache behind \`toISOString()\`, as node:http's \`Date\` header does). How much a touch maps
-  depends on how the binary sits in the page cache, which large folios map whole: the same node
-  binary idles at 71.6 MB peak RSS (63.4 MB file-backed) when unpacked by the bench
-  (\`bench/lib/layer.mjs\`, one write per file) and at 42.9 MB (34.7 MB) when unzipped by Python's
-  zipfile or copied by \`cp\`, anonymous 8.2 MB either way. The file-backed part of peak RSS thus
-  measures the host's page cache as much as the sidecar; shared file pages are charged to no
-  function's cgroup on a warm host. The anonymous part, what the sidecar allocates, is +6.5 MiB.
+  node:http server after serving requests). How much a touch maps depends on how the binary sits in
+  the page cache, which large folios map whole: the same node binary idles at 71.6 MB peak RSS
+  (63.4 MB file-backed) when unpacked by the bench (\`bench/lib/layer.mjs\`, one write per file) and at
+  42.9 MB (34.7 MB) when unzipped by Python's zipfile or copied by \`cp\`, anonymous 8.2 MB either way.
+  What touched ICU (\`RssFile\` of \`/proc/self/status\` around single calls, the layer's node written
+  in one piece as the bench does, \`TZ\` unset, \`UTC\` or \`:UTC\` alike): a Date becoming text,
+  \`toISOString()\`, \`toUTCString()\`, \`toJSON()\`, +8.0 MB, though what they print is UTC (V8 works
+  out the local time zone through ICU on the first such call); the UTC getters, \`Date.parse\` of a
+  time with \`Z\` or \`GMT\`, \`Date.now()\`: nothing; \`Intl.DateTimeFormat\` +10 MB. The sidecar printed
+  dates in its log lines, the credentials' \`Expiration\`, SigV4's \`X-Amz-Date\` and (node:http)
+  every response's \`Date\` header. **Kept**: \`platform/utcTime.ts\` prints them from the UTC getters
+  (checked against Date's own over its range), the servers' responses carry that \`Date\` header
+  (\`http/datedResponse.ts\`), and \`noTimeZone.test.ts\` runs the built layer under a preload that notes
+  any Date printed. Peak RSS after start, \`--quick\`: +9.5 MiB over idle node (file-backed 62.7
+  against 60.3 MiB idle; 70.7 before); after 100,000 requests file-backed 68.8 against 76.6 MiB. On
+  Lambda, where the layer's node is read by this process only, those pages are the function's memory.
 - **A V8 start-up snapshot** instead of the compile cache: fastify and the YAML parser bundled as one
   CommonJS file, \`node:http\`, https, http2, net, tls and dns deferred behind a stand-in (fastify reads
   \`http.STATUS_CODES\` and \`METHODS\` while loading: served from a copy), the deserialised main
