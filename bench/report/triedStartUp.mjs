@@ -100,6 +100,19 @@ export function triedStartUp() {
   1.41×/1.43× → 1.35×/1.39×; first credentials − round trip 2.88×/3.13× → 2.84×/3.02× and
   3.32×/3.30× → 3.05×/3.22×. An ES module entry (as now) against a CommonJS one made no difference
   (\`node empty.mjs\` 23.0 against \`empty.cjs\` 22.6 ms of CPU, 40 alternated runs).
+- **The first AssumeRole out before fastify loads** (kept). CPU profiles put the roles' first
+  AssumeRole connection after fastify's load, although start-up starts the calls first: a connection
+  to an address is made on the next tick, which runs only once the promise jobs drain, and fastify's
+  load and set-up are one long run of them (with a host name, as on Lambda, the connection, the TLS
+  handshake and the write each wait for the loop in turn). Start-up now waits, at most 50 ms, until the
+  requests are sent (\`sts/requestsSent.ts\`: ClientRequest \`finish\`) before it loads fastify, which
+  then loads while STS answers; \`stsBeforeServer.test.ts\` checks the order on the built layer (it fails
+  without the wait). The cold bench's STS stand-in answers in ~2 ms, which the figure subtracts:
+  \`--quick\`, two alternated rounds, (first credentials − round trip) / baseline 2.92×/2.75× before
+  and 2.91×/2.94× after (environment config), 2.94×/3.04× and 3.23×/3.08× (YAML file): nothing beyond
+  the noise. The same bench with the stand-in answering after 25 ms (round trip 27.4–27.9 ms), as a
+  regional STS over TLS might: spawn → first credentials 89.9 and 86.2 ms before, 77.8 and 79.9 ms
+  after (environment config); 91.3 and 91.2 against 83.6 and 88.4 ms (YAML file).
 - **The register request without node:net** (kept): the entry loaded node:net (and its fifteen stream
   modules) to connect to the Runtime API, and wrote the request from the connection's callbacks.
   \`lambda/rawConnect.ts\` connects and writes it on Node's \`tcp_wrap\` handle, as the credentials port

@@ -17,6 +17,7 @@ import { createEmfMetrics, noMetrics } from "../platform/metrics.js";
 import { RoleRegistry } from "../roles/roleRegistry.js";
 import { SessionNaming } from "../roles/sessionNaming.js";
 import type { AssumeFunction } from "../sts/assumeFunction.js";
+import { requestsSent } from "../sts/requestsSent.js";
 import type { Registering } from "./beforeRegister.js";
 import type { StartUpContext } from "./context.js";
 import { defaultRoleMismatch } from "./defaultRoleChoice.js";
@@ -27,6 +28,12 @@ import { handOverFailure, StepFailed } from "./stepFailures.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
 const INIT_WAIT_MS = 5000;
+/**
+ * At most this long for the first AssumeRole requests to go out (DNS, TCP and TLS to STS take a few
+ * to a few tens of milliseconds) before fastify loads anyway: an STS that does not take the request
+ * must not hold the HTTP server back.
+ */
+const SEND_BEFORE_SERVER_MAX_MS = 50;
 /**
  * Managed Instances allow init 130 s (or the function timeout): wait there, retries included, until
  * every role has credentials, so the runtime's many workers find them when traffic comes.
@@ -143,6 +150,9 @@ export async function completeStartUp(
         throw new Error("the bundle's node:http(s) chunk is damaged: reinstall the layer");
     }
   });
+  // Loading fastify holds the event loop for tens of milliseconds: the AssumeRole requests go out
+  // first (bounded), so that it loads while STS answers (sts/requestsSent.ts).
+  await requestsSent(SEND_BEFORE_SERVER_MAX_MS);
   const { buildServer } = await step("load the HTTP server", () => import("../http/server.js"));
   const app = await step("build the HTTP server", async () => {
     const built = buildServer({ token: plan.token.value, roles, log, metrics });

@@ -14,6 +14,7 @@ import {
   STS_CONNECTION_TIMEOUT_MS,
   STS_REQUEST_TIMEOUT_MS,
 } from "./credentials.js";
+import { trackSending } from "./requestsSent.js";
 import { type SigningCredentials, signRequest } from "./sigV4.js";
 import { retryOnceOnReusedSocketReset, stsAgent } from "./stsHttp.js";
 import { assumeRoleForm, readAssumeRoleAnswer } from "./stsWire.js";
@@ -183,6 +184,10 @@ export async function sendOverHttp(
       });
     });
     request.on("error", settle(reject));
+    // Sent: the request's last byte is with the operating system ("finish"), or it ended otherwise.
+    const sent = trackSending();
+    request.once("finish", sent);
+    request.once("close", sent);
     request.on("socket", (socket) => {
       if (!socket.connecting) return;
       const timer = setTimeout(
