@@ -179,144 +179,152 @@ export const DEFAULT_PORT = 9770;
 export const DEFAULT_RUNTIME_DIR = "/tmp/credentials-sidecar";
 export const DEFAULT_CONFIG_PATHS = ["/var/task/credentials-sidecar.yaml", "/opt/credentials-sidecar.yaml"];
 
-export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = [
-  {
-    name: ENV.config,
-    readBy: "extension",
-    default: DEFAULT_CONFIG_PATHS.join(", then "),
-    description: "Path of the YAML config file.",
-  },
-  {
-    name: ENV.roleArn,
-    readBy: "extension",
-    description: "Configure one role named `default` without a file (ignored when a config file exists).",
-  },
-  { name: ENV.roleSessionName, readBy: "extension", description: "`RoleSessionName` of that role." },
-  { name: ENV.externalId, readBy: "extension", description: "`ExternalId` of that role." },
-  { name: ENV.sourceIdentity, readBy: "extension", description: "`SourceIdentity` of that role." },
-  {
-    name: ENV.generateSourceIdentity,
-    readBy: "extension",
-    default: "false",
-    description:
-      "`true`: that role's `generateSourceIdentity` (a SourceIdentity made like the session name).",
-  },
-  { name: ENV.durationSeconds, readBy: "extension", description: "`DurationSeconds` of that role." },
-  { name: ENV.roleRegion, readBy: "extension", description: "STS region of that role." },
-  {
-    name: ENV.port,
-    readBy: "extension",
-    default: String(DEFAULT_PORT),
-    description:
-      "Port of the credentials server on 127.0.0.1. `0`: any free port (for tests and local runs), which the `listening` log line and the runtime folder's `roles-url` report.",
-  },
-  {
-    name: ENV.runtimeDir,
-    readBy: "extension and wrapper",
-    default: DEFAULT_RUNTIME_DIR,
-    description:
-      "Folder for the sidecar alone, where it leaves the token and endpoint for the wrapper: made (0700) when missing; an existing one must be this user's, not writable by others, and hold nothing but the sidecar's own files.",
-  },
-  {
-    name: ENV.logLevel,
-    readBy: "extension",
-    default: "`AWS_LAMBDA_LOG_LEVEL`, else `info`",
-    description: "`debug`, `info`, `warn` or `error`.",
-  },
-  {
-    name: ENV.metrics,
-    readBy: "extension",
-    default: "off",
-    description:
-      "`emf`: CloudWatch Embedded Metric Format lines (namespace `CredentialsSidecar`) for assumptions, failures and requests served.",
-  },
-  {
-    name: ENV.keepExecutionRole,
-    readBy: "extension and wrapper",
-    default: "false",
-    description:
-      "`true`: the wrapper leaves the execution role as the SDKs' default and only adds the token and roles URL. Any spelling but `true` or `false` stops the function (the extension's init fails, the wrapper refuses to start the runtime).",
-  },
-  {
-    name: ENV.nextWrapper,
-    readBy: "wrapper",
-    description:
-      "Absolute path of another layer's exec wrapper (e.g. `/opt/otel-instrument`): the wrapper sets up the environment, then runs that one with the runtime command.",
-  },
-  {
-    name: ENV.node,
-    readBy: "launcher",
-    default: "the layer's `node`",
-    description: "The `node` binary the layer's launcher runs the extension with.",
-  },
-  {
-    name: ENV.rolesUrl,
-    readBy: "set by wrapper",
-    description: "`http://127.0.0.1:<port>/roles/`: append a role name for its container-credentials URL.",
-  },
-  {
-    name: ENV.sidecarToken,
-    readBy: "set by wrapper",
-    description:
-      "The sidecar's token, always (under SnapStart `AWS_CONTAINER_AUTHORIZATION_TOKEN` can be Lambda's): send it with a role URL.",
-  },
-  {
-    name: ENV.executionRoleAccessKeyId,
-    readBy: "set by wrapper",
-    description: "The execution role's `AWS_ACCESS_KEY_ID`, kept for code that still needs it.",
-  },
-  {
-    name: ENV.executionRoleSecretAccessKey,
-    readBy: "set by wrapper",
-    description: "The execution role's `AWS_SECRET_ACCESS_KEY`.",
-  },
-  {
-    name: ENV.executionRoleSessionToken,
-    readBy: "set by wrapper",
-    description:
-      "The execution role's `AWS_SESSION_TOKEN` (which also stays in place: no SDK uses it without the other two).",
-  },
-  ...CREDENTIAL_VARIABLES.filter((variable) => variable.to === moved(variable.name)).map(
-    (variable): EnvironmentVariable => ({
-      name: moved(variable.name),
+/**
+ * The docs' table, built by a function the extension's bundles drop: nothing in them reads it, but an
+ * array built with calls (join, filter) would otherwise stay in, ~8 KB in each, parsed at every start.
+ */
+export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariable[] = /* @__PURE__ */ environmentVariables();
+
+function environmentVariables(): readonly EnvironmentVariable[] {
+  return [
+    {
+      name: ENV.config,
+      readBy: "extension",
+      default: DEFAULT_CONFIG_PATHS.join(", then "),
+      description: "Path of the YAML config file.",
+    },
+    {
+      name: ENV.roleArn,
+      readBy: "extension",
+      description: "Configure one role named `default` without a file (ignored when a config file exists).",
+    },
+    { name: ENV.roleSessionName, readBy: "extension", description: "`RoleSessionName` of that role." },
+    { name: ENV.externalId, readBy: "extension", description: "`ExternalId` of that role." },
+    { name: ENV.sourceIdentity, readBy: "extension", description: "`SourceIdentity` of that role." },
+    {
+      name: ENV.generateSourceIdentity,
+      readBy: "extension",
+      default: "false",
+      description:
+        "`true`: that role's `generateSourceIdentity` (a SourceIdentity made like the session name).",
+    },
+    { name: ENV.durationSeconds, readBy: "extension", description: "`DurationSeconds` of that role." },
+    { name: ENV.roleRegion, readBy: "extension", description: "STS region of that role." },
+    {
+      name: ENV.port,
+      readBy: "extension",
+      default: String(DEFAULT_PORT),
+      description:
+        "Port of the credentials server on 127.0.0.1. `0`: any free port (for tests and local runs), which the `listening` log line and the runtime folder's `roles-url` report.",
+    },
+    {
+      name: ENV.runtimeDir,
+      readBy: "extension and wrapper",
+      default: DEFAULT_RUNTIME_DIR,
+      description:
+        "Folder for the sidecar alone, where it leaves the token and endpoint for the wrapper: made (0700) when missing; an existing one must be this user's, not writable by others, and hold nothing but the sidecar's own files.",
+    },
+    {
+      name: ENV.logLevel,
+      readBy: "extension",
+      default: "`AWS_LAMBDA_LOG_LEVEL`, else `info`",
+      description: "`debug`, `info`, `warn` or `error`.",
+    },
+    {
+      name: ENV.metrics,
+      readBy: "extension",
+      default: "off",
+      description:
+        "`emf`: CloudWatch Embedded Metric Format lines (namespace `CredentialsSidecar`) for assumptions, failures and requests served.",
+    },
+    {
+      name: ENV.keepExecutionRole,
+      readBy: "extension and wrapper",
+      default: "false",
+      description:
+        "`true`: the wrapper leaves the execution role as the SDKs' default and only adds the token and roles URL. Any spelling but `true` or `false` stops the function (the extension's init fails, the wrapper refuses to start the runtime).",
+    },
+    {
+      name: ENV.nextWrapper,
+      readBy: "wrapper",
+      description:
+        "Absolute path of another layer's exec wrapper (e.g. `/opt/otel-instrument`): the wrapper sets up the environment, then runs that one with the runtime command.",
+    },
+    {
+      name: ENV.node,
+      readBy: "launcher",
+      default: "the layer's `node`",
+      description: "The `node` binary the layer's launcher runs the extension with.",
+    },
+    {
+      name: ENV.rolesUrl,
       readBy: "set by wrapper",
-      description: `The function's \`${variable.name}\`, moved out of the SDKs' way ${
-        variable.when === "default role"
-          ? "with a default role"
-          : "whenever the runtime gets the sidecar's token"
-      }${variable.pinnedTo !== undefined ? ` (the variable itself is then \`${variable.pinnedTo}\`)` : ""}.`,
-    }),
-  ),
-  {
-    name: ENV.nextWrapperStarted,
-    readBy: "set by wrapper",
-    description:
-      "The next wrapper it handed over to; if this wrapper sees it set, the next wrapper led back here and it stops.",
-  },
-  {
-    name: ENV.executionRoleFullUri,
-    readBy: "set by wrapper",
-    description:
-      "Under SnapStart: Lambda's own container-credentials URL for the execution role, kept when the default role replaces it.",
-  },
-  {
-    name: ENV.executionRoleAuthorizationToken,
-    readBy: "set by wrapper",
-    description: "Under SnapStart: the token that goes with that URL.",
-  },
-  {
-    name: ENV.containerCredentialsFullUri,
-    readBy: "set by wrapper",
-    description:
-      "The default role's URL for every SDK. When the extension sees it pointing at itself it ignores it for its own base credentials.",
-  },
-  {
-    name: ENV.containerAuthorizationToken,
-    readBy: "set by wrapper",
-    description:
-      "The token SDKs send. If you set it on the function yourself, the extension adopts it instead of generating one.",
-  },
-];
+      description: "`http://127.0.0.1:<port>/roles/`: append a role name for its container-credentials URL.",
+    },
+    {
+      name: ENV.sidecarToken,
+      readBy: "set by wrapper",
+      description:
+        "The sidecar's token, always (under SnapStart `AWS_CONTAINER_AUTHORIZATION_TOKEN` can be Lambda's): send it with a role URL.",
+    },
+    {
+      name: ENV.executionRoleAccessKeyId,
+      readBy: "set by wrapper",
+      description: "The execution role's `AWS_ACCESS_KEY_ID`, kept for code that still needs it.",
+    },
+    {
+      name: ENV.executionRoleSecretAccessKey,
+      readBy: "set by wrapper",
+      description: "The execution role's `AWS_SECRET_ACCESS_KEY`.",
+    },
+    {
+      name: ENV.executionRoleSessionToken,
+      readBy: "set by wrapper",
+      description:
+        "The execution role's `AWS_SESSION_TOKEN` (which also stays in place: no SDK uses it without the other two).",
+    },
+    ...CREDENTIAL_VARIABLES.filter((variable) => variable.to === moved(variable.name)).map(
+      (variable): EnvironmentVariable => ({
+        name: moved(variable.name),
+        readBy: "set by wrapper",
+        description: `The function's \`${variable.name}\`, moved out of the SDKs' way ${
+          variable.when === "default role"
+            ? "with a default role"
+            : "whenever the runtime gets the sidecar's token"
+        }${variable.pinnedTo !== undefined ? ` (the variable itself is then \`${variable.pinnedTo}\`)` : ""}.`,
+      }),
+    ),
+    {
+      name: ENV.nextWrapperStarted,
+      readBy: "set by wrapper",
+      description:
+        "The next wrapper it handed over to; if this wrapper sees it set, the next wrapper led back here and it stops.",
+    },
+    {
+      name: ENV.executionRoleFullUri,
+      readBy: "set by wrapper",
+      description:
+        "Under SnapStart: Lambda's own container-credentials URL for the execution role, kept when the default role replaces it.",
+    },
+    {
+      name: ENV.executionRoleAuthorizationToken,
+      readBy: "set by wrapper",
+      description: "Under SnapStart: the token that goes with that URL.",
+    },
+    {
+      name: ENV.containerCredentialsFullUri,
+      readBy: "set by wrapper",
+      description:
+        "The default role's URL for every SDK. When the extension sees it pointing at itself it ignores it for its own base credentials.",
+    },
+    {
+      name: ENV.containerAuthorizationToken,
+      readBy: "set by wrapper",
+      description:
+        "The token SDKs send. If you set it on the function yourself, the extension adopts it instead of generating one.",
+    },
+  ];
+}
 
 /**
  * A switch: `true` or `false`, exactly (unset or empty: `fallback`). Any other spelling is an error
