@@ -6,14 +6,12 @@
  * (lambda/rawConnect.ts: the tcp_wrap handle's writeLatin1String) and notes the built-in modules
  * loaded by then; the control shows the same preload sees them load afterwards.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js";
+import { describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
-import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { startExtension } from "../support/extensionProcess.js";
+import { useLayerWithPreload } from "../support/layerWithPreload.js";
 import { baseEnv, roleArn, rolesConfig } from "../support/sidecarUnderFaults.js";
 
 const WATCHED = ["net", "http", "https", "dns", "cluster", "crypto", "tls"];
@@ -29,28 +27,16 @@ tcp.TCP.prototype.writeLatin1String = function (req, data) {
 process.on("exit", () => process._rawDebug("AT-EXIT " + JSON.stringify(loaded())));
 `;
 
-let work = "";
-let opt = "";
-let sts: StsStandIn;
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "before-register-"));
-  opt = extractLayer((await layerEntries(work)).entries, join(work, "opt"));
-  writeFileSync(join(work, "preload.cjs"), PRELOAD);
-  sts = await startStsStandIn();
-}, 120_000);
-afterAll(async () => {
-  await sts?.close();
-  if (work !== "") rmSync(work, { recursive: true, force: true });
-});
+const layer = useLayerWithPreload("before-register", PRELOAD);
 
 describe("before register", () => {
   it.each([
-    ["environment config", () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(sts, "reader") })],
+    ["environment config", () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(layer.sts, "reader") })],
     [
       "YAML file",
       () => {
-        const path = join(work, "config.yaml");
-        writeFileSync(path, rolesConfig(sts));
+        const path = join(layer.work, "config.yaml");
+        writeFileSync(path, rolesConfig(layer.sts));
         return { CREDENTIALS_SIDECAR_CONFIG: path };
       },
     ],
@@ -59,14 +45,8 @@ describe("before register", () => {
     async (_, config) => {
       const mock = await startMockRuntimeApi();
       const sidecar = await startExtension({
-        env: baseEnv(sts, { AWS_LAMBDA_RUNTIME_API: mock.address, ...config() }),
-        command: [
-          join(opt, "credentials-sidecar", "bin", "node"),
-          "--max-semi-space-size=1",
-          "--require",
-          join(work, "preload.cjs"),
-          join(opt, "credentials-sidecar", "extension.mjs"),
-        ],
+        env: baseEnv(layer.sts, { AWS_LAMBDA_RUNTIME_API: mock.address, ...config() }),
+        command: layer.command(),
       });
       try {
         await mock.waitForIdle("credentials-sidecar", 15_000); // init done: credentials assumed, fastify serving
@@ -99,7 +79,7 @@ describe("before register", () => {
   // (its mark: the `default` property it defines). The control: the after-register bundle does
   // (fastify is CommonJS), so the probe finds the helper where it is.
   it("the code before register copies no module's exports (esbuild's interop helper is not in it)", () => {
-    const bundle = (file: string) => readFileSync(join(opt, "credentials-sidecar", file), "utf8");
+    const bundle = (file: string) => readFileSync(layer.file(file), "utf8");
     const interop = '"default",{value:';
     expect(bundle("chunks/afterRegister.cjs")).toContain(interop);
     expect(bundle("extension.mjs")).not.toContain(interop);

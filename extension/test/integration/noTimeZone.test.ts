@@ -9,14 +9,12 @@
  * sidecar's response class, the first test notes node:http's.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js";
+import { describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
-import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { startExtension } from "../support/extensionProcess.js";
+import { useLayerWithPreload } from "../support/layerWithPreload.js";
 import { baseEnv, rolesConfig } from "../support/sidecarUnderFaults.js";
 
 const PRELOAD = `
@@ -32,40 +30,20 @@ for (const name of methods) {
 }
 `;
 
-let work = "";
-let opt = "";
-let sts: StsStandIn;
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "no-time-zone-"));
-  opt = extractLayer((await layerEntries(work)).entries, join(work, "opt"));
-  writeFileSync(join(work, "preload.cjs"), PRELOAD);
-  sts = await startStsStandIn();
-}, 120_000);
-afterAll(async () => {
-  await sts?.close();
-  if (work !== "") rmSync(work, { recursive: true, force: true });
-});
-
-const layerNode = () => join(opt, "credentials-sidecar", "bin", "node");
+const layer = useLayerWithPreload("no-time-zone", PRELOAD);
 
 describe("dates as text", () => {
   it("the sidecar never has V8 print a Date: start-up, serving, INVOKE, SHUTDOWN", async () => {
-    const config = join(work, "config.yaml");
-    writeFileSync(config, rolesConfig(sts));
+    const config = join(layer.work, "config.yaml");
+    writeFileSync(config, rolesConfig(layer.sts));
     const mock = await startMockRuntimeApi();
     const sidecar = await startExtension({
-      env: baseEnv(sts, {
+      env: baseEnv(layer.sts, {
         AWS_LAMBDA_RUNTIME_API: mock.address,
         CREDENTIALS_SIDECAR_CONFIG: config,
         CREDENTIALS_SIDECAR_LOG_LEVEL: "debug",
       }),
-      command: [
-        layerNode(),
-        "--max-semi-space-size=1",
-        "--require",
-        join(work, "preload.cjs"),
-        join(opt, "credentials-sidecar", "extension.mjs"),
-      ],
+      command: layer.command(),
     });
     try {
       await mock.waitForIdle("credentials-sidecar", 15_000);
@@ -107,10 +85,10 @@ describe("dates as text", () => {
 
   it("the control: the preload notes each Date V8 prints, in the layer's node", () => {
     const run = spawnSync(
-      layerNode(),
+      layer.node,
       [
         "--require",
-        join(work, "preload.cjs"),
+        join(layer.work, "preload.cjs"),
         "-e",
         "new Date(0).toISOString(); JSON.stringify({ at: new Date(0) })",
       ],

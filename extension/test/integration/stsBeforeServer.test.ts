@@ -6,14 +6,12 @@
  * `http.createServer`); every request must come first. Without the wait, the requests' connections
  * were made only once fastify had loaded: the server came first.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractLayer, layerEntries } from "../../../layer/test/support/layer.js";
+import { describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
-import { type StsStandIn, startStsStandIn } from "../../devkit/stsStandIn/stsStandIn.js";
 import { startExtension } from "../support/extensionProcess.js";
+import { useLayerWithPreload } from "../support/layerWithPreload.js";
 import { baseEnv, roleArn, rolesConfig } from "../support/sidecarUnderFaults.js";
 
 const PRELOAD = `
@@ -34,29 +32,17 @@ http.createServer = function (...args) {
 };
 `;
 
-let work = "";
-let opt = "";
-let sts: StsStandIn;
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "sts-before-server-"));
-  opt = extractLayer((await layerEntries(work)).entries, join(work, "opt"));
-  writeFileSync(join(work, "preload.cjs"), PRELOAD);
-  sts = await startStsStandIn();
-}, 120_000);
-afterAll(async () => {
-  await sts?.close();
-  if (work !== "") rmSync(work, { recursive: true, force: true });
-});
+const layer = useLayerWithPreload("sts-before-server", PRELOAD);
 
 describe("the first AssumeRole and the HTTP server", () => {
   it.each([
-    ["an environment config", 1, () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(sts, "reader") })],
+    ["an environment config", 1, () => ({ CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(layer.sts, "reader") })],
     [
       "a YAML file of two roles",
       2,
       () => {
-        const path = join(work, "config.yaml");
-        writeFileSync(path, rolesConfig(sts, { audit: undefined }));
+        const path = join(layer.work, "config.yaml");
+        writeFileSync(path, rolesConfig(layer.sts, { audit: undefined }));
         return { CREDENTIALS_SIDECAR_CONFIG: path };
       },
     ],
@@ -65,14 +51,8 @@ describe("the first AssumeRole and the HTTP server", () => {
     async (_, roles, config) => {
       const mock = await startMockRuntimeApi();
       const sidecar = await startExtension({
-        env: baseEnv(sts, { AWS_LAMBDA_RUNTIME_API: mock.address, ...config() }),
-        command: [
-          join(opt, "credentials-sidecar", "bin", "node"),
-          "--max-semi-space-size=1",
-          "--require",
-          join(work, "preload.cjs"),
-          join(opt, "credentials-sidecar", "extension.mjs"),
-        ],
+        env: baseEnv(layer.sts, { AWS_LAMBDA_RUNTIME_API: mock.address, ...config() }),
+        command: layer.command(),
       });
       try {
         await mock.waitForIdle("credentials-sidecar", 15_000);
