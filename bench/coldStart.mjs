@@ -46,6 +46,7 @@ export async function measureColdStart({
   const out = {};
   for (const [name, rows] of Object.entries(raw)) {
     const net = rows.credentials.map((ms, i) => ms - rows.stsRoundTrip[i]);
+    const floorNet = rows.floor.map((ms, i) => ms - rows.stsRoundTrip[i]);
     out[name] = {
       baseline: summarize(rows.baseline),
       register: summarize(rows.register),
@@ -55,6 +56,9 @@ export async function measureColdStart({
       allRoles: summarize(rows.allRoles),
       stsRoundTrip: summarize(rows.stsRoundTrip),
       credentialsNet: summarize(net),
+      floor: summarize(rows.floor),
+      floorNet: summarize(floorNet),
+      floorNetRatio: summarize(floorNet.map((ms, i) => ms / rows.baseline[i])),
       // Per-run ratios against the neighbouring baseline run: their spread is the ratio's noise.
       registerRatio: summarize(rows.register.map((ms, i) => ms / rows.baseline[i])),
       runtimeRatio: summarize(rows.runtime.map((ms, i) => ms / rows.baseline[i])),

@@ -15,6 +15,8 @@ ${roles > 1 ? `| spawn → credentials of every role | ${spread(c.allRoles)} |\n
 | runtime's command running / baseline (per run pair) | ${spread(c.runtimeRatio, 2, "×")} |
 | first \`event/next\` / baseline (per run pair) | ${spread(c.eventNextRatio, 2, "×")} |
 | (first credentials − round trip) / baseline (per run pair) | ${spread(c.credentialsNetRatio, 2, "×")} |
+| floor: spawn → first credentials of \`bench/timer/floor.cjs\` | ${spread(c.floor)} |
+| floor: (first credentials − round trip) / baseline (per run pair) | ${spread(c.floorNetRatio, 2, "×")} |
 `;
 
 export function cold(c, yaml) {
@@ -30,7 +32,11 @@ line; → the first \`GET /extension/event/next\` (the end of the extension's in
 \`200\` from \`GET /roles/<role>\` (asked as soon as the token file exists). In every run the timer also sends one
 signed AssumeRole to the STS stand-in on a fresh connection: its round trip is subtracted from first
 credentials. Baseline: spawn → exit of \`<layer node> -e 0\`, one baseline run beside each subject run,
-order alternated.
+order rotated. Floor: \`bench/timer/floor.cjs\` run by the layer's node beside them, timed the same
+way: only what any Node program serving container credentials must do before its first answer
+(listen with node:http, load node:https, sign one AssumeRole with node:crypto, send it, answer with the
+credentials), without fastify, config, Runtime API or code cache. The sidecar's time above it is its
+own.
 
 Configured by \`CREDENTIALS_SIDECAR_ROLE_ARN\` (one role, no YAML parser loaded):
 

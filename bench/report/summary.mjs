@@ -32,6 +32,11 @@ function coldRows(c, what) {
       `${fmt(next, 2)}× (${fmt(c.eventNext.median)} ms)`,
       "—",
     ],
+    [
+      `2. the floor: a bare Node script's first credentials − round trip (\`bench/timer/floor.cjs\`; no target), ${what}`,
+      `${fmt(c.floorNetRatio.median, 2)}× (${fmt(c.floor.median)} ms)`,
+      "—",
+    ],
   ];
 }
 

@@ -1,8 +1,9 @@
 """Cold start: spawn -> `register` at a timing Runtime API; spawn -> the runtime's command running (the
 layer's real wrapper started the moment `register` is answered, as Lambda does, running a command that
 prints one line); spawn -> the first `event/next` (the end of the extension's init); spawn -> first
-credentials, with an AssumeRole round trip to the STS stand-in (to subtract); and a bare `node -e 0`
-(spawn -> exit), interleaved run by run."""
+credentials, with an AssumeRole round trip to the STS stand-in (to subtract); a bare `node -e 0`
+(spawn -> exit); and the floor of first credentials on Node (floor.cjs: spawn -> its first
+credentials), interleaved run by run."""
 
 import http.client
 import os
@@ -13,30 +14,6 @@ import time
 
 from timer.mock_lambda import MockLambda
 from timer.sidecar import get, port_of, progress, read_log, sidecar_env
-
-
-class CompileCache:
-    """/opt is read-only in Lambda, so node never adds to the layer's compile cache there; here (as
-    root) it can, at every exit. Putting the cache back as shipped after each run keeps the figures
-    from a cache warmer than Lambda's."""
-
-    def __init__(self, layer_root):
-        self.path = os.path.join(layer_root, "credentials-sidecar", "compile-cache")
-        self.pristine = None
-        if os.path.isdir(self.path):
-            self.pristine = tempfile.mkdtemp(prefix="sidecar-bench-cache-")
-            shutil.rmtree(self.pristine)
-            shutil.copytree(self.path, self.pristine)
-
-    def restore(self):
-        if self.pristine is None:
-            return
-        shutil.rmtree(self.path, ignore_errors=True)
-        shutil.copytree(self.pristine, self.path)
-
-    def close(self):
-        if self.pristine is not None:
-            shutil.rmtree(self.pristine, ignore_errors=True)
 
 
 def bare_node_once(node):
@@ -102,6 +79,36 @@ def assume_role_signer(plan):
         return body, dict(request.headers.items())
 
     return sign
+
+
+FLOOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor.cjs")
+
+
+def floor_once(plan):
+    """spawn -> first 200 of bench/timer/floor.cjs, run by the layer's node: the floor of first
+    credentials on Node (what any program serving them must load and do), asked as the sidecar is."""
+    scratch = tempfile.mkdtemp(prefix="sidecar-bench-floor-")
+    log = open(os.path.join(scratch, "output.log"), "wb")
+    env = sidecar_env(plan, "127.0.0.1:9", scratch, {"CREDENTIALS_SIDECAR_ROLE_ARN": plan["roleArn"]})
+    child = None
+    try:
+        spawned = time.perf_counter()
+        child = subprocess.Popen([plan["node"], FLOOR], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        deadline = spawned + 10
+        while not os.path.exists(os.path.join(scratch, "run", "roles-url")):
+            if child.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError("the floor script wrote no roles-url:\n" + read_log(scratch))
+            time.sleep(0.0002)
+        status, body = get(port_of(scratch, deadline), "/roles/default")
+        if status != 200:
+            raise RuntimeError("the floor script answered %d: %s" % (status, body[:300]))
+        return (time.perf_counter() - spawned) * 1000
+    finally:
+        if child is not None and child.poll() is None:
+            child.kill()
+            child.wait()
+        log.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 RUNTIME_STARTED = b"runtime-started"
@@ -193,37 +200,38 @@ def sidecar_cold_start_once(plan, extra_env, roles):
 
 
 def cold(plan):
-    cache = CompileCache(plan["layerRoot"])
     signer = assume_role_signer(plan)
     results = {}
-    try:
-        for variant in plan["variants"]:
-            keys = ("register", "runtime", "eventNext", "credentials", "allRoles")
-            rows = {"baseline": [], "stsRoundTrip": [], **{key: [] for key in keys}}
-            warm_up = plan.get("warmUp", 2)
-            for i in range(warm_up + plan["runs"]):
-                keep = i >= warm_up
+    for variant in plan["variants"]:
+        keys = ("register", "runtime", "eventNext", "credentials", "allRoles")
+        rows = {"baseline": [], "floor": [], "stsRoundTrip": [], **{key: [] for key in keys}}
+        warm_up = plan.get("warmUp", 2)
+        for i in range(warm_up + plan["runs"]):
+            keep = i >= warm_up
 
-                def bare():
-                    ms = bare_node_once(plan["node"])
-                    if keep:
-                        rows["baseline"].append(ms)
+            def bare():
+                ms = bare_node_once(plan["node"])
+                if keep:
+                    rows["baseline"].append(ms)
 
-                def subject():
-                    run = sidecar_cold_start_once(plan, variant.get("env"), variant["roles"])
-                    cache.restore()
-                    rtt = sts_round_trip_ms(plan, signer)
-                    if keep:
-                        for key in keys:
-                            rows[key].append(run[key])
-                        rows["stsRoundTrip"].append(rtt)
+            def floor():
+                ms = floor_once(plan)
+                if keep:
+                    rows["floor"].append(ms)
 
-                # Alternate which goes first, so neither always runs right after the other's teardown.
-                for step in (bare, subject) if i % 2 == 0 else (subject, bare):
-                    step()
-                if (i + 1 - warm_up) % 10 == 0 and keep:
-                    progress("cold start (%s): %d/%d" % (variant["name"], i + 1 - warm_up, plan["runs"]))
-            results[variant["name"]] = rows
-    finally:
-        cache.close()
+            def subject():
+                run = sidecar_cold_start_once(plan, variant.get("env"), variant["roles"])
+                rtt = sts_round_trip_ms(plan, signer)
+                if keep:
+                    for key in keys:
+                        rows[key].append(run[key])
+                    rows["stsRoundTrip"].append(rtt)
+
+            # Rotate which goes first, so none always runs right after another's teardown.
+            steps = (bare, subject, floor)
+            for step in steps[i % 3 :] + steps[: i % 3]:
+                step()
+            if (i + 1 - warm_up) % 10 == 0 and keep:
+                progress("cold start (%s): %d/%d" % (variant["name"], i + 1 - warm_up, plan["runs"]))
+        results[variant["name"]] = rows
     return results
