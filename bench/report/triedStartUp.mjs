@@ -127,5 +127,30 @@ export function triedStartUp() {
   copies, node:fs alone over a hundred properties; 0.6 ms for four of them measured alone). The
   build now gives each importing file a stand-in that exports just the names it imports. 15
   alternated runs: the register request out at a median of 26.1 against 24.4 ms, CPU 29.4 against
-  28.6 ms; medians of the paired differences 1.6 ms and 0.5 ms.`;
+  28.6 ms; medians of the paired differences 1.6 ms and 0.5 ms.
+- **What first credentials still wait for** (CPU profiles of the layer through its launcher, YAML
+  config of two roles, 8 runs, 0.1 ms sampling): about 80 ms of samples per run, of which V8 code
+  cache deserialisation (\`vm.Script\`, both bundles) 7.0 ms, compiling Node's built-ins
+  (\`compileForInternalLoader\`) 6.9 ms, garbage collection 5.9 ms, idle 6.6 ms (waiting on the test's
+  Runtime API and STS). The built-ins start-up loads after \`register\`: node:net and its streams,
+  node:http, node:crypto (SigV4), node:https with node:tls (AssumeRole's transport on Lambda), and
+  three a Lambda sidecar needs none of, each timed alone after net and http were loaded: node:assert
+  (fastify, find-my-way and avvio require it as they load) 0.9–1.2 ms, node:cluster with
+  child_process and dgram (every \`net.Server\` listen requires it, the hand-over included) 0.7 ms,
+  perf_hooks (the global \`performance\`) 0.5 ms: left, together under the noise of the cold bench.
+- **Young-generation collections at start-up** (\`--trace-gc\`, one run each): with the launcher's
+  1 MiB semi-spaces, four scavenges between \`register\` and first credentials, 0.7–0.9 ms each; 2 MiB
+  semi-spaces two; 4 MiB none. But the young generation is then larger under load too, which issue
+  13 measured at 48–50 against 41–43 MiB after 100,000 requests. \`--minor-ms\` (V8's minor
+  mark-sweep instead of the scavenger): five collections of 0.5–0.8 ms, and V8 refuses every code
+  cache made without the flag. **Not kept.**
+- **The source handed to V8 without a copy** (the wrapper function written into the bundle file by
+  the build, so that no 418 KB string is concatenated before compiling): \`new vm.Script\` with the
+  cache 2.9–3.7 ms against 3.1–3.5 ms, 5 runs each: nothing. **Not kept.**
+- **The floor** (\`bench/timer/floor.cjs\`, timed in the cold bench beside the sidecar since): a bare
+  script that only listens with node:http, loads node:https, signs one AssumeRole with node:crypto,
+  sends it and answers with the credentials reaches first credentials at 1.8–2.0× \`node -e 0\` (net
+  of the round trip) on this machine. The 2.5× target leaves 0.5–0.7× of it (11–15 ms) for what the
+  sidecar does beyond that: registering with the Runtime API, the runtime files, the config and its
+  validation, the role engine, fastify's load and set-up. The sidecar's figure is 2.9–3.0×.`;
 }
