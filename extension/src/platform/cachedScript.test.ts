@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CODE_CACHE_HEADER_BYTES,
   CODE_CACHE_MAGIC,
+  chooseCrc32,
   codeCacheFor,
   decodeCodeCache,
   encodeCodeCache,
@@ -145,5 +146,33 @@ describe("the cache file's format", () => {
     expect(file.readUInt32BE(CODE_CACHE_MAGIC.length)).toBe(crc32(source));
     expect(file.readUInt32BE(CODE_CACHE_MAGIC.length + 4)).toBe(crc32(data));
     expect(file.subarray(CODE_CACHE_HEADER_BYTES).equals(data)).toBe(true);
+  });
+});
+
+describe("the CRC-32", () => {
+  const data = Buffer.from(BUNDLE);
+  const fallback = () => crc32 as (data: Buffer, initial: number) => number;
+
+  it("is node's zlib binding's where it has one, the same function node:zlib's crc32 calls", () => {
+    const binding = (process as unknown as { binding(name: string): { crc32?: unknown } }).binding("zlib");
+    const chosen = chooseCrc32(() => binding, fallback);
+    // Control: this node's binding has it, so the binding's own function was taken, not the fallback.
+    expect(typeof binding.crc32).toBe("function");
+    expect(chosen).toBe(binding.crc32);
+    expect(chosen(data, 0) >>> 0).toBe(crc32(data));
+  });
+
+  it.each([
+    [
+      "a binding that throws",
+      () => {
+        throw new Error("No such binding: zlib");
+      },
+    ],
+    ["a binding without crc32", () => ({})],
+    ["a binding whose crc32 is not a function", () => ({ crc32: 42 })],
+    ["no binding", () => undefined],
+  ])("is node:zlib's with %s", (_, binding) => {
+    expect(chooseCrc32(binding, fallback)).toBe(crc32);
   });
 });

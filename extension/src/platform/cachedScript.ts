@@ -42,23 +42,29 @@ export interface CachedScriptResult {
   readonly cache: CacheUse;
 }
 
-type Crc32 = (data: Buffer, initial: number) => number;
-let crc32Function: Crc32 | undefined;
+export type Crc32 = (data: Buffer, initial: number) => number;
+
 /**
  * Node's CRC-32 (zlib's): the binding itself, as node:zlib's `crc32` calls it, since loading node:zlib
- * costs milliseconds before `register`; node:zlib's where the binding differs.
+ * costs milliseconds before `register`; node:zlib's (`fallback`) where the binding is missing or
+ * differs.
  */
-function crc32(data: Buffer): number {
-  if (crc32Function === undefined) {
-    let fromBinding: unknown;
-    try {
-      fromBinding = (nodeBinding("zlib") as { crc32?: unknown }).crc32;
-    } catch {
-      // No such binding in this node: node:zlib below.
-    }
-    crc32Function =
-      typeof fromBinding === "function" ? (fromBinding as Crc32) : (builtin("node:zlib").crc32 as Crc32);
+export function chooseCrc32(binding: () => unknown, fallback: () => Crc32): Crc32 {
+  let fromBinding: unknown;
+  try {
+    fromBinding = (binding() as { crc32?: unknown } | undefined)?.crc32;
+  } catch {
+    // No such binding in this node: the fallback.
   }
+  return typeof fromBinding === "function" ? (fromBinding as Crc32) : fallback();
+}
+
+let crc32Function: Crc32 | undefined;
+function crc32(data: Buffer): number {
+  crc32Function ??= chooseCrc32(
+    () => nodeBinding("zlib"),
+    () => builtin("node:zlib").crc32 as Crc32,
+  );
   return crc32Function(data, 0) >>> 0;
 }
 
