@@ -3,12 +3,16 @@
 // credentials served), after 100,000 requests from 64 clients, then on towards 1,000,000 within a
 // time budget, sampling every 100,000: a leak shows as a trend, noise as scatter around a flat line.
 // Beside it, from /proc, peak RSS (VmHWM) against the layer's node idling, and for scale a bare
-// node:http server after the same 100,000 requests in a group of its own.
+// node:http server after the same 100,000 requests in a group of its own. Then, since one process's
+// figure after 100,000 requests moves by several MiB from run to run (V8 sizes its heap by how fast
+// it measured its own collections), paired rounds: a fresh sidecar and a fresh bare server, each
+// after 100,000 requests, order alternated, compared by the median of their differences.
 import { startBareServer, startIdleNode } from "./lib/bareServer.mjs";
 import { createMemoryCgroup } from "./lib/cgroup.mjs";
 import { runLoad } from "./lib/load.mjs";
 import { startTimingRuntime } from "./lib/mockRuntime.mjs";
 import { memoryOf, ROLE, startRegisteredSidecar } from "./lib/sidecar.mjs";
+import { summarize } from "./lib/stats.mjs";
 
 const CONNECTIONS = 64;
 const STEP = 100_000;
@@ -56,7 +60,7 @@ async function inCgroup(start) {
 
 /**
  * @param {{ launcher: string, node: string, sts: object, totalRequests: number, budgetSeconds: number,
- *   progress?: (line: string) => void }} options
+ *   pairedRounds?: number, progress?: (line: string) => void }} options
  */
 export async function measureMemory({
   launcher,
@@ -64,6 +68,7 @@ export async function measureMemory({
   sts,
   totalRequests,
   budgetSeconds,
+  pairedRounds = 5,
   progress = () => {},
 }) {
   const idle = await inCgroup((group) => startIdleNode(group.launcherFor(node)));
@@ -112,20 +117,53 @@ export async function measureMemory({
   // One at start, then one per (lifetime − margin) at the earliest: margin = lifetime / 2 here.
   const allowedCalls = 1 + Math.floor(soakSeconds / (SOAK_SESSION_SECONDS / 2));
 
-  const bare = await inCgroup((group) => startBareServer(group.launcherFor(node), subject.body));
-  let bareAfterLoad;
-  try {
-    const bareRun = await runLoad({
-      port: bare.port,
-      path: target.path,
-      headers: target.headers,
-      connections: CONNECTIONS,
-      requests: STEP,
-    });
-    if (bareRun.done !== STEP) throw new Error("bare server did not answer every request");
-    bareAfterLoad = { ...memoryOf(bare.child.pid), cgroup: bare.group.usage() };
-  } finally {
-    await bare.stop();
+  /** A bare node:http server answering the sidecar's body, after STEP requests: its memory. */
+  const bareAfterStep = async () => {
+    const bare = await inCgroup((group) => startBareServer(group.launcherFor(node), subject.body));
+    try {
+      const bareRun = await runLoad({
+        port: bare.port,
+        path: target.path,
+        headers: target.headers,
+        connections: CONNECTIONS,
+        requests: STEP,
+      });
+      if (bareRun.done !== STEP) throw new Error("bare server did not answer every request");
+      return { ...memoryOf(bare.child.pid), cgroup: bare.group.usage() };
+    } finally {
+      await bare.stop();
+    }
+  };
+  /** A fresh sidecar (sessions of the default lifetime) after STEP requests: its memory. */
+  const sidecarAfterStep = async () => {
+    const fresh = await inCgroup((group) =>
+      startRegisteredSidecar({ launcher: group.launcherFor(launcher), sts, startTimingRuntime }),
+    );
+    try {
+      const run = await runLoad({
+        port: fresh.sidecar.port,
+        path: `/roles/${ROLE}`,
+        headers: { authorization: fresh.token },
+        connections: CONNECTIONS,
+        requests: STEP,
+      });
+      if (run.statuses[200] !== run.done || run.done !== STEP)
+        throw new Error(`sidecar answered ${JSON.stringify(run.statuses)}`);
+      return { ...memoryOf(fresh.sidecar.child.pid), cgroup: fresh.group.usage() };
+    } finally {
+      await fresh.stop();
+    }
+  };
+  const bareAfterLoad = await bareAfterStep();
+  const pairs = [];
+  for (let round = 0; round < pairedRounds; round++) {
+    const pair = {};
+    for (const side of round % 2 === 0 ? ["sidecar", "bare"] : ["bare", "sidecar"])
+      pair[side] = side === "sidecar" ? await sidecarAfterStep() : await bareAfterStep();
+    pairs.push(pair);
+    progress(
+      `memory: paired round ${round + 1}/${pairedRounds}, cgroup peak ${pair.sidecar.cgroup.peakMiB.toFixed(1)} against bare ${pair.bare.cgroup.peakMiB.toFixed(1)} MiB`,
+    );
   }
 
   // The trend from 100,000 on (the first step includes warm-up: JIT, pools).
@@ -142,6 +180,12 @@ export async function measureMemory({
     last: samples.at(-1),
     samples,
     peakSlopeMiBPerMillion: slope(xs, peaks),
+    pairs,
+    pairedPeaks: {
+      sidecar: summarize(pairs.map((pair) => pair.sidecar.cgroup.peakMiB)),
+      bare: summarize(pairs.map((pair) => pair.bare.cgroup.peakMiB)),
+      difference: summarize(pairs.map((pair) => pair.sidecar.cgroup.peakMiB - pair.bare.cgroup.peakMiB)),
+    },
     requestsPerSecond: served / seconds,
     loadSeconds: seconds,
     soak: {

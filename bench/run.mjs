@@ -41,6 +41,8 @@ const plan = {
   servingRoundMs: quick ? 1500 : 3000,
   pacedRate: 2000,
   memoryRequests: quick ? 200_000 : 1_000_000,
+  // Fresh sidecar and bare server, each after 100,000 requests: the after-100,000 target's pairs.
+  memoryPairedRounds: quick ? 3 : 7,
   // Bounds the memory run on a slow or shared machine: it stops at the last 100,000 that fits.
   memoryBudgetSeconds: quick ? 30 : 150,
   functionInvocations: quick ? 1000 : 10_000,
@@ -144,6 +146,7 @@ try {
       ...common,
       totalRequests: plan.memoryRequests,
       budgetSeconds: plan.memoryBudgetSeconds,
+      pairedRounds: plan.memoryPairedRounds,
     });
   }
   if (only.has("function")) {

@@ -76,10 +76,30 @@ moments: ${m.samples.map((x) => fmt(x.cgroup.nowMiB)).join(", ")} MiB
 (least-squares trend ${fmt(m.peakSlopeMiBPerMillion, 2)} MiB per million requests; ${fmt(m.requestsPerSecond, 0)} req/s;
 load ran ${fmt(m.loadSeconds, 0)} s${short ? `, stopped by the ${m.budgetSeconds} s budget before ${m.totalRequests.toLocaleString("en")} requests` : ""}).
 ${soak(m)}
+${paired(m)}
 The node binary's pages that were already in the page cache (read by earlier runs) stay charged to
 whichever group read them first, so the cgroup figures are mostly the process's own anonymous memory
 plus the file pages it was first to read: a warm host, as a Lambda worker that already ran this
 layer is. The RSS file column counts every mapped page of the binary, cached or not.
+`;
+}
+
+/**
+ * The after-100,000 target's pairs: one process's figure moves by several MiB from run to run (V8
+ * sizes its heap by how fast it measured its own collections), so fresh pairs, order alternated.
+ */
+function paired(m) {
+  if (m.pairs === undefined) return "";
+  const p = m.pairedPeaks;
+  return `
+Paired rounds (the target's figure): a fresh sidecar and a fresh bare node:http server (the same
+body), each in its own group, each after 100,000 requests from 64 clients, which goes first
+alternating. cgroup peak, MiB:
+
+| round | sidecar | bare node:http | difference |
+| --- | --- | --- | --- |
+${m.pairs.map((pair, i) => `| ${i + 1} | ${fmt(pair.sidecar.cgroup.peakMiB)} | ${fmt(pair.bare.cgroup.peakMiB)} | ${fmt(pair.sidecar.cgroup.peakMiB - pair.bare.cgroup.peakMiB)} |`).join("\n")}
+| median | ${fmt(p.sidecar.median)} | ${fmt(p.bare.median)} | ${fmt(p.difference.median)} |
 `;
 }
 
