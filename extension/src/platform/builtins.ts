@@ -2,11 +2,10 @@ import { createRequire } from "node:module";
 
 /**
  * Node's own modules where the code before `register` must not load them at import: each is loaded
- * on its first use (node:crypto alone costs milliseconds, node:net with its streams as much). A
+ * on its first use (node:net with its streams costs milliseconds, node:zlib a few). A
  * require for built-ins only, which works in the ES module entry and in the CommonJS bundles alike.
  */
 interface Builtins {
-  "node:crypto": typeof import("node:crypto");
   "node:net": typeof import("node:net");
   "node:vm": typeof import("node:vm");
   "node:zlib": typeof import("node:zlib");
