@@ -28,7 +28,7 @@ ${r.skipped ? `\nNot measured in this run: ${r.skipped.join("; ")}.\n` : ""}
 Why the missed targets are missed and what was tried: "What was tried" at the end, and docs/operations.md,
 "Start-up, memory and throughput" (start-up: what still runs before \`register\`, and what first credentials wait for).
 
-${r.cold ? cold(r.cold, r.coldYaml) : ""}
+${r.cold ? cold(r.cold, r.coldYaml, r.coldSlowSts) : ""}
 ${r.memory ? memory(r.memory) : ""}
 ${r.function ? lambdaFunction(r.function) : ""}
 ${r.sizes ? sizes(r.sizes) : ""}

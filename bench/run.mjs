@@ -90,6 +90,15 @@ if (!layer.node) throw new Error("dist/layer-x86_64.zip holds no node");
 const layerNodeVersion = execFileSync(layer.node, ["--version"], { encoding: "utf8" }).trim();
 const { startStsStandIn } = await stsStandInModule();
 const sts = await startStsStandIn();
+/**
+ * An STS that answers after SLOW_STS_MS, with the same base identity: on Lambda STS is tens of
+ * milliseconds away (TLS, the regional endpoint), where the local stand-in answers in ~2 ms. First
+ * credentials then show whether start-up overlaps STS with its own work.
+ */
+const SLOW_STS_MS = 25;
+const slowSts = only.has("cold")
+  ? await startStsStandIn({ latencyMs: SLOW_STS_MS, base: sts.base })
+  : undefined;
 const results = {};
 const loadBefore = os.loadavg();
 try {
@@ -113,10 +122,12 @@ try {
           env: { CREDENTIALS_SIDECAR_CONFIG: writeYamlConfig(), CREDENTIALS_SIDECAR_ROLE_ARN: "" },
           roles: ["default", "audit"],
         },
+        { name: "slowSts", env: { AWS_ENDPOINT_URL_STS: slowSts?.endpoint ?? "" }, roles: ["default"] },
       ],
     });
     results.cold = cold.env;
     results.coldYaml = cold.yaml;
+    results.coldSlowSts = { ...cold.slowSts, stsLatencyMs: SLOW_STS_MS };
   }
   if (only.has("sts")) {
     log("STS economy…");
@@ -176,6 +187,7 @@ try {
     results.fleet = await runFleet({ quotaPerSecond: plan.fleetQuota, hours: plan.fleetHours });
 } finally {
   await sts.close();
+  await slowSts?.close();
   rmSync(layer.root, { recursive: true, force: true });
 }
 

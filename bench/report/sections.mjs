@@ -19,7 +19,7 @@ ${roles > 1 ? `| spawn → credentials of every role | ${spread(c.allRoles)} |\n
 | floor: (first credentials − round trip) / baseline (per run pair) | ${spread(c.floorNetRatio, 2, "×")} |
 `;
 
-export function cold(c, yaml) {
+export function cold(c, yaml, slowSts) {
   return `## 1–2. Cold start
 
 Timed from outside Node by \`bench/lambda_timer.py\` (Python's \`time.perf_counter\`; the Node harness's
@@ -48,7 +48,23 @@ ${
 before \`register\`, parsed and validated after it, both roles assumed at start):
 
 ${coldTable(yaml, 2)}`
-}`;
+}${slowSts === undefined ? "" : slowStsTable(slowSts)}`;
+}
+
+/** The environment config against an STS stand-in that answers after some tens of milliseconds. */
+function slowStsTable(c) {
+  return `
+Configured by \`CREDENTIALS_SIDECAR_ROLE_ARN\` again, against a second STS stand-in that answers after
+${c.stsLatencyMs} ms, as a regional STS over TLS might on Lambda, the floor script too: start-up loads
+fastify once the AssumeRole request is out, so it loads while STS answers.
+
+| | ms |
+| --- | --- |
+| baseline \`node -e 0\` (spawn → exit) | ${spread(c.baseline)} |
+| spawn → register | ${spread(c.register)} |
+| spawn → first credentials (default role) | ${spread(c.credentials)} |
+| floor: spawn → first credentials of \`bench/timer/floor.cjs\` | ${spread(c.floor)} |
+`;
 }
 
 export function memory(m) {

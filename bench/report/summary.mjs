@@ -44,6 +44,14 @@ export function summary(r) {
   const rows = [];
   if (r.cold) rows.push(...coldRows(r.cold, "`CREDENTIALS_SIDECAR_ROLE_ARN`"));
   if (r.coldYaml) rows.push(...coldRows(r.coldYaml, "YAML file of two roles"));
+  if (r.coldSlowSts) {
+    const c = r.coldSlowSts;
+    rows.push([
+      `2. spawn → first credentials with an STS that answers after ${c.stsLatencyMs} ms, as on Lambda (no target), \`CREDENTIALS_SIDECAR_ROLE_ARN\``,
+      `${fmt(c.credentials.median)} ms (the floor script: ${fmt(c.floor.median)} ms)`,
+      "—",
+    ]);
+  }
   if (r.memory) {
     const m = r.memory;
     rows.push([

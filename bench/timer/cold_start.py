@@ -84,12 +84,14 @@ def assume_role_signer(plan):
 FLOOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor.cjs")
 
 
-def floor_once(plan):
+def floor_once(plan, extra_env):
     """spawn -> first 200 of bench/timer/floor.cjs, run by the layer's node: the floor of first
-    credentials on Node (what any program serving them must load and do), asked as the sidecar is."""
+    credentials on Node (what any program serving them must load and do), asked as the sidecar is,
+    with the variant's STS endpoint."""
     scratch = tempfile.mkdtemp(prefix="sidecar-bench-floor-")
     log = open(os.path.join(scratch, "output.log"), "wb")
-    env = sidecar_env(plan, "127.0.0.1:9", scratch, {"CREDENTIALS_SIDECAR_ROLE_ARN": plan["roleArn"]})
+    extra = dict(extra_env or {}, CREDENTIALS_SIDECAR_ROLE_ARN=plan["roleArn"])
+    env = sidecar_env(plan, "127.0.0.1:9", scratch, extra)
     child = None
     try:
         spawned = time.perf_counter()
@@ -215,7 +217,7 @@ def cold(plan):
                     rows["baseline"].append(ms)
 
             def floor():
-                ms = floor_once(plan)
+                ms = floor_once(plan, variant.get("env"))
                 if keep:
                     rows["floor"].append(ms)
 
