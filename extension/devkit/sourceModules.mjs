@@ -32,26 +32,20 @@ async function buildAll() {
   return out;
 }
 
-/** @returns {Promise<typeof import("./stsStandIn/stsStandIn.ts")>} */
-export async function stsStandInModule() {
+/** The bundled module `name` (an entry point of buildAll), built on first use. */
+async function builtModule(name) {
   built ??= buildAll();
-  return import(pathToFileURL(join(await built, "stsStandIn.mjs")).href);
+  return import(pathToFileURL(join(await built, `${name}.mjs`)).href);
 }
+
+/** @returns {Promise<typeof import("./stsStandIn/stsStandIn.ts")>} */
+export const stsStandInModule = () => builtModule("stsStandIn");
 
 /** @returns {Promise<typeof import("../src/roles/roleSession.ts")>} */
-export async function roleSessionModule() {
-  built ??= buildAll();
-  return import(pathToFileURL(join(await built, "roleSession.mjs")).href);
-}
+export const roleSessionModule = () => builtModule("roleSession");
 
 /** @returns {Promise<typeof import("../src/roles/refreshPolicy.ts")>} */
-export async function refreshPolicyModule() {
-  built ??= buildAll();
-  return import(pathToFileURL(join(await built, "refreshPolicy.mjs")).href);
-}
+export const refreshPolicyModule = () => builtModule("refreshPolicy");
 
 /** @returns {Promise<typeof import("./mockRuntimeApi/mockRuntimeApi.ts")>} */
-export async function mockRuntimeApiModule() {
-  built ??= buildAll();
-  return import(pathToFileURL(join(await built, "mockRuntimeApi.mjs")).href);
-}
+export const mockRuntimeApiModule = () => builtModule("mockRuntimeApi");
