@@ -10,4 +10,4 @@ import { runBundle } from "./platform/cachedScript.js";
 
 const chunksDir = fileURLToPath(new URL("./chunks", import.meta.url));
 const { exports, cache } = runBundle(chunksDir, "beforeRegister.cjs");
-(exports as { main: typeof main }).main({ chunksDir, codeCache: cache });
+(exports as { main: typeof main }).main({ chunksDir, codeCache: cache, runBundle });

@@ -5,7 +5,7 @@
  * `register` is in this bundle: the rest is a bundle of its own (startup/restBundle.ts).
  */
 import { ExtensionsApi } from "./lambda/extensionsApi.js";
-import type { CacheUse } from "./platform/cachedScript.js";
+import type { CacheUse, runBundle } from "./platform/cachedScript.js";
 import { createLogger } from "./platform/log.js";
 import { secureRandomBytes } from "./platform/random.js";
 import { keepServingOnUnhandledRejections } from "./platform/unhandledRejections.js";
@@ -16,13 +16,17 @@ import { startUp } from "./startup/startUp.js";
 import { stepRunner } from "./startup/stepFailures.js";
 import { generateToken } from "./startup/token.js";
 
-/** What the entry says: where the bundles are, and what became of this one's code cache. */
+/**
+ * What the entry says: where the bundles are, what became of this one's code cache, and its own
+ * loader of bundles, which the rest of start-up is run with too (one copy of it, not one per bundle).
+ */
 export interface Launch {
   readonly chunksDir: string;
   readonly codeCache: CacheUse;
+  readonly runBundle: typeof runBundle;
 }
 
-export function main({ chunksDir, codeCache }: Launch): void {
+export function main({ chunksDir, codeCache, runBundle }: Launch): void {
   const env = process.env;
   const early = planEarly(env, generateToken);
   const log = createLogger(early.logLevel);
@@ -43,7 +47,7 @@ export function main({ chunksDir, codeCache }: Launch): void {
       api,
       exits,
       step: stepRunner(exits.fail),
-      loadRest: async () => loadRestBundle(chunksDir, log),
+      loadRest: async () => loadRestBundle(runBundle, chunksDir, log),
     }).catch((error: unknown) => exits.fail("Extension.Crashed", (error as Error).stack ?? String(error)));
   }
   // Once start-up's first line is out and the register request under way.

@@ -18,8 +18,8 @@ export function builtin<Name extends keyof Builtins>(name: Name): Builtins[Name]
 
 /**
  * Node's internal bindings (`process.binding`, documentation-deprecated): what loopbackBind.ts and
- * rawConnect.ts use to listen and connect without node:net. Each checks what it gets and falls back
- * to node:net when a binding is missing or changed.
+ * rawConnect.ts use to listen and connect without node:net, and cachedScript.ts for zlib's CRC-32.
+ * Each checks what it gets and falls back to the public module when a binding is missing or changed.
  */
 export function nodeBinding(name: string): unknown {
   return (process as unknown as { binding(name: string): unknown }).binding(name);

@@ -138,7 +138,7 @@ export function codeCacheFor(chunksDir: string, bundle: string): string {
 }
 
 /**
- * A bundle of chunks/ (extension/build.mjs: the after-`register` one and SEPARATE_BUNDLES), run:
+ * A bundle of chunks/ (extension/build.mjs: the two of start-up and SEPARATE_BUNDLES), run:
  * `fileName` is `<name>.cjs` or, compressed, `<name>.cjs.br`.
  */
 export function runBundle(chunksDir: string, fileName: string): CachedScriptResult {

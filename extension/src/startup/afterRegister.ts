@@ -137,8 +137,9 @@ export async function completeStartUp(
   // within a few milliseconds: the first AssumeRole waits for it a little, so it is named after it too.
   if (plan.waitForLogStream) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
 
-  // Assume every role now. Loading fastify (node:http and fastify are most of start-up) waits until
-  // the STS client is loaded and the calls are out: it then runs while they are on the network.
+  // Assume every role now. Loading fastify (node:http and fastify are most of start-up, holding the
+  // event loop for tens of milliseconds) waits until the STS client is loaded and the requests are
+  // out (bounded: sts/requestsSent.ts): it then runs while they are on the network.
   const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
   await step("load the STS client", async () => {
     await loadAssume();
@@ -150,8 +151,6 @@ export async function completeStartUp(
         throw new Error("the bundle's node:http(s) chunk is damaged: reinstall the layer");
     }
   });
-  // Loading fastify holds the event loop for tens of milliseconds: the AssumeRole requests go out
-  // first (bounded), so that it loads while STS answers (sts/requestsSent.ts).
   await requestsSent(SEND_BEFORE_SERVER_MAX_MS);
   const { buildServer } = await step("load the HTTP server", () => import("../http/server.js"));
   const app = await step("build the HTTP server", async () => {

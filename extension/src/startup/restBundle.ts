@@ -1,4 +1,4 @@
-import { type CacheUse, runBundle } from "../platform/cachedScript.js";
+import type { CacheUse, runBundle } from "../platform/cachedScript.js";
 import type { Logger } from "../platform/log.js";
 
 /**
@@ -22,10 +22,14 @@ export function logCodeCache(log: Logger, bundle: string, cache: CacheUse): void
 
 /**
  * The after-`register` part of start-up (afterRegister.ts), built as chunks/afterRegister.cjs and run
- * with the code cache the layer's build made for it.
+ * with the code cache the layer's build made for it, by `run` (the entry's runBundle).
  */
-export function loadRestBundle(chunksDir: string, log: Logger): typeof import("./afterRegister.js") {
-  const { exports, cache } = runBundle(chunksDir, "afterRegister.cjs");
+export function loadRestBundle(
+  run: typeof runBundle,
+  chunksDir: string,
+  log: Logger,
+): typeof import("./afterRegister.js") {
+  const { exports, cache } = run(chunksDir, "afterRegister.cjs");
   logCodeCache(log, "afterRegister.cjs", cache);
   return exports as typeof import("./afterRegister.js");
 }
