@@ -78,9 +78,12 @@ export async function measureMemory({
   await sts.setSessionLifetimeSeconds(SOAK_SESSION_SECONDS);
   const issuedBefore = sts.issued();
   const soakStarted = Date.now();
-  const subject = await inCgroup((group) =>
-    startRegisteredSidecar({ launcher: group.launcherFor(launcher), sts, startTimingRuntime }),
-  );
+  /** The sidecar as the layer starts it, registered, in a group of its own. */
+  const startSidecar = () =>
+    inCgroup((group) =>
+      startRegisteredSidecar({ launcher: group.launcherFor(launcher), sts, startTimingRuntime }),
+    );
+  const subject = await startSidecar();
   const pid = subject.sidecar.child.pid;
   const target = {
     port: subject.sidecar.port,
@@ -136,9 +139,7 @@ export async function measureMemory({
   };
   /** A fresh sidecar (sessions of the default lifetime) after STEP requests: its memory. */
   const sidecarAfterStep = async () => {
-    const fresh = await inCgroup((group) =>
-      startRegisteredSidecar({ launcher: group.launcherFor(launcher), sts, startTimingRuntime }),
-    );
+    const fresh = await startSidecar();
     try {
       const run = await runLoad({
         port: fresh.sidecar.port,
