@@ -4,6 +4,40 @@
 export function triedMemory() {
   return `## What was tried (issue 21: memory, V8 start-up snapshot, launcher, layer size)
 
+- **What the gap under load was: the optimising compiler's helper threads.** Where the cgroup's
+  charge sat after 100,000 requests (\`memory.stat\` and \`/proc/<pid>/smaps\`, read by scripts
+  built on the bench's own parts): nearly all anonymous; V8's own pages 10.2 MiB in the sidecar
+  against 7.1 in a bare server, but glibc's main heap (\`[heap]\`) 12.9–21.5 MiB against
+  3.7–6.0, and it was that heap that moved from run to run. Sampled every 100 ms during the load, the
+  sidecar's anonymous memory jumped from 19 to 28 MiB (or 28.5 to 34) within the first 100–200 ms and
+  stayed there: warm-up, when V8 optimises the request path on its helper threads, several functions
+  queued at once, each compile's memory taken from malloc and freed in pieces that glibc cannot give
+  back. Cgroup peak after 100,000 requests, one sidecar per run, same machine and load (MiB):
+  unchanged launcher 28.3, 31.3, 37.6, 32.3, 37.3, 36.8, 36.1; \`--max-opt=0\` (interpreter only)
+  18.3, 18.3 and \`--max-opt=1\` (Sparkplug) 18.8, 19.1, but at 6,700–7,200 requests/s against
+  30,000–35,000 and 14.5 s of CPU per 100,000 requests against 2.8: a fifth of the throughput;
+  \`--max-opt=2\` (Maglev, no TurboFan) 32.8–36.8; one compiler thread each
+  (\`--concurrent-turbofan-max-threads=1 --concurrent-maglev-max-threads=1\`) 36.3–42.1;
+  \`--v8-pool-size=1\` 36.8–37.1; \`--max-inlined-bytecode-size-cumulative=200\` 31.3–35.5;
+  \`MALLOC_ARENA_MAX=1\` 31.8, 37.1; glibc's trim and mmap thresholds at 128 KiB 35.5–36.7;
+  **\`--no-concurrent-recompilation\`** (optimise on the main thread, one function at a time)
+  21.8, 21.8, 22.2 at 32,000–35,000 requests/s and 2.8 s of CPU. In \`--quick\` runs of the bench
+  (3 paired rounds each): sidecar 21.4, 21.7, 27.4 against bare node:http 26.9, 25.8, 26.7, where
+  the same rounds had given +10 to +14 MiB before; first credentials 2.87× / 3.00× against 2.85× /
+  3.14× without the flag in the same session, throughput 101% of bare node:http. **Kept**: the
+  launcher passes it (the build trains the code caches under it).
+- **Old-space growth from V8's pretenuring** (\`--trace-gc\`, one sidecar, 100,000 requests): in 5 of
+  8 runs the old generation grew steadily by about 5 MiB (9.8 → 15.1 MiB after each young
+  collection) with nothing promoted by the collections themselves; in the others it stayed at
+  9.8 MiB. \`--trace-pretenuring\` showed one allocation site switched to old-space allocation with
+  97% of its objects surviving a young collection: its per-request objects then die in the old
+  generation until a full collection (V8's 8 MiB step). Sampled allocation profiles put them under
+  node:http's keep-alive re-arming (\`setStreamTimeout\`), but runs with fastify's keep-alive timeout
+  at 0 or 5 s grew the same. \`--no-allocation-site-pretenuring\` kept the old generation flat in 8
+  of 8 runs, but made start-up slower with both code caches accepted: log start → first AssumeRole
+  answered 52–63 ms against 35–43 ms (8 runs each), first credentials 3.71× / 3.74× against 2.87× /
+  3.00× (\`--quick\`); the cause was not found. **Not kept**: the growth stops at V8's step, and the
+  compiler flag above already keeps the sidecar under the bare server.
 - **What the sidecar keeps per request and per connection** (heap snapshots by
   \`node bench/heapSnapshots.mjs --summary\`, the layer's launcher with \`--heapsnapshot-signal\`,
   64 clients): live heap 10.0 MiB after start, 10.6 MiB after 100,000 requests, 10.7 MiB after
@@ -16,7 +50,8 @@ export function triedMemory() {
   stacks, code) about 12 MiB against 10. V8 lets old space grow at least 8 MiB past what is live
   before a full collection (its minimum allocation-limit step; 2 MiB when it optimises for memory):
   most of the gap to the bare server is that step over a larger live heap (fastify, the STS client,
-  the config code), not anything per request. Past the step, V8 sizes the next limit by how fast it
+  the config code), not anything per request. (Later: most of it was malloc'd compiler memory, first
+  entry.) Past the step, V8 sizes the next limit by how fast it
   measured its own collections against the program's allocation, so a loaded machine lets the heap
   grow further: two runs to 1,000,000 requests, before and after main's idle-connection tracking,
   ended at 15.1 and 31.3 MiB of heap (anonymous 27.1 and 56.9 MiB), while heap snapshots of the
@@ -116,6 +151,7 @@ export function triedMemory() {
   after-\`register\` bundle's source string 0.4), anonymous RSS 16.5 against 10.2 MB. The sidecar's
   live heap is larger by fastify, the role engine, the config code and the STS client, which it needs;
   V8 then lets a larger heap grow further before collecting (its allocation limit grows with the live
-  size, by 8 MiB at least), which is most of the rest under load.
+  size, by 8 MiB at least), which is most of the rest under load. (That was the view before the
+  first entry above: under load, most of the gap turned out to be glibc's heap after warm-up.)
 `;
 }

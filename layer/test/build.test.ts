@@ -186,7 +186,8 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
       execPath: join(full, "credentials-sidecar", "bin", "node"),
       script: join(full, "credentials-sidecar", "extension.mjs"),
       nodeOptions: null, // the function's NODE_OPTIONS do not reach the extension
-      execArgv: ["--max-semi-space-size=1"], // small young generation: memory counted by Lambda
+      // small young generation, optimising on the main thread: memory counted by Lambda
+      execArgv: ["--max-semi-space-size=1", "--no-concurrent-recompilation"],
       mallocArenas: "2",
     });
   });
@@ -258,7 +259,7 @@ describe.runIf(process.platform === "linux")("layer-arm64.zip's node under qemu-
         execPath: binary,
         script: join(full, "credentials-sidecar", "extension.mjs"),
         nodeOptions: null,
-        execArgv: ["--max-semi-space-size=1"],
+        execArgv: ["--max-semi-space-size=1", "--no-concurrent-recompilation"],
         mallocArenas: "2",
       });
     },

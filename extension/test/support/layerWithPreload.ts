@@ -52,6 +52,7 @@ export function useLayerWithPreload(name: string, preload: string): LayerWithPre
     command: () => [
       node(),
       "--max-semi-space-size=1",
+      "--no-concurrent-recompilation",
       "--require",
       join(work, "preload.cjs"),
       join(opt, "credentials-sidecar", "extension.mjs"),
