@@ -136,6 +136,69 @@ module.exports = function isRegexSafe(pattern) {
 };
 
 /**
+ * node:assert, which fastify's plugin checks and find-my-way require as they load (about 0.7 ms of
+ * start-up to compile) and only call as `assert(value, message)`: a stand-in that throws as it does
+ * (an Error named AssertionError, code ERR_ASSERTION). The build reads each importer and stops if it
+ * uses the module any other way.
+ */
+const ASSERT_IMPORTERS = /[\\/]node_modules[\\/](fastify|find-my-way)[\\/]/;
+const plainAssert = {
+  name: "plain-assert",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?assert$/ }, (args) => {
+      if (args.kind !== "require-call" || !ASSERT_IMPORTERS.test(args.importer)) return undefined;
+      const source = readFileSync(args.importer, "utf8");
+      const declaration = /^const assert = require\(['"](node:)?assert['"]\)$/m;
+      // Every other mention of `assert` must be a call.
+      const otherUses = source.replace(declaration, "").match(/\bassert\b(?!\s*\()/g) ?? [];
+      if (!declaration.test(source) || otherUses.length > 0)
+        throw new Error(
+          `${args.importer} uses node:assert other than as assert(value, message): review the stand-in in extension/build.mjs`,
+        );
+      return { path: "assert", namespace: "plain-assert" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "plain-assert" }, () => ({
+      contents: `module.exports = function assert(value, message) {
+  if (value) return;
+  if (message instanceof Error) throw message;
+  const error = new Error(message === undefined ? "The expression evaluated to a falsy value" : String(message));
+  error.name = "AssertionError";
+  error.code = "ERR_ASSERTION";
+  throw error;
+};`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * node:perf_hooks, which fastify's logger-factory requires as it loads for `performance.now()` alone
+ * (about a millisecond of start-up to load): a stand-in whose `now()` reads the same clock through
+ * `process.uptime()`. The build reads the importer and stops if it uses anything else.
+ */
+const perfHooksNow = {
+  name: "perf-hooks-now",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?perf_hooks$/ }, (args) => {
+      if (args.kind !== "require-call" || !/[\\/]fastify[\\/]lib[\\/]logger-factory\.js$/.test(args.importer))
+        return undefined;
+      const source = readFileSync(args.importer, "utf8");
+      const declaration = /^const \{ performance \} = require\(['"](node:)?perf_hooks['"]\)$/m;
+      const otherUses = source.replace(declaration, "").match(/\bperformance\b(?!\.now\(\))/g) ?? [];
+      if (!declaration.test(source) || otherUses.length > 0)
+        throw new Error(
+          `${args.importer} uses node:perf_hooks other than as performance.now(): review the stand-in in extension/build.mjs`,
+        );
+      return { path: "perf_hooks", namespace: "perf-hooks-now" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "perf-hooks-now" }, () => ({
+      contents: "module.exports = { performance: { now: () => process.uptime() * 1000 } };",
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * The YAML parser's ES module build (the package's "default" condition; the "node" one is CommonJS,
  * which esbuild cannot tree-shake): the sidecar only parses and composes, and the ES module build
  * leaves out about 19 KB of the bundle. The two differ only in how a warning is printed
@@ -313,6 +376,8 @@ const bundles = {
     ...common.plugins,
     deferUnused,
     findMyWayPatterns,
+    plainAssert,
+    perfHooksNow,
     yamlEsModules,
     builtinsViaRequire,
     separateBundles,

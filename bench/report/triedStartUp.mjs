@@ -138,6 +138,15 @@ export function triedStartUp() {
   (fastify, find-my-way and avvio require it as they load) 0.9–1.2 ms, node:cluster with
   child_process and dgram (every \`net.Server\` listen requires it, the hand-over included) 0.7 ms,
   perf_hooks (the global \`performance\`) 0.5 ms: left, together under the noise of the cold bench.
+  Later, with profiles of the same kind (8 runs): node:assert 0.7 ms, perf_hooks 1.1 ms (loaded by
+  the sidecar's own \`performance.now()\` before \`register\`, and by fastify's logger-factory, which
+  destructures \`performance\` as it loads). **Kept**: the sidecar reads \`process.uptime()\` instead,
+  and the build serves fastify's and find-my-way's \`assert(value, message)\` calls and
+  logger-factory's \`performance.now()\` with stand-ins, after reading each importer to check that it
+  uses nothing else (\`beforeRegisterModules.test.ts\` checks that neither module loads, and fails
+  without the stand-ins). The cold bench's \`--quick\` runs could not tell the change from noise
+  (2.87× / 3.11× after). node:cluster (1.3–1.6 ms) stays: every \`listen\` of a \`net.Server\`
+  requires it, and the only way around is node's internal \`_listen2\`.
 - **Young-generation collections at start-up** (\`--trace-gc\`, one run each): with the launcher's
   1 MiB semi-spaces, four scavenges between \`register\` and first credentials, 0.7–0.9 ms each; 2 MiB
   semi-spaces two; 4 MiB none. But the young generation is then larger under load too, which issue

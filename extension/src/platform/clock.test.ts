@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_TIMER_MS, systemClock, timerDelayMs } from "./clock.js";
+import { MAX_TIMER_MS, msSinceStart, systemClock, timerDelayMs } from "./clock.js";
 
 describe("systemClock.schedule", () => {
   afterEach(() => {
@@ -55,5 +55,28 @@ describe("timerDelayMs", () => {
       process.off("warning", onWarning);
     }
     expect(warnings.filter((w) => w.name === "TimeoutOverflowWarning")).toEqual([]);
+  });
+});
+
+describe("msSinceStart", () => {
+  it("counts milliseconds as performance.now() does", () => {
+    // Each reading of ours between two of performance.now(): a pause anywhere cannot fail it.
+    const read = () => ({ before: performance.now(), ours: msSinceStart(), after: performance.now() });
+    const start = read();
+    const until = Date.now() + 30;
+    while (Date.now() < until) {
+      // Busy for 30 ms.
+    }
+    const end = read();
+    const ours = end.ours - start.ours;
+    expect(ours).toBeGreaterThanOrEqual(end.before - start.after - 0.01);
+    expect(ours).toBeLessThanOrEqual(end.after - start.before + 0.01);
+    expect(ours).toBeGreaterThanOrEqual(29);
+  });
+
+  it("counts from the process's start", () => {
+    const ours = msSinceStart();
+    expect(ours).toBeGreaterThan(0);
+    expect(ours).toBeLessThanOrEqual(process.uptime() * 1000);
   });
 });

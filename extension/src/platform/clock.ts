@@ -24,3 +24,12 @@ export const systemClock: Clock = {
     return () => clearTimeout(timer);
   },
 };
+
+/**
+ * Milliseconds since the process started, as `performance.now()` counts them, read from
+ * `process.uptime()`: the first use of the `performance` global loads node:perf_hooks, about a
+ * millisecond of start-up.
+ */
+export function msSinceStart(): number {
+  return process.uptime() * 1000;
+}

@@ -12,7 +12,7 @@ import { runEventLoop } from "../lambda/eventLoop.js";
 import type { Registration } from "../lambda/extensionsApi.js";
 import { LOG_STREAM_WAIT_MS, watchLogStreamReport } from "../lambda/logStreamReport.js";
 import { flushPeriodically } from "../lambda/managedInstances.js";
-import { systemClock } from "../platform/clock.js";
+import { msSinceStart, systemClock } from "../platform/clock.js";
 import { createEmfMetrics, noMetrics } from "../platform/metrics.js";
 import { RoleRegistry } from "../roles/roleRegistry.js";
 import { SessionNaming } from "../roles/sessionNaming.js";
@@ -220,7 +220,7 @@ function logRegistered(
   }
   log.info("registered", {
     event: "registered",
-    startupMs: Math.round(performance.now()),
+    startupMs: Math.round(msSinceStart()),
     // The cost of what runs before `register` (the runtime waits for it): wall and CPU time.
     registerSentMs: Math.round(sent.ms * 10) / 10,
     registerCpuMs: Math.round(sent.cpuMs * 10) / 10,

@@ -1,3 +1,4 @@
+import { msSinceStart } from "../platform/clock.js";
 import { VERSION } from "../platform/version.js";
 import { prepareAndRegister } from "./beforeRegister.js";
 import type { StartUpContext } from "./context.js";
@@ -20,7 +21,7 @@ export async function startUp(context: StartUpContext): Promise<void> {
   // The rest is loaded once the request is out: compiling it first would hold `register` back.
   await context.api?.registerSent;
   const cpu = process.cpuUsage();
-  const sent = { ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000 };
+  const sent = { ms: msSinceStart(), cpuMs: (cpu.user + cpu.system) / 1000 };
   const rest = await context.step("load the start-up chunk", context.loadRest);
   await rest.completeStartUp(context, registering, sent);
 }

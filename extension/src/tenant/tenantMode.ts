@@ -14,7 +14,7 @@
 import { tenantScopedRoles } from "../config/tenantPlaceholders.js";
 import type { SidecarConfig } from "../config/types.js";
 import type { ExtensionsApi } from "../lambda/extensionsApi.js";
-import type { Clock } from "../platform/clock.js";
+import { type Clock, msSinceStart } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import type { TenantScope } from "../roles/tenantScope.js";
 import { tenantReports } from "./telemetryEvents.js";
@@ -59,7 +59,7 @@ export function startTenantMode(options: { config: SidecarConfig; clock: Clock; 
         gate.unavailable("no Lambda Runtime API (AWS_LAMBDA_RUNTIME_API) to learn the tenant id from");
         return;
       }
-      const started = performance.now();
+      const started = msSinceStart();
       try {
         // node:http and node:dns load after `register`, off the path every cold start waits on.
         const { listenForTelemetry } = await import("./telemetryListener.js");
@@ -81,7 +81,7 @@ export function startTenantMode(options: { config: SidecarConfig; clock: Clock; 
         log.info("subscribed to the Telemetry API for the tenant id", {
           event: "tenant-subscribed",
           roles: [...scope.roles].join(","),
-          durationMs: Math.round(performance.now() - started),
+          durationMs: Math.round(msSinceStart() - started),
         });
       } catch (error) {
         gate.unavailable(

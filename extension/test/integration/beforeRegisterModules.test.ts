@@ -4,7 +4,9 @@
  * written its register request before it loads node:net (with its streams), node:http, node:dns,
  * node:cluster or node:crypto. A preload watches the one place the request is written
  * (lambda/rawConnect.ts: the tcp_wrap handle's writeLatin1String) and notes the built-in modules
- * loaded by then; the control shows the same preload sees them load afterwards.
+ * loaded by then; the control shows the same preload sees them load afterwards. Two built-ins must
+ * never load: node:assert and node:perf_hooks, which fastify requires for plain assert() calls and
+ * performance.now() (the build serves both with stand-ins).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +17,8 @@ import { useLayerWithPreload } from "../support/layerWithPreload.js";
 import { baseEnv, roleArn, rolesConfig } from "../support/sidecarUnderFaults.js";
 
 const WATCHED = ["net", "http", "https", "dns", "cluster", "crypto", "tls"];
+/** Built-ins the sidecar never loads, through init and shutdown. */
+const NEVER_LOADED = ["assert", "perf_hooks"];
 const PRELOAD = `
 const tcp = process.binding("tcp_wrap");
 const write = tcp.TCP.prototype.writeLatin1String;
@@ -65,6 +69,9 @@ describe("before register", () => {
         // Control: the preload sees these load, after register (node:net and node:http serve, STS signs).
         for (const name of ["net", "http", "crypto"]) expect(atExit).toContain(name);
         expect(WATCHED.filter((name) => atRegister?.includes(name))).toEqual([]);
+        // Nor, until the end, what fastify and its router load only for plain assert() calls and
+        // performance.now(): the build's stand-ins (extension/build.mjs) serve them.
+        expect(NEVER_LOADED.filter((name) => atExit?.includes(name))).toEqual([]);
       } finally {
         sidecar.kill();
         await mock.close();
