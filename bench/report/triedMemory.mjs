@@ -26,6 +26,14 @@ export function triedMemory() {
   the same rounds had given +10 to +14 MiB before; first credentials 2.87× / 3.00× against 2.85× /
   3.14× without the flag in the same session, throughput 101% of bare node:http. **Kept**: the
   launcher passes it (the build trains the code caches under it).
+- **The creep from 100,000 to 1,000,000 requests** (about 0.25 MiB per 100,000 in the soak). The
+  soak opens 64 new connections for each 100,000 requests. \`--trace-gc\` over the same soak: the heap
+  after each young collection grew by ~0.3 MiB per step (9.7 → 12.3 MiB), with no full collection
+  yet, and the process's anonymous memory by the same (19.7 → 22.3 MiB). Heap snapshots (each after a
+  full collection) hold 10.2 MiB live after start, 10.9 after 500,000 requests, 9.5 after 1,000,000.
+  So the creep is dead per-connection objects (sockets, their streams and parsers, promoted while
+  their connection lived), about 4 KiB per closed connection, waiting in the old generation for V8's
+  first full collection, not anything the sidecar keeps.
 - **Old-space growth from V8's pretenuring** (\`--trace-gc\`, one sidecar, 100,000 requests): in 5 of
   8 runs the old generation grew steadily by about 5 MiB (9.8 → 15.1 MiB after each young
   collection) with nothing promoted by the collections themselves; in the others it stayed at
@@ -33,7 +41,10 @@ export function triedMemory() {
   97% of its objects surviving a young collection: its per-request objects then die in the old
   generation until a full collection (V8's 8 MiB step). Sampled allocation profiles put them under
   node:http's keep-alive re-arming (\`setStreamTimeout\`), but runs with fastify's keep-alive timeout
-  at 0 or 5 s grew the same. \`--no-allocation-site-pretenuring\` kept the old generation flat in 8
+  at 0 or 5 s grew the same. With \`--trace-deopt\`, the tenuring decision deoptimised node:events'
+  \`_addListener\` (its array literal for an event's second listener, which the sidecar allocates per
+  connection for \`close\`), in flat runs as in growing ones; no per-request allocation could be tied
+  to it. \`--no-allocation-site-pretenuring\` kept the old generation flat in 8
   of 8 runs, but made start-up slower with both code caches accepted: log start → first AssumeRole
   answered 52–63 ms against 35–43 ms (8 runs each), first credentials 3.71× / 3.74× against 2.87× /
   3.00× (\`--quick\`); the cause was not found. **Not kept**: the growth stops at V8's step, and the
