@@ -145,8 +145,11 @@ export function triedStartUp() {
   logger-factory's \`performance.now()\` with stand-ins, after reading each importer to check that it
   uses nothing else (\`beforeRegisterModules.test.ts\` checks that neither module loads, and fails
   without the stand-ins). The cold bench's \`--quick\` runs could not tell the change from noise
-  (2.87× / 3.11× after). node:cluster (1.3–1.6 ms) stays: every \`listen\` of a \`net.Server\`
-  requires it, and the only way around is node's internal \`_listen2\`.
+  (2.87× / 3.11× after). node:cluster (1.3–1.6 ms) is required by every \`listen\` of a
+  \`net.Server\`, the hand-over's \`listen(handle)\` included, only to ask whether the process is a
+  cluster worker. **Kept**: the hand-over does what \`listen(handle)\` does after that question, handing
+  the bound handle to \`_listen2\` (the name node keeps for code that wraps it; plain \`listen\` where it
+  is missing); \`beforeRegisterModules.test.ts\` checks that node:cluster no longer loads.
 - **Young-generation collections at start-up** (\`--trace-gc\`, one run each): with the launcher's
   1 MiB semi-spaces, four scavenges between \`register\` and first credentials, 0.7–0.9 ms each; 2 MiB
   semi-spaces two; 4 MiB none. But the young generation is then larger under load too, which issue

@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type Server } from "node:http";
-import { connect } from "node:net";
+import { connect, createServer as createNetServer, type Server as NetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { answerClientError } from "./clientErrors.js";
-import { type EarlyListener, listenEarly } from "./earlyListener.js";
+import { type EarlyListener, listenEarly, listenOnHandle } from "./earlyListener.js";
 
 let listener: EarlyListener | undefined;
 afterEach(async () => {
@@ -154,5 +154,63 @@ describe("listenEarly", () => {
   it("fails like a port in use when it is", async () => {
     listener = await listenEarly(0);
     await expect(listenEarly(listener.port)).rejects.toMatchObject({ code: "EADDRINUSE" });
+  });
+});
+
+describe("listenOnHandle", () => {
+  /** A port bound and listening by node:net, not accepting (its connections go to whoever takes the handle). */
+  async function boundServer(): Promise<NetServer> {
+    const bound = createNetServer({ pauseOnConnect: true });
+    await new Promise<void>((resolve) => bound.listen(0, "127.0.0.1", resolve));
+    return bound;
+  }
+  const listening = (server: Server, handle: object) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      listenOnHandle(server, handle, resolve);
+    });
+
+  it.each([
+    ["the bound server", (bound: NetServer) => bound],
+    ["its TCP handle", (bound: NetServer) => (bound as unknown as { _handle: object })._handle],
+  ])("hands %s to the HTTP server through _listen2, without listen()", async (_, handleOf) => {
+    const bound = await boundServer();
+    const port = (bound.address() as { port: number }).port;
+    const server = echoServer();
+    let listenCalls = 0;
+    const listen = server.listen.bind(server);
+    server.listen = ((...args: Parameters<Server["listen"]>) => {
+      listenCalls++;
+      return listen(...args);
+    }) as Server["listen"];
+    try {
+      await listening(server, handleOf(bound));
+
+      expect(listenCalls).toBe(0);
+      expect((server.address() as { port: number }).port).toBe(port);
+      expect(await rawExchange(port, get("/roles/a")).reply).toMatch(/^HTTP\/1\.1 200 [\s\S]*\/roles\/a$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("falls back to listen() where the server has no _listen2", () => {
+    const calls: unknown[][] = [];
+    const server = { listen: (...args: unknown[]) => calls.push(args) } as unknown as NetServer;
+    const handle = {};
+    const onListening = () => undefined;
+
+    listenOnHandle(server, handle, onListening);
+
+    expect(calls).toEqual([[handle, onListening]]);
+  });
+
+  it("reports a handle that cannot listen as the server's error, as listen() does", async () => {
+    const bound = await boundServer();
+    const handle = (bound as unknown as { _handle: { close(): void } })._handle;
+    handle.close();
+    const server = echoServer();
+
+    await expect(listening(server, handle)).rejects.toThrow(/listen/);
   });
 });

@@ -108,8 +108,8 @@ export async function listenEarly(
       if (handedTo !== undefined) throw new Error("the credentials port was already handed over");
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        // `listen(handle)` takes over the bound socket: new connections go to `server` from now on.
-        server.listen(listening, () => {
+        // Takes over the bound socket: new connections go to `server` from now on.
+        listenOnHandle(server, listening, () => {
           server.off("error", reject);
           resolve();
         });
@@ -142,4 +142,28 @@ export async function listenEarly(
         setImmediate(() => server.closeAllConnections());
       }),
   };
+}
+
+/** What of node:net's Server `listenOnHandle` uses beyond its public interface. */
+interface ServerInternals {
+  _handle?: unknown;
+  _listen2?: (address: null, port: number, addressType: number, backlog: undefined) => void;
+}
+
+/**
+ * `server.listen(handle, onListening)` without its first step: node:net loads node:cluster there
+ * (1.3-1.6 ms after `register`, on the way to first credentials) to ask whether this process is a
+ * cluster worker, which the sidecar never is, before it hands the handle to `_listen2` (the name Node
+ * keeps for code that wraps it). `handle` is a bound TCP handle or a net.Server holding one. Where
+ * `_listen2` is missing, or `server` has a handle already, `listen` does it all as usual.
+ */
+export function listenOnHandle(server: NetServer, handle: object, onListening: () => void): void {
+  const internals = server as unknown as ServerInternals;
+  if (typeof internals._listen2 !== "function" || internals._handle) {
+    server.listen(handle, onListening);
+    return;
+  }
+  server.once("listening", onListening);
+  internals._handle = (handle as { _handle?: object })._handle ?? handle;
+  internals._listen2(null, -1, -1, undefined);
 }
