@@ -136,29 +136,44 @@ module.exports = function isRegexSafe(pattern) {
 };
 
 /**
+ * A Node built-in that modules of fastify require as they load but use one narrow way: a stand-in
+ * serves that use, so the built-in never loads. The build reads each importer and stops if it does
+ * not declare the module as `declaration` says, or if `otherUse` finds a use the stand-in does not
+ * serve.
+ */
+function builtinStandIn({ module, importers, declaration, otherUse, servedUse, contents }) {
+  const namespace = `${module}-stand-in`;
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(node:)?${module}$`) }, (args) => {
+        if (args.kind !== "require-call" || !importers.test(args.importer)) return undefined;
+        const source = readFileSync(args.importer, "utf8");
+        const otherUses = source.replace(declaration, "").match(otherUse) ?? [];
+        if (!declaration.test(source) || otherUses.length > 0)
+          throw new Error(
+            `${args.importer} uses node:${module} other than as ${servedUse}: review the stand-in in extension/build.mjs`,
+          );
+        return { path: module, namespace };
+      });
+      build.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: "js" }));
+    },
+  };
+}
+
+/**
  * node:assert, which fastify's plugin checks and find-my-way require as they load (about 0.7 ms of
  * start-up to compile) and only call as `assert(value, message)`: a stand-in that throws as it does
- * (an Error named AssertionError, code ERR_ASSERTION). The build reads each importer and stops if it
- * uses the module any other way.
+ * (an Error named AssertionError, code ERR_ASSERTION).
  */
-const ASSERT_IMPORTERS = /[\\/]node_modules[\\/](fastify|find-my-way)[\\/]/;
-const plainAssert = {
-  name: "plain-assert",
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?assert$/ }, (args) => {
-      if (args.kind !== "require-call" || !ASSERT_IMPORTERS.test(args.importer)) return undefined;
-      const source = readFileSync(args.importer, "utf8");
-      const declaration = /^const assert = require\(['"](node:)?assert['"]\)$/m;
-      // Every other mention of `assert` must be a call.
-      const otherUses = source.replace(declaration, "").match(/\bassert\b(?!\s*\()/g) ?? [];
-      if (!declaration.test(source) || otherUses.length > 0)
-        throw new Error(
-          `${args.importer} uses node:assert other than as assert(value, message): review the stand-in in extension/build.mjs`,
-        );
-      return { path: "assert", namespace: "plain-assert" };
-    });
-    build.onLoad({ filter: /.*/, namespace: "plain-assert" }, () => ({
-      contents: `module.exports = function assert(value, message) {
+const plainAssert = builtinStandIn({
+  module: "assert",
+  importers: /[\\/]node_modules[\\/](fastify|find-my-way)[\\/]/,
+  declaration: /^const assert = require\(['"](node:)?assert['"]\)$/m,
+  // Every other mention of `assert` must be a call.
+  otherUse: /\bassert\b(?!\s*\()/g,
+  servedUse: "assert(value, message)",
+  contents: `module.exports = function assert(value, message) {
   if (value) return;
   if (message instanceof Error) throw message;
   const error = new Error(message === undefined ? "The expression evaluated to a falsy value" : String(message));
@@ -166,37 +181,21 @@ const plainAssert = {
   error.code = "ERR_ASSERTION";
   throw error;
 };`,
-      loader: "js",
-    }));
-  },
-};
+});
 
 /**
  * node:perf_hooks, which fastify's logger-factory requires as it loads for `performance.now()` alone
  * (about a millisecond of start-up to load): a stand-in whose `now()` reads the same clock through
- * `process.uptime()`. The build reads the importer and stops if it uses anything else.
+ * `process.uptime()`, as platform/clock.ts's msSinceStart() does.
  */
-const perfHooksNow = {
-  name: "perf-hooks-now",
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?perf_hooks$/ }, (args) => {
-      if (args.kind !== "require-call" || !/[\\/]fastify[\\/]lib[\\/]logger-factory\.js$/.test(args.importer))
-        return undefined;
-      const source = readFileSync(args.importer, "utf8");
-      const declaration = /^const \{ performance \} = require\(['"](node:)?perf_hooks['"]\)$/m;
-      const otherUses = source.replace(declaration, "").match(/\bperformance\b(?!\.now\(\))/g) ?? [];
-      if (!declaration.test(source) || otherUses.length > 0)
-        throw new Error(
-          `${args.importer} uses node:perf_hooks other than as performance.now(): review the stand-in in extension/build.mjs`,
-        );
-      return { path: "perf_hooks", namespace: "perf-hooks-now" };
-    });
-    build.onLoad({ filter: /.*/, namespace: "perf-hooks-now" }, () => ({
-      contents: "module.exports = { performance: { now: () => process.uptime() * 1000 } };",
-      loader: "js",
-    }));
-  },
-};
+const perfHooksNow = builtinStandIn({
+  module: "perf_hooks",
+  importers: /[\\/]fastify[\\/]lib[\\/]logger-factory\.js$/,
+  declaration: /^const \{ performance \} = require\(['"](node:)?perf_hooks['"]\)$/m,
+  otherUse: /\bperformance\b(?!\.now\(\))/g,
+  servedUse: "performance.now()",
+  contents: "module.exports = { performance: { now: () => process.uptime() * 1000 } };",
+});
 
 /**
  * The YAML parser's ES module build (the package's "default" condition; the "node" one is CommonJS,
