@@ -13,7 +13,7 @@ import tempfile
 import time
 
 from timer.mock_lambda import MockLambda
-from timer.sidecar import get, port_of, progress, read_log, sidecar_env
+from timer.sidecar import get, port_of, progress, read_log, sidecar_env, wait_for_roles_url
 
 
 def bare_node_once(node):
@@ -97,10 +97,7 @@ def floor_once(plan, extra_env):
         spawned = time.perf_counter()
         child = subprocess.Popen([plan["node"], FLOOR], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         deadline = spawned + 10
-        while not os.path.exists(os.path.join(scratch, "run", "roles-url")):
-            if child.poll() is not None or time.perf_counter() > deadline:
-                raise RuntimeError("the floor script wrote no roles-url:\n" + read_log(scratch))
-            time.sleep(0.0002)
+        wait_for_roles_url(scratch, child, deadline, "the floor script")
         status, body = get(port_of(scratch, deadline), "/roles/default")
         if status != 200:
             raise RuntimeError("the floor script answered %d: %s" % (status, body[:300]))
@@ -151,12 +148,8 @@ def sidecar_cold_start_once(plan, extra_env, roles):
         runtime_running = (time.perf_counter() - spawned) * 1000
         if line.strip() != RUNTIME_STARTED or runtime["process"].wait(timeout=5) != 0:
             raise RuntimeError("the wrapper did not start the runtime's command:\n" + read_log(scratch))
-        # The wrapper's readiness signal: the runtime files (written before register; roles-url after
-        # the token, so both are there once it is).
-        while not os.path.exists(os.path.join(scratch, "run", "roles-url")):
-            if time.perf_counter() > deadline:
-                raise RuntimeError("no token file:\n" + read_log(scratch))
-            time.sleep(0.0002)
+        # The wrapper's readiness signal: the runtime files (written before register).
+        wait_for_roles_url(scratch, child, deadline, "the sidecar")
         with open(token_path) as f:
             token = f.read()
         port = port_of(scratch, deadline)

@@ -27,6 +27,16 @@ def sidecar_env(plan, runtime_api, scratch, extra):
     return {k: v for k, v in env.items() if v != ""}
 
 
+def wait_for_roles_url(scratch, child, deadline, what):
+    """Until `what` (the process `child`) has written the runtime folder's roles-url, after the token:
+    both are there then. Fails with its output once it has exited or the deadline passed."""
+    path = os.path.join(scratch, "run", "roles-url")
+    while not os.path.exists(path):
+        if child.poll() is not None or time.perf_counter() > deadline:
+            raise RuntimeError("%s wrote no roles-url:\n%s" % (what, read_log(scratch)))
+        time.sleep(0.0002)
+
+
 def port_of(scratch, deadline):
     """The port the sidecar bound, from the roles-url it wrote beside the token (once complete)."""
     while True:
