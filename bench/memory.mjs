@@ -120,40 +120,39 @@ export async function measureMemory({
   // One at start, then one per (lifetime − margin) at the earliest: margin = lifetime / 2 here.
   const allowedCalls = 1 + Math.floor(soakSeconds / (SOAK_SESSION_SECONDS / 2));
 
-  /** A bare node:http server answering the sidecar's body, after STEP requests: its memory. */
-  const bareAfterStep = async () => {
-    const bare = await inCgroup((group) => startBareServer(group.launcherFor(node), subject.body));
-    try {
-      const bareRun = await runLoad({
-        port: bare.port,
-        path: target.path,
-        headers: target.headers,
-        connections: CONNECTIONS,
-        requests: STEP,
-      });
-      if (bareRun.done !== STEP) throw new Error("bare server did not answer every request");
-      return { ...memoryOf(bare.child.pid), cgroup: bare.group.usage() };
-    } finally {
-      await bare.stop();
-    }
-  };
-  /** A fresh sidecar (sessions of the default lifetime) after STEP requests: its memory. */
-  const sidecarAfterStep = async () => {
-    const fresh = await startSidecar();
+  /**
+   * A process just started in its group, after STEP requests from CONNECTIONS clients, every one
+   * answered 200: its memory. `name` is for the error.
+   */
+  const afterStep = async (name, started, { pid, port, token }) => {
     try {
       const run = await runLoad({
-        port: fresh.sidecar.port,
-        path: `/roles/${ROLE}`,
-        headers: { authorization: fresh.token },
+        port,
+        path: target.path,
+        headers: { authorization: token },
         connections: CONNECTIONS,
         requests: STEP,
       });
       if (run.statuses[200] !== run.done || run.done !== STEP)
-        throw new Error(`sidecar answered ${JSON.stringify(run.statuses)}`);
-      return { ...memoryOf(fresh.sidecar.child.pid), cgroup: fresh.group.usage() };
+        throw new Error(`${name} answered ${JSON.stringify(run.statuses)} of ${STEP} requests`);
+      return { ...memoryOf(pid), cgroup: started.group.usage() };
     } finally {
-      await fresh.stop();
+      await started.stop();
     }
+  };
+  /** A bare node:http server answering the sidecar's body (it reads no token). */
+  const bareAfterStep = async () => {
+    const bare = await inCgroup((group) => startBareServer(group.launcherFor(node), subject.body));
+    return afterStep("the bare server", bare, { pid: bare.child.pid, port: bare.port, token: subject.token });
+  };
+  /** A fresh sidecar (sessions of the default lifetime). */
+  const sidecarAfterStep = async () => {
+    const fresh = await startSidecar();
+    return afterStep("the sidecar", fresh, {
+      pid: fresh.sidecar.child.pid,
+      port: fresh.sidecar.port,
+      token: fresh.token,
+    });
   };
   const bareAfterLoad = await bareAfterStep();
   const pairs = [];
