@@ -1,6 +1,6 @@
 // The summary table of bench/RESULTS.md: each target with its figure and verdict.
 import { fmt } from "../lib/stats.mjs";
-import { mb, verdict, within } from "./format.mjs";
+import { mb, signed, verdict, within } from "./format.mjs";
 
 /**
  * Issue 21's cold-start targets, the same for both configs: spawn → \`register\` ≤ 1.25×, spawn → the
@@ -62,7 +62,7 @@ export function summary(r) {
     const p = m.pairedPeaks;
     rows.push([
       "3. cgroup memory after 100,000 requests from 64 clients ≤ bare node:http's + 4 MiB",
-      `+${fmt(p.difference.median)} MiB, median of ${p.difference.n} paired rounds (range ${fmt(p.difference.min)} to ${fmt(p.difference.max)}; sidecar ${fmt(p.sidecar.median)}, bare node:http ${fmt(p.bare.median)} MiB peak)`,
+      `${signed(p.difference.median)} MiB, median of ${p.difference.n} paired rounds (range ${fmt(p.difference.min)} to ${fmt(p.difference.max)}; sidecar ${fmt(p.sidecar.median)}, bare node:http ${fmt(p.bare.median)} MiB peak)`,
       within(p.difference.median, 4, " MiB"),
     ]);
     // Noise: usage moves by whole V8 pages and malloc arenas; 2 MiB is the scatter seen between
@@ -71,13 +71,13 @@ export function summary(r) {
     const short = m.last.requests < m.totalRequests;
     rows.push([
       `3. flat from 100,000 to ${m.last.requests.toLocaleString("en")} requests (noise 2 MiB)${short ? ` — the ${m.budgetSeconds} s budget ended the run before ${m.totalRequests.toLocaleString("en")}` : ""}`,
-      `peak ${fmt(m.after100k.cgroup.peakMiB)} → ${fmt(m.last.cgroup.peakMiB)} MiB (${growth >= 0 ? "+" : ""}${fmt(growth)} MiB; trend ${fmt(m.peakSlopeMiBPerMillion, 2)} MiB per million)`,
+      `peak ${fmt(m.after100k.cgroup.peakMiB)} → ${fmt(m.last.cgroup.peakMiB)} MiB (${signed(growth)} MiB; trend ${fmt(m.peakSlopeMiBPerMillion, 2)} MiB per million)`,
       m.samples.length < 3 ? "not judged (too few samples)" : within(growth, 2, " MiB"),
     ]);
     const extraStart = m.afterStart.peakMiB - m.idle.peakMiB;
     rows.push([
       "3. peak RSS after start ≤ bare node + 10 MiB",
-      `+${fmt(extraStart)} MiB (${fmt(m.afterStart.peakMiB)} vs ${fmt(m.idle.peakMiB)} MiB; anonymous +${fmt(m.afterStart.anonMiB - m.idle.anonMiB)} MiB)`,
+      `${signed(extraStart)} MiB (${fmt(m.afterStart.peakMiB)} vs ${fmt(m.idle.peakMiB)} MiB; anonymous ${signed(m.afterStart.anonMiB - m.idle.anonMiB)} MiB)`,
       within(extraStart, 10, " MiB"),
     ]);
   }
