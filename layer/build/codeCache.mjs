@@ -1,4 +1,4 @@
-// The code cache of a zip whose node runs on this machine: V8's code for start-up's two bundles,
+// The code cache of a zip whose node runs on this machine: V8's code for start-up's bundles,
 // made by running start-up once as on Lambda, so the extension starts without compiling its JavaScript.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { log, run, size } from "./tools.mjs";
 /** Where extension/src/platform/cachedScript.ts looks for a bundle's code cache, in the layer. */
 export const CODE_CACHE = "credentials-sidecar/code-cache";
 /** The bundles start-up runs, each with the code cache the training run takes of it. */
-const TRAINED_BUNDLES = ["beforeRegister.cjs", "afterRegister.cjs"].map(
+const TRAINED_BUNDLES = ["beforeRegister.cjs", "afterRegister.cjs", "parseYaml.cjs"].map(
   (bundle) => `credentials-sidecar/chunks/${bundle}`,
 );
 /** Bounds on the training run's steps: generous, for a node emulated by qemu-user. */
@@ -21,9 +21,9 @@ const TRAINING_WAIT_MS = 120_000;
 const TRAINING_HOOK = fileURLToPath(new URL("./codeCacheTraining.cjs", import.meta.url));
 
 /**
- * V8's code for start-up's two bundles (before and after `register`), made in a scratch copy of the layer by running start-up
- * as on Lambda (trainingRun) and taken by the training hook once credentials were served, so that it
- * holds every function start-up ran (platform/cachedScript.ts checks it against the bundle before V8
+ * V8's code for start-up's bundles (before and after `register`, and the YAML parser's), made in a
+ * scratch copy of the layer by running start-up as on Lambda (trainingRun) and taken by the training
+ * hook once credentials were served, so that it holds every function start-up ran (platform/cachedScript.ts checks it against the bundle before V8
  * sees it). Only node of the same version, architecture and V8 flags accepts it; any other compiles
  * as usual. (Node's own compile cache is not used: it keeps only what V8 compiles eagerly.)
  * @param {{ arch: string, version: string, files: { name: string, data: Buffer, mode: number }[] }} options

@@ -85,7 +85,7 @@ describe.skipIf(SKIP !== undefined)(title("layer-arm64.zip under qemu-user"), ()
   // The build made the cache by running this node under qemu too (layer/build/codeCache.mjs): V8 checks
   // it against its own version and flags, and takes it.
   it("runs its start-up bundles with the code caches the build made for the arm64 node", () => {
-    const bundles = ["beforeRegister.cjs", "afterRegister.cjs"];
+    const bundles = ["beforeRegister.cjs", "afterRegister.cjs", "parseYaml.cjs"];
     for (const bundle of bundles)
       expect(existsSync(join(opt, "credentials-sidecar", "code-cache", `${bundle}.v8`))).toBe(true);
     const used = sidecar.logs.filter((line) => line.event === "code-cache");

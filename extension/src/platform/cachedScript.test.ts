@@ -14,7 +14,9 @@ import {
   type RanScript,
   runBundle,
   runCachedScript,
+  runSeparateBundle,
   TRAINING_REGISTRY,
+  takeSeparateBundleUses,
 } from "./cachedScript.js";
 
 // A CommonJS bundle as the build writes one: module.exports, require of a built-in, __dirname.
@@ -131,6 +133,24 @@ describe("runCachedScript", () => {
     writeFileSync(join(chunks, "cut.cjs"), BUNDLE.slice(0, 60));
     expect(() => runBundle(chunks, "cut.cjs")).toThrow(SyntaxError);
     expect(() => runBundle(chunks, "missing.cjs")).toThrow(/ENOENT/);
+  });
+});
+
+describe("runSeparateBundle", () => {
+  it("returns the bundle's exports and keeps what became of each cache for start-up's log", () => {
+    writeFileSync(join(chunks, "yaml.cjs"), BUNDLE);
+    writeFileSync(join(chunks, "sdk.cjs"), BUNDLE);
+    writeFileSync(codeCacheFor(chunks, "sdk"), trainedCache(BUNDLE));
+    takeSeparateBundleUses(); // whatever an earlier test left
+
+    expect((runSeparateBundle(chunks, "yaml.cjs") as { twice(n: number): number }).twice(2)).toBe(4);
+    runSeparateBundle(chunks, "sdk.cjs");
+
+    expect(takeSeparateBundleUses()).toEqual([
+      ["yaml.cjs", "none"],
+      ["sdk.cjs", "accepted"],
+    ]);
+    expect(takeSeparateBundleUses()).toEqual([]);
   });
 });
 

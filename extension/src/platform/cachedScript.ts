@@ -146,7 +146,19 @@ export function runBundle(chunksDir: string, fileName: string): CachedScriptResu
   return runCachedScript(join(chunksDir, fileName), codeCacheFor(chunksDir, name));
 }
 
-/** What the build puts where a bundle imports one of SEPARATE_BUNDLES. */
+const separateBundleUses: [bundle: string, cache: CacheUse][] = [];
+
+/**
+ * What the build puts where a bundle imports one of SEPARATE_BUNDLES. What became of the bundle's
+ * code cache waits for start-up's logger (takeSeparateBundleUses).
+ */
 export function runSeparateBundle(chunksDir: string, fileName: string): unknown {
-  return runBundle(chunksDir, fileName).exports;
+  const { exports, cache } = runBundle(chunksDir, fileName);
+  separateBundleUses.push([fileName, cache]);
+  return exports;
+}
+
+/** The separate bundles run since the last call, each with what became of its code cache. */
+export function takeSeparateBundleUses(): [bundle: string, cache: CacheUse][] {
+  return separateBundleUses.splice(0);
 }

@@ -12,7 +12,9 @@ import { runEventLoop } from "../lambda/eventLoop.js";
 import type { Registration } from "../lambda/extensionsApi.js";
 import { LOG_STREAM_WAIT_MS, watchLogStreamReport } from "../lambda/logStreamReport.js";
 import { flushPeriodically } from "../lambda/managedInstances.js";
+import { takeSeparateBundleUses } from "../platform/cachedScript.js";
 import { msSinceStart, systemClock } from "../platform/clock.js";
+import type { Logger } from "../platform/log.js";
 import { createEmfMetrics, noMetrics } from "../platform/metrics.js";
 import { RoleRegistry } from "../roles/roleRegistry.js";
 import { SessionNaming } from "../roles/sessionNaming.js";
@@ -24,6 +26,7 @@ import { defaultRoleMismatch } from "./defaultRoleChoice.js";
 import { refusalMessage } from "./earlyPlan.js";
 import { detachFromOwnEndpoint } from "./ownEndpoint.js";
 import { planStartUp, type StartUpPlan } from "./plan.js";
+import { logCodeCache } from "./restBundle.js";
 import { handOverFailure, StepFailed } from "./stepFailures.js";
 
 /** Init has 10 s for every extension and the runtime together; the first AssumeRole gets half. */
@@ -51,6 +54,7 @@ export async function planFromConfig(context: StartUpContext, source: ConfigSour
     instanceId: context.instanceId,
     token: context.token,
   });
+  logSeparateBundles(context.log);
   for (const warning of planned.warnings) context.log.warn(warning, { event: "config" });
   if (!planned.ok)
     throw new StepFailed({ errorType: "Extension.ConfigInvalid", message: refusalMessage(planned) });
@@ -151,6 +155,7 @@ export async function completeStartUp(
         throw new Error("the bundle's node:http(s) chunk is damaged: reinstall the layer");
     }
   });
+  logSeparateBundles(log);
   await requestsSent(SEND_BEFORE_SERVER_MAX_MS);
   const { buildServer } = await step("load the HTTP server", () => import("../http/server.js"));
   const app = await step("build the HTTP server", async () => {
@@ -191,6 +196,11 @@ export async function completeStartUp(
     end.reason === "shutdown" ? `SHUTDOWN (${end.shutdownReason})` : "Runtime API error",
     end.reason === "shutdown" ? 0 : 1,
   );
+}
+
+/** Says what became of the code caches of the bundles of their own loaded so far (YAML parser, SDK). */
+function logSeparateBundles(log: Logger): void {
+  for (const [bundle, cache] of takeSeparateBundleUses()) logCodeCache(log, bundle, cache);
 }
 
 async function awaitRegistration(

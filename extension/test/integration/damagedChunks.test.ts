@@ -114,6 +114,15 @@ const DAMAGES = {
     writeFileSync(path, readFileSync(path).subarray(0, Math.floor(readFileSync(path).length / 2))),
 } as const;
 
+// The YAML parser is a bundle of its own (extension/build.mjs, SEPARATE_BUNDLES), so that an
+// environment config does not read or deserialise it at every cold start.
+it("reads the YAML parser's chunk for a YAML config only", async () => {
+  expect(await lazilyLoaded("yaml")).toContain("parseYaml.cjs");
+  const environment = await lazilyLoaded("environment");
+  expect(environment).toContain("afterRegister.cjs");
+  expect(environment).not.toContain("parseYaml.cjs");
+}, 60_000);
+
 describe.each(Object.keys(CONFIGS) as ConfigName[])("a damaged chunk, %s config", (config) => {
   it("reports init/error, removes the runtime files and exits 1, for every lazily loaded chunk, missing or truncated", async () => {
     const chunks = await lazilyLoaded(config);
@@ -172,7 +181,8 @@ describe("the entry's bundle, damaged", () => {
 });
 
 const launcher = () => join(opt, "extensions", "credentials-sidecar");
-const BUNDLES = [ENTRY_BUNDLE, "afterRegister.cjs"] as const;
+// With codeCacheUse's YAML config, the YAML parser's bundle runs too, with its own cache.
+const BUNDLES = [ENTRY_BUNDLE, "afterRegister.cjs", "parseYaml.cjs"] as const;
 const codeCacheFile = (bundle: string) => join(opt, "credentials-sidecar", "code-cache", `${bundle}.v8`);
 type CodeCacheUse = "accepted" | "rejected" | "mismatched" | "none";
 
@@ -205,7 +215,8 @@ async function codeCacheUse(command: string[] = [launcher()]): Promise<Record<st
 const allBundles = (use: CodeCacheUse) => Object.fromEntries(BUNDLES.map((bundle) => [bundle, use]));
 
 // The layer whose node runs on this machine carries the code caches its build made
-// (layer/build/codeCache.mjs): one for the entry's bundle, one for the rest of start-up.
+// (layer/build/codeCache.mjs): one for the entry's bundle, one for the rest of start-up, one for the
+// YAML parser's.
 describe("the start-up bundles' code caches", () => {
   it("are used when the layer starts through its launcher", async () => {
     for (const bundle of BUNDLES) expect(existsSync(codeCacheFile(bundle))).toBe(true);
