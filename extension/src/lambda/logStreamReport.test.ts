@@ -36,6 +36,24 @@ describe("watchLogStreamReport", () => {
     watch.close();
   });
 
+  it("watches only while the name is not there yet", async () => {
+    const watched: string[] = [];
+    const spy = ((folder: string, ...rest: never[]) => {
+      watched.push(folder);
+      return (watchFolder as (...args: unknown[]) => ReturnType<typeof watchFolder>)(folder, ...rest);
+    }) as typeof watchFolder;
+
+    const before = watchLogStreamReport(dir, () => {}, spy);
+    expect(watched).toEqual([dir]);
+    before.close();
+
+    writeFileSync(join(dir, LOG_STREAM_FILE), `${LOG_STREAM}\n`);
+    const after = watchLogStreamReport(dir, () => {}, spy);
+    expect(await after.reportedWithin(60_000)).toBe(true);
+    expect(watched).toEqual([dir]);
+    after.close();
+  });
+
   it("reports a name written while it watches", async () => {
     const { watch, name } = watchOnce();
 

@@ -33,7 +33,11 @@ export function reportsLogStream(env: NodeJS.ProcessEnv): boolean {
  * Watches `directory` for the wrapper's report, calling `onReport` once with the name. The file is
  * written by one `printf` (one write), so a read sees nothing or everything; the newline tells.
  */
-export function watchLogStreamReport(directory: string, onReport: (name: string) => void): LogStreamWatch {
+export function watchLogStreamReport(
+  directory: string,
+  onReport: (name: string) => void,
+  watchFolder: typeof watch = watch,
+): LogStreamWatch {
   let watcher: FSWatcher | undefined;
   let done = false;
   let resolveReported: () => void = () => {};
@@ -53,16 +57,21 @@ export function watchLogStreamReport(directory: string, onReport: (name: string)
     onReport(name);
     resolveReported();
   };
-  try {
-    // Watch first, then look: a report written in between is not missed.
-    watcher = watch(directory, { persistent: false }, (_event, file) => {
-      if (file === null || file === LOG_STREAM_FILE) check();
-    });
-    watcher.on("error", stop);
-  } catch {
-    // No inotify (or the folder went away): the sidecar's own id stays, as without the wrapper.
-  }
+  // Usually the wrapper has reported by the time start-up looks: then no watch is set up at all
+  // (node's watchers and an inotify handle cost most of a millisecond of the first AssumeRole's wait).
   check();
+  if (!done) {
+    try {
+      // Watch, then look again: a report written in between is not missed.
+      watcher = watchFolder(directory, { persistent: false }, (_event, file) => {
+        if (file === null || file === LOG_STREAM_FILE) check();
+      });
+      watcher.on("error", stop);
+    } catch {
+      // No inotify (or the folder went away): the sidecar's own id stays, as without the wrapper.
+    }
+    check();
+  }
   return {
     reportedWithin: (ms) => {
       let timer: NodeJS.Timeout | undefined;
