@@ -5,6 +5,7 @@
 // the extension's init); → the first credentials served; an AssumeRole
 // round trip to the STS stand-in in every run, to subtract; baseline: the same node binary running
 // `-e 0` (spawn → exit), interleaved run by run with the subject so machine noise hits both alike.
+import { prepareExtensionFloor } from "./lib/extensionFloor.mjs";
 import { runPythonTimer } from "./lib/pythonTimer.mjs";
 import { sidecarEnv } from "./lib/sidecar.mjs";
 import { summarize } from "./lib/stats.mjs";
@@ -25,28 +26,36 @@ export async function measureColdStart({
   variants,
   progress,
 }) {
-  const raw = await runPythonTimer(
-    "cold",
-    {
-      layerRoot,
-      launcher,
-      node,
-      roleArn,
-      sidecarEnv: sidecarEnv({ sts, roleArn }),
-      runs,
-      variants,
-      sts: {
-        endpoint: sts.endpoint,
-        accessKeyId: sts.base.accessKeyId,
-        secretAccessKey: sts.base.secretAccessKey,
+  const extensionFloor = await prepareExtensionFloor({ node, sts, roleArn });
+  let raw;
+  try {
+    raw = await runPythonTimer(
+      "cold",
+      {
+        layerRoot,
+        launcher,
+        node,
+        roleArn,
+        sidecarEnv: sidecarEnv({ sts, roleArn }),
+        extensionFloor: { command: extensionFloor.command, env: extensionFloor.env },
+        runs,
+        variants,
+        sts: {
+          endpoint: sts.endpoint,
+          accessKeyId: sts.base.accessKeyId,
+          secretAccessKey: sts.base.secretAccessKey,
+        },
       },
-    },
-    progress,
-  );
+      progress,
+    );
+  } finally {
+    extensionFloor.close();
+  }
   const out = {};
   for (const [name, rows] of Object.entries(raw)) {
     const net = rows.credentials.map((ms, i) => ms - rows.stsRoundTrip[i]);
     const floorNet = rows.floor.map((ms, i) => ms - rows.stsRoundTrip[i]);
+    const extensionFloorNet = rows.extensionFloor.map((ms, i) => ms - rows.stsRoundTrip[i]);
     out[name] = {
       baseline: summarize(rows.baseline),
       register: summarize(rows.register),
@@ -59,6 +68,9 @@ export async function measureColdStart({
       floor: summarize(rows.floor),
       floorNet: summarize(floorNet),
       floorNetRatio: summarize(floorNet.map((ms, i) => ms / rows.baseline[i])),
+      extensionFloor: summarize(rows.extensionFloor),
+      extensionFloorNet: summarize(extensionFloorNet),
+      extensionFloorNetRatio: summarize(extensionFloorNet.map((ms, i) => ms / rows.baseline[i])),
       // Per-run ratios against the neighbouring baseline run: their spread is the ratio's noise.
       registerRatio: summarize(rows.register.map((ms, i) => ms / rows.baseline[i])),
       runtimeRatio: summarize(rows.runtime.map((ms, i) => ms / rows.baseline[i])),

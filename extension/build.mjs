@@ -411,6 +411,24 @@ function compressSeparateBundles(outdir) {
   }
 }
 
+/**
+ * Bundles `entry` (CommonJS) as the after-`register` bundle is bundled, with the same stand-ins for
+ * fastify's unused parts: the bench's fastify floor (bench/lib/fastifyFloor.mjs) serves through the
+ * same fastify the layer ships.
+ * @param {{ entry: string, outfile: string }} options
+ */
+export async function bundleLikeTheLayer({ entry, outfile }) {
+  await esbuild.build({
+    ...bundles,
+    entryPoints: [entry],
+    outdir: undefined,
+    entryNames: undefined,
+    outExtension: undefined,
+    outfile,
+    metafile: false,
+  });
+}
+
 export async function build() {
   mkdirSync(dist, { recursive: true });
   // Chunk names carry content hashes: old ones would otherwise pile up and ship in the layer.

@@ -17,6 +17,8 @@ ${roles > 1 ? `| spawn → credentials of every role | ${spread(c.allRoles)} |\n
 | (first credentials − round trip) / baseline (per run pair) | ${spread(c.credentialsNetRatio, 2, "×")} |
 | floor: spawn → first credentials of \`bench/timer/floor.cjs\` | ${spread(c.floor)} |
 | floor: (first credentials − round trip) / baseline (per run pair) | ${spread(c.floorNetRatio, 2, "×")} |
+| extension floor: spawn → first credentials of \`floor.cjs\` as an extension (register, fastify) | ${spread(c.extensionFloor)} |
+| extension floor: (first credentials − round trip) / baseline (per run pair) | ${spread(c.extensionFloorNetRatio, 2, "×")} |
 `;
 
 export function cold(c, yaml, slowSts) {
@@ -36,7 +38,13 @@ order rotated. Floor: \`bench/timer/floor.cjs\` run by the layer's node beside t
 way: only what any Node program serving container credentials must do before its first answer
 (listen with node:http, load node:https, sign one AssumeRole with node:crypto, send it, answer with the
 credentials), without fastify, config, Runtime API or code cache. The sidecar's time above it is its
-own.
+own. Extension floor: the same script as a Lambda extension whose HTTP face is fastify
+(\`FLOOR_AS=extension\`): it first writes its \`register\` request to a Runtime API of its own (the
+answer is not waited for), then serves through fastify built with the sidecar's options; bundled as
+the layer bundles fastify and run as a \`vm.Script\` with a V8 code cache trained through first
+credentials, as the layer runs its bundles (\`bench/lib/extensionFloor.mjs\`,
+\`bench/timer/cachedRunner.cjs\`). It is what the issue's design requires of the sidecar (register, fastify)
+and nothing else: no config, roles, session names or logs. All four run in turn, order rotated.
 
 Configured by \`CREDENTIALS_SIDECAR_ROLE_ARN\` (one role, no YAML parser loaded):
 
@@ -64,6 +72,7 @@ fastify once the AssumeRole request is out, so it loads while STS answers.
 | spawn → register | ${spread(c.register)} |
 | spawn → first credentials (default role) | ${spread(c.credentials)} |
 | floor: spawn → first credentials of \`bench/timer/floor.cjs\` | ${spread(c.floor)} |
+| extension floor: spawn → first credentials | ${spread(c.extensionFloor)} |
 `;
 }
 

@@ -37,6 +37,11 @@ function coldRows(c, what) {
       `${fmt(c.floorNetRatio.median, 2)}× (${fmt(c.floor.median)} ms)`,
       "—",
     ],
+    [
+      `2. the extension floor: the same script registering and serving through fastify, bundled and code-cached as the layer (no target), ${what}`,
+      `${fmt(c.extensionFloorNetRatio.median, 2)}× (${fmt(c.extensionFloor.median)} ms)`,
+      "—",
+    ],
   ];
 }
 
@@ -48,7 +53,7 @@ export function summary(r) {
     const c = r.coldSlowSts;
     rows.push([
       `2. spawn → first credentials with an STS that answers after ${c.stsLatencyMs} ms, as on Lambda (no target), \`CREDENTIALS_SIDECAR_ROLE_ARN\``,
-      `${fmt(c.credentials.median)} ms (the floor script: ${fmt(c.floor.median)} ms)`,
+      `${fmt(c.credentials.median)} ms (the floor script: ${fmt(c.floor.median)} ms; the extension floor: ${fmt(c.extensionFloor.median)} ms)`,
       "—",
     ]);
   }

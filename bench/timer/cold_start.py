@@ -3,7 +3,8 @@ layer's real wrapper started the moment `register` is answered, as Lambda does, 
 prints one line); spawn -> the first `event/next` (the end of the extension's init); spawn -> first
 credentials, with an AssumeRole round trip to the STS stand-in (to subtract); a bare `node -e 0`
 (spawn -> exit); and the floor of first credentials on Node (floor.cjs: spawn -> its first
-credentials), interleaved run by run."""
+credentials), plain and as an extension that registers and serves through fastify, interleaved run
+by run."""
 
 import http.client
 import os
@@ -84,29 +85,45 @@ def assume_role_signer(plan):
 FLOOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "floor.cjs")
 
 
-def floor_once(plan, extra_env):
+def floor_once(plan, extra_env, extension=False):
     """spawn -> first 200 of bench/timer/floor.cjs, run by the layer's node: the floor of first
     credentials on Node (what any program serving them must load and do), asked as the sidecar is,
-    with the variant's STS endpoint."""
+    with the variant's STS endpoint. `extension`: the same floor as a Lambda extension that registers
+    at this run's Runtime API and serves through fastify, bundled and with a code cache as the layer's
+    bundles (the plan's extensionFloor: bench/lib/extensionFloor.mjs)."""
     scratch = tempfile.mkdtemp(prefix="sidecar-bench-floor-")
     log = open(os.path.join(scratch, "output.log"), "wb")
     extra = dict(extra_env or {}, CREDENTIALS_SIDECAR_ROLE_ARN=plan["roleArn"])
-    env = sidecar_env(plan, "127.0.0.1:9", scratch, extra)
+    command = [plan["node"], FLOOR]
+    mock = None
+    runtime_api = "127.0.0.1:9"
+    if extension:
+        command = plan["extensionFloor"]["command"]
+        extra.update(plan["extensionFloor"]["env"])
+        mock = MockLambda()
+        runtime_api = mock.address
+    env = sidecar_env(plan, runtime_api, scratch, extra)
     child = None
     try:
         spawned = time.perf_counter()
-        child = subprocess.Popen([plan["node"], FLOOR], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         deadline = spawned + 10
         wait_for_roles_url(scratch, child, deadline, "the floor script")
         status, body = get(port_of(scratch, deadline), "/roles/default")
         if status != 200:
             raise RuntimeError("the floor script answered %d: %s" % (status, body[:300]))
-        return (time.perf_counter() - spawned) * 1000
+        served = (time.perf_counter() - spawned) * 1000
+        # Written first thing, so long since there: the wait only lets the mock's thread finish it.
+        if mock is not None and not mock.registered.wait(5):
+            raise RuntimeError("the extension floor never registered:\n" + read_log(scratch))
+        return served
     finally:
         if child is not None and child.poll() is None:
             child.kill()
             child.wait()
         log.close()
+        if mock is not None:
+            mock.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
@@ -199,7 +216,7 @@ def cold(plan):
     results = {}
     for variant in plan["variants"]:
         keys = ("register", "runtime", "eventNext", "credentials", "allRoles")
-        rows = {"baseline": [], "floor": [], "stsRoundTrip": [], **{key: [] for key in keys}}
+        rows = {"baseline": [], "floor": [], "extensionFloor": [], "stsRoundTrip": [], **{key: [] for key in keys}}
         warm_up = plan.get("warmUp", 2)
         for i in range(warm_up + plan["runs"]):
             keep = i >= warm_up
@@ -214,6 +231,11 @@ def cold(plan):
                 if keep:
                     rows["floor"].append(ms)
 
+            def extension_floor():
+                ms = floor_once(plan, variant.get("env"), extension=True)
+                if keep:
+                    rows["extensionFloor"].append(ms)
+
             def subject():
                 run = sidecar_cold_start_once(plan, variant.get("env"), variant["roles"])
                 rtt = sts_round_trip_ms(plan, signer)
@@ -223,8 +245,8 @@ def cold(plan):
                     rows["stsRoundTrip"].append(rtt)
 
             # Rotate which goes first, so none always runs right after another's teardown.
-            steps = (bare, subject, floor)
-            for step in steps[i % 3 :] + steps[: i % 3]:
+            steps = (bare, subject, floor, extension_floor)
+            for step in steps[i % len(steps) :] + steps[: i % len(steps)]:
                 step()
             if (i + 1 - warm_up) % 10 == 0 and keep:
                 progress("cold start (%s): %d/%d" % (variant["name"], i + 1 - warm_up, plan["runs"]))

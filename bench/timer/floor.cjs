@@ -5,30 +5,83 @@
 // (node:crypto) and sends it over node:http to the STS stand-in, and answers GET /roles/<name> with
 // the credentials once STS has answered (a request before that waits, as the sidecar's does). No
 // fastify, no config, no Runtime API, no code cache: the sidecar's time above this is its own.
+//
+// With FLOOR_AS=extension it is the floor of a Lambda extension that serves through fastify: it first
+// writes its register request to the Runtime API (the answer is not needed before first credentials),
+// then serves through fastify, built with the sidecar's options. That variant runs bundled as the
+// layer bundles fastify, with a code cache (bench/lib/extensionFloor.mjs), never as this file.
 "use strict";
+const env = process.env;
+const asExtension = env.FLOOR_AS === "extension";
+if (asExtension) register();
+
+/** The register request, written as soon as connected; the answer is read and dropped. */
+function register() {
+  const [host, port] = env.AWS_LAMBDA_RUNTIME_API.split(":");
+  const events = JSON.stringify({ events: ["INVOKE", "SHUTDOWN"] });
+  const socket = require("node:net").connect(Number(port), host, () =>
+    socket.write(
+      `POST /2020-01-01/extension/register HTTP/1.1\r\nHost: ${env.AWS_LAMBDA_RUNTIME_API}\r\n` +
+        `Lambda-Extension-Name: floor\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${events.length}\r\nConnection: close\r\n\r\n${events}`,
+    ),
+  );
+  socket.on("error", (error) => {
+    throw error;
+  });
+  socket.resume();
+}
+
 const http = require("node:http");
 require("node:https");
 const { createHash, createHmac } = require("node:crypto");
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 
-const env = process.env;
 let body;
 const waiting = [];
-const answer = (response) => {
-  response.writeHead(200, { "content-type": "application/json" });
-  response.end(body);
-};
-const server = http.createServer((_request, response) => {
-  if (body === undefined) waiting.push(response);
-  else answer(response);
-});
-server.listen(0, "127.0.0.1", () => {
+const listening = (port) => {
   const runtimeDir = env.CREDENTIALS_SIDECAR_RUNTIME_DIR;
   mkdirSync(runtimeDir, { recursive: true });
   writeFileSync(join(runtimeDir, "token"), "floor");
-  writeFileSync(join(runtimeDir, "roles-url"), `http://127.0.0.1:${server.address().port}/roles/`);
-});
+  writeFileSync(join(runtimeDir, "roles-url"), `http://127.0.0.1:${port}/roles/`);
+};
+
+/** The plain face: node:http, one handler for every request. */
+function serveWithNodeHttp() {
+  const answer = (response) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(body);
+  };
+  const server = http.createServer((_request, response) => {
+    if (body === undefined) waiting.push(response);
+    else answer(response);
+  });
+  server.listen(0, "127.0.0.1", () => listening(server.address().port));
+  return answer;
+}
+
+/** fastify with the sidecar's options (http/server.ts): no logger, no HEAD routes, no schemas. */
+function serveWithFastify() {
+  const Fastify = require("fastify");
+  const noSchemas = () => () => true;
+  const app = Fastify({
+    logger: false,
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    bodyLimit: 1024,
+    schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } },
+  });
+  app.get("/roles/:name", (_request, reply) => {
+    if (body === undefined) waiting.push(reply);
+    else answer(reply);
+  });
+  const answer = (reply) => reply.code(200).type("application/json").send(body);
+  app.listen({ port: 0, host: "127.0.0.1" }).then(() => listening(app.server.address().port));
+  return answer;
+}
+
+const answer = asExtension ? serveWithFastify() : serveWithNodeHttp();
 
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 const hmac = (key, data) => createHmac("sha256", key).update(data).digest();
