@@ -164,5 +164,51 @@ export function triedStartUp() {
   sends it and answers with the credentials reaches first credentials at 1.8–2.0× \`node -e 0\` (net
   of the round trip) on this machine. The 2.5× target leaves 0.5–0.7× of it (11–15 ms) for what the
   sidecar does beyond that: registering with the Runtime API, the runtime files, the config and its
-  validation, the role engine, fastify's load and set-up. The sidecar's figure is 2.9–3.0×.`;
+  validation, the role engine, fastify's load and set-up. The sidecar's figure is 2.9–3.0×.
+- **The extension floor** (in the cold bench since, beside the plain floor): the same script as a
+  Lambda extension whose HTTP face is fastify, which the design requires of the sidecar: it writes its
+  \`register\` request first, then serves through fastify built with the sidecar's options, bundled
+  with the layer's stand-ins and run with a code cache trained as the layer's are. \`--quick\` runs
+  (n=10 each) put it at 2.16–2.55× \`node -e 0\` net of the round trip, against 1.67–2.05× for the plain
+  floor and 2.54–2.81× (environment config) and 2.65–3.15× (YAML file) for the sidecar in the same
+  runs: fastify and \`register\` take 0.3–0.5× of the 2.5×, and the sidecar's own work (config and its
+  validation, the role engine, session names, logs, its code cache) about 0.3–0.6× more. So the
+  target is reachable on Node with fastify only if that last part nearly vanishes.
+- **Where the time after \`register\` went** (the process's uptime logged at each step, the cold
+  bench's timer, YAML file of two roles, medians of 12 runs, ms): the request written 23.1; the
+  after-\`register\` bundle run with its cache 28.8; the config parsed and validated 32.4; the
+  register answer read (node:net and its streams load there) 38.0; the log stream report 39.0; the STS
+  client (node:crypto, node:https with node:tls) 46.1; the AssumeRole requests written 53.1; fastify
+  loaded 55.8 and built 59.1; the port handed over 59.5; the timer's request (waiting since the
+  runtime files appeared) reaching the route 64.9.
+- **The YAML parser as a bundle of its own** (kept): it was 137 KB of the after-\`register\` bundle's
+  669 KB code cache, deserialised at every cold start, an environment config included. Now
+  \`chunks/parseYaml.cjs\` with its own cache from the same training run: \`new vm.Script\` with the
+  cache, alone in the layer's node, 6 runs: 2.7–3.6 ms for the rest of the bundle (508 KB) and
+  0.8–1.4 ms for the parser's (141 KB), against 3.3–4.7 ms for the bundle with it. An environment
+  config saves the first difference, a YAML file pays about what it did.
+- **Looking for the log stream report before watching** (kept): \`fs.watch\` of the runtime folder (node's
+  watchers and an inotify handle) cost 0.6–0.9 ms against 0.1 ms to read the file, 4 runs each; the
+  wrapper has usually reported by the time start-up looks, so the watch is now set up only when it
+  has not.
+- **Reading the register answer after the hand-over**: it waits for nothing but node:net's load, yet
+  its reading (a net.Socket on the handle, the stream's first reads, the parse, the \`registered\`
+  line) comes before the first AssumeRole. Left unread in the kernel until fastify served (node:net
+  loaded by the STS client by then), the bench's own timer, alternating the two layers, gave medians
+  of the paired differences of 1.8 and 1.9 ms of first credentials and 1.4 ms of the main thread's CPU
+  (30 and 40 pairs) in its favour, with a standard deviation of 13–15 ms: no telling it from nothing.
+  And the first AssumeRole's wait for the log stream report would no longer start from
+  \`register\`'s answer (\`layer/test/sessionNames.test.ts\` holds the answer until the wrapper ran,
+  and failed). **Not kept.**
+- **Telling a millisecond**: on these 2 vCPUs, shared by the timer, the stand-ins and the sidecar, the
+  same start-up costs the main thread 55–90 ms of CPU; paired runs differ with a standard deviation of
+  13–15 ms in wall and CPU time alike, so a 1 ms change would need hundreds of pairs. The changes
+  above were judged by measuring the step they change, alone.
+- **\`--single-threaded-gc\`** (the scavenges without helper threads, which this machine's load could
+  hold up): 12 alternated runs each, the port handed over at 64.8 against 62.4 ms of uptime (median)
+  without it. **Not kept.**
+- **fastify's default 404 routes**: \`setNotFoundHandler\`'s router registers \`/*\` and \`/\` for
+  each of find-my-way's 34 methods (68 routes, each with two generated functions); \`router.all\` took
+  0.7–1.2 ms of a fastify \`ready()\` from node_modules, 0.1 ms when made to register GET only. The
+  sidecar would have to change fastify's own module to drop them: **not done**.`;
 }
