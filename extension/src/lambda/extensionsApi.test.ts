@@ -40,6 +40,38 @@ describe("ExtensionsApi.register", () => {
     expect(api.registered).toBe(true);
   });
 
+  it("sendRegister sends at once and leaves the answer unread until register() asks for it", async () => {
+    let answered: () => void = () => {};
+    const answerSent = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => response.writeHead(200, IDENTIFIED).end('{"functionName":"orders"}', answered));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const api = new ExtensionsApi(`127.0.0.1:${(server.address() as AddressInfo).port}`);
+
+    api.sendRegister();
+    await api.registerSent;
+    await answerSent;
+    // The answer is in this process's socket now; read at once, it would have set the identifier
+    // within these turns of the event loop.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(api.registered).toBe(false);
+
+    expect(await api.register()).toEqual({ functionName: "orders", events: ["INVOKE", "SHUTDOWN"] });
+    expect(api.registered).toBe(true);
+  });
+
+  it("sendRegister: a refused register is reported by register(), not as an unhandled rejection", async () => {
+    const api = new ExtensionsApi(await runtimeApi(500, {}, '{"errorType":"Boom"}'));
+
+    api.sendRegister();
+    await expect(api.register()).rejects.toThrow(/^register answered 500/);
+  });
+
   it.each([
     ["not JSON", "<html>"],
     ["JSON but no object", "[1,2]"],

@@ -36,6 +36,11 @@ export class ExtensionsApi {
   private identifier: string | undefined;
   private registering: Promise<Registration> | undefined;
   private markSent: () => void = () => {};
+  private releaseAnswer: () => void = () => {};
+  /** Settles once the register answer may be read: at the first register() call. */
+  private readonly answerWanted: Promise<void> = new Promise((resolve) => {
+    this.releaseAnswer = resolve;
+  });
   /**
    * Settles once the first register request is written (or failed): start-up loads the rest of
    * itself after that, so no compiling holds the request back.
@@ -53,10 +58,23 @@ export class ExtensionsApi {
   /**
    * Registers for `events`. Should Lambda refuse INVOKE where AWS_LAMBDA_INITIALIZATION_TYPE did not
    * say Managed Instances, registers again for SHUTDOWN alone rather than failing init. A call while
-   * one is in flight (an init error to report before the answer came) waits for that one: Lambda
-   * takes one register per extension.
+   * one is in flight (sent by sendRegister(), or an init error to report before the answer came)
+   * reads that one's answer: Lambda takes one register per extension.
    */
   register(): Promise<Registration> {
+    this.releaseAnswer();
+    return this.sending();
+  }
+
+  /**
+   * Sends the register request and leaves its answer unread until register() is called, so that
+   * start-up can do what does not need it first. A failure is reported by register().
+   */
+  sendRegister(): void {
+    this.sending().catch(() => undefined);
+  }
+
+  private sending(): Promise<Registration> {
     this.registering ??= this.registerOnce().catch((error: unknown) => {
       this.markSent();
       this.registering = undefined;
@@ -97,6 +115,7 @@ export class ExtensionsApi {
       JSON.stringify({ events }),
       undefined,
       () => this.markSent(),
+      this.answerWanted,
     );
   }
 
@@ -164,9 +183,11 @@ export class ExtensionsApi {
     body?: string,
     timeoutMs?: number,
     onWritten?: () => void,
+    readAfter?: Promise<void>,
   ): Promise<PlainResponse> {
     return exchange(this.runtimeApi, {
       ...(onWritten !== undefined ? { onWritten } : {}),
+      ...(readAfter !== undefined ? { readAfter } : {}),
       method,
       path: `/2020-01-01${path}`,
       headers: { ...headers, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },

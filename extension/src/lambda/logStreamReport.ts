@@ -18,6 +18,8 @@ export const LOG_STREAM_WAIT_MS = 15;
 const MAX_BYTES = 512;
 
 export interface LogStreamWatch {
+  /** Whether the name has been reported. */
+  reported(): boolean;
   /** Resolves true once the name is reported, false after `ms` without it. */
   reportedWithin(ms: number): Promise<boolean>;
   /** Stops watching and removes the report. */
@@ -40,6 +42,7 @@ export function watchLogStreamReport(
 ): LogStreamWatch {
   let watcher: FSWatcher | undefined;
   let done = false;
+  let found = false;
   let resolveReported: () => void = () => {};
   const reported = new Promise<void>((resolve) => {
     resolveReported = resolve;
@@ -54,6 +57,7 @@ export function watchLogStreamReport(
     const name = readReport(join(directory, LOG_STREAM_FILE));
     if (name === undefined) return;
     stop();
+    found = true;
     onReport(name);
     resolveReported();
   };
@@ -73,6 +77,7 @@ export function watchLogStreamReport(
     check();
   }
   return {
+    reported: () => found,
     reportedWithin: (ms) => {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {

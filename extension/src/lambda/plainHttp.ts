@@ -21,6 +21,12 @@ export interface PlainRequest {
   readonly timeoutMs?: number;
   /** Called once the whole request is handed to the kernel (`register`: the moment it is out). */
   readonly onWritten?: () => void;
+  /**
+   * For a request written without node:net (`register`): its answer waits in the kernel, unread,
+   * until this settles, so that reading it (node:net's sockets and streams, the parse) does not hold
+   * back what start-up does first. Through node:net the answer is read as it comes.
+   */
+  readonly readAfter?: Promise<void>;
 }
 
 export interface PlainResponse {
@@ -69,12 +75,15 @@ export function exchange(address: string, request: PlainRequest): Promise<PlainR
     if (raw === undefined) return viaNet();
     raw.written.then((handle) => {
       request.onWritten?.();
-      // The answer is read on the next turn: what waits for the request to be out (start-up loading
+      // The answer is read on a later turn: what waits for the request to be out (start-up loading
       // the rest of itself) goes first, and node:net loads after it.
-      setImmediate(() => {
-        const options = { handle, readable: true, writable: true } as SocketConstructorOpts;
-        converse(new (net().Socket)(options), request, resolve, reject);
-      });
+      const read = () =>
+        setImmediate(() => {
+          const options = { handle, readable: true, writable: true } as SocketConstructorOpts;
+          converse(new (net().Socket)(options), request, resolve, reject);
+        });
+      if (request.readAfter === undefined) read();
+      else void request.readAfter.then(read);
     }, viaNet); // whatever failed (refused, reset, nothing written): node:net tries and reports it
   });
 }

@@ -2,7 +2,8 @@
  * Start-up after `register`, overlapping the runtime's own init: a chunk of its own, loaded once the
  * register request is out. The config is loaded and checked against what the wrapper was told, the
  * roles are assumed, fastify takes the credentials port over (requests that came earlier waited,
- * bounded, in the early listener), then the event loop runs until SHUTDOWN. Every failure goes to
+ * bounded, in the early listener), `register`'s answer is read (earlier where the log stream report
+ * waits on it), then the event loop runs until SHUTDOWN. Every failure goes to
  * the one cleanup (exits.ts) through the named steps.
  */
 import type { ConfigSource } from "../config/configSource.js";
@@ -120,13 +121,16 @@ export async function completeStartUp(
     metrics.flush();
   });
 
-  const registration = await step("register", () => awaitRegistration(registering.registration));
-  logRegistered(context, plan, registering, roles.names(), registration, sent);
-  // Managed Instances (no INVOKE event to write the counts) and standalone: metrics on timers.
-  if (registration === undefined || !registration.events.includes("INVOKE"))
-    exits.onStop(flushPeriodically(metrics, log));
-  // Subscribing (tenant mode) runs beside the roles' first AssumeRole; done before the first event.
-  const tenantSubscribed = tenantMode?.afterRegister(api);
+  const readRegistration = async () => {
+    const registration =
+      api === undefined ? undefined : await step("register", () => awaitRegistration(api.register()));
+    logRegistered(context, plan, registering, roles.names(), registration, sent);
+    // Managed Instances (no INVOKE event to write the counts) and standalone: metrics on timers.
+    if (registration === undefined || !registration.events.includes("INVOKE"))
+      exits.onStop(flushPeriodically(metrics, log));
+    // Subscribing (tenant mode) runs beside the roles' first AssumeRole; done before the first event.
+    return { registration, tenantSubscribed: tenantMode?.afterRegister(api) };
+  };
 
   const logStream = watchLogStreamReport(plan.runtimeDir, (name) => {
     if (!naming.adoptLogStream(name)) return;
@@ -137,8 +141,12 @@ export async function completeStartUp(
     });
   });
   exits.onStop(() => logStream.close());
-  // The runtime starts right after `register`, through the wrapper, which reports the log stream name
-  // within a few milliseconds: the first AssumeRole waits for it a little, so it is named after it too.
+  // `register`'s answer (read through node:net's sockets and streams, then parsed and logged) is read
+  // once the first AssumeRole is out and fastify serves: nothing before needs it. Except where the
+  // wrapper is to report the log stream and has not yet: the runtime it runs in starts once Lambda
+  // has answered `register`, so the first AssumeRole waits for the answer, then a little for the
+  // report (a few milliseconds after), so that its session is named after the log stream too.
+  let registered = plan.waitForLogStream && !logStream.reported() ? await readRegistration() : undefined;
   if (plan.waitForLogStream) await logStream.reportedWithin(LOG_STREAM_WAIT_MS);
 
   // Assume every role now. Loading fastify (node:http and fastify are most of start-up, holding the
@@ -169,6 +177,8 @@ export async function completeStartUp(
       throw new StepFailed(handOverFailure(error, registering.listener.port));
     }),
   );
+  registered ??= await readRegistration();
+  const { registration, tenantSubscribed } = registered;
 
   await initialAssumptions;
   // Without its own credentials the sidecar can assume no role, ever: refuse init, where it shows.
@@ -203,9 +213,7 @@ function logSeparateBundles(log: Logger): void {
   for (const [bundle, cache] of takeSeparateBundleUses()) logCodeCache(log, bundle, cache);
 }
 
-async function awaitRegistration(
-  registration: Promise<Registration> | undefined,
-): Promise<Registration | undefined> {
+async function awaitRegistration(registration: Promise<Registration>): Promise<Registration> {
   try {
     return await registration;
   } catch (error) {

@@ -7,7 +7,6 @@
  */
 import { type ConfigSource, findConfigSource } from "../config/configSource.js";
 import { type EarlyListener, listenEarly } from "../http/earlyListener.js";
-import type { Registration } from "../lambda/extensionsApi.js";
 import type { StartUpContext } from "./context.js";
 import { chooseDefaultRole } from "./defaultRoleChoice.js";
 import type { StartUpPlan } from "./plan.js";
@@ -22,8 +21,6 @@ export interface Registering {
   readonly planBeforeRegister: StartUpPlan | undefined;
   readonly listener: EarlyListener;
   readonly rolesUrl: string;
-  /** The register call, sent; undefined outside Lambda. */
-  readonly registration: Promise<Registration> | undefined;
 }
 
 export async function prepareAndRegister(context: StartUpContext): Promise<Registering> {
@@ -63,8 +60,7 @@ export async function prepareAndRegister(context: StartUpContext): Promise<Regis
   // The port it got (CREDENTIALS_SIDECAR_PORT=0 asks for any free one), once the files tell it too.
   log.info("listening", { event: "listening", port: listener.port });
 
-  const registration = api?.register();
-  // Awaited after the rest of start-up is loaded; a refusal meanwhile is not an unhandled rejection.
-  registration?.catch(() => undefined);
-  return { source, announcedDefaultRole, planBeforeRegister, listener, rolesUrl, registration };
+  // Its answer is read when start-up needs it (afterRegister.ts).
+  api?.sendRegister();
+  return { source, announcedDefaultRole, planBeforeRegister, listener, rolesUrl };
 }

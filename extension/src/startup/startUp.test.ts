@@ -5,7 +5,7 @@
  * a stand-in Extensions API and an STS endpoint that refuses connections.
  */
 import { EventEmitter } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +31,8 @@ function standInApi(reported: Reported[]): ExtensionsApi {
     get registered() {
       return registered;
     },
+    // Sent before `register`; its answer is read by register().
+    sendRegister: () => {},
     register: async (): Promise<Registration> => {
       registered = true;
       return { functionName: "fn", events: ["INVOKE", "SHUTDOWN"] };
@@ -74,6 +76,7 @@ async function runStartUp(
   failAt: string | undefined,
   stsPort: number,
   extraEnv: NodeJS.ProcessEnv = {},
+  onStep: (name: string, runtimeDir: string) => void = () => {},
 ): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), "startup-steps-"));
   scratch.push(dir);
@@ -122,6 +125,7 @@ async function runStartUp(
     exits,
     step: stepRunner(exits.fail, (name) => {
       steps.push(name);
+      onStep(name, runtimeDir);
       filesSeen ||= existsSync(join(runtimeDir, "token"));
       if (name === failAt) throw new Error(`injected failure in ${name}`);
     }),
@@ -148,13 +152,40 @@ describe("start-up: a throw in any step", () => {
       "load the start-up chunk",
       "load the config",
       "check the default role",
-      "register",
       "load the STS client",
       "load the HTTP server",
       "build the HTTP server",
       "hand the port over",
+      // No wrapper to report the log stream: nothing needs the answer before the port is served.
+      "register",
     ]);
   }, 20_000);
+
+  // The wrapper reports the log stream from the runtime, which Lambda starts once it has answered
+  // `register`: while the report is not there, the answer is read first, then the report waited for.
+  it.each([
+    ["not reported yet: before the first AssumeRole", false, 6],
+    ["already reported: once the port is served", true, 10],
+  ])(
+    "with the wrapper, its log stream %s, the register answer is read %s",
+    async (_, reported, at) => {
+      const run = await runStartUp(
+        undefined,
+        await refusingPort(),
+        { AWS_LAMBDA_EXEC_WRAPPER: "/opt/credentials-sidecar/wrapper" },
+        (step, runtimeDir) => {
+          // After the runtime files (leftovers of an earlier run are removed with them), as the wrapper.
+          if (reported && step === "check the default role")
+            writeFileSync(join(runtimeDir, "log-stream-name"), "2026/12/07/[$LATEST]0123abcd\n");
+        },
+      );
+
+      expect(run.exitCode).toBe(0);
+      expect(run.steps.indexOf("register")).toBe(at);
+      expect(run.steps).toHaveLength(11);
+    },
+    20_000,
+  );
 
   it("removes the runtime files, reports init/error naming the step, exits 1 and runs no later step", async () => {
     const stsPort = await refusingPort();
