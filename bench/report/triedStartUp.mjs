@@ -191,15 +191,19 @@ export function triedStartUp() {
   watchers and an inotify handle) cost 0.6–0.9 ms against 0.1 ms to read the file, 4 runs each; the
   wrapper has usually reported by the time start-up looks, so the watch is now set up only when it
   has not.
-- **Reading the register answer after the hand-over**: it waits for nothing but node:net's load, yet
-  its reading (a net.Socket on the handle, the stream's first reads, the parse, the \`registered\`
-  line) comes before the first AssumeRole. Left unread in the kernel until fastify served (node:net
-  loaded by the STS client by then), the bench's own timer, alternating the two layers, gave medians
-  of the paired differences of 1.8 and 1.9 ms of first credentials and 1.4 ms of the main thread's CPU
-  (30 and 40 pairs) in its favour, with a standard deviation of 13–15 ms: no telling it from nothing.
-  And the first AssumeRole's wait for the log stream report would no longer start from
+- **Reading the register answer after the hand-over** (kept, where nothing waits on it): it waits for
+  nothing but node:net's load, yet its reading (a net.Socket on the handle, the stream's first reads,
+  the parse, the \`registered\` line) came before the first AssumeRole. Left unread in the kernel until
+  fastify serves (node:net loaded by the STS client by then), the bench's own timer, alternating the
+  two layers, gave medians of the paired differences of 1.8 and 1.9 ms of first credentials and
+  1.4 ms of the main thread's CPU (30 and 40 pairs) in its favour, with a standard deviation of
+  13–15 ms. But the first AssumeRole's short wait for the wrapper's log stream report counted from
   \`register\`'s answer (\`layer/test/sessionNames.test.ts\` holds the answer until the wrapper ran,
-  and failed). **Not kept.**
+  and failed). Kept in the form that keeps that: the answer is read first only while the wrapper is
+  to report and has not yet (the runtime it runs in starts once Lambda has answered); once the report
+  is there, or with no wrapper, after the hand-over. Alternating that layer with the one before it
+  (40 pairs, environment config, the wrapper as on Lambda): paired medians 3.2 ms of first
+  credentials and 1.3 ms of main-thread CPU in its favour (means 2.5 and 1.6, standard deviation 11).
 - **Telling a millisecond**: on these 2 vCPUs, shared by the timer, the stand-ins and the sidecar, the
   same start-up costs the main thread 55–90 ms of CPU; paired runs differ with a standard deviation of
   13–15 ms in wall and CPU time alike, so a 1 ms change would need hundreds of pairs. The changes
