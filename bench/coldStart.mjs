@@ -53,9 +53,13 @@ export async function measureColdStart({
   }
   const out = {};
   for (const [name, rows] of Object.entries(raw)) {
-    const net = rows.credentials.map((ms, i) => ms - rows.stsRoundTrip[i]);
-    const floorNet = rows.floor.map((ms, i) => ms - rows.stsRoundTrip[i]);
-    const extensionFloorNet = rows.extensionFloor.map((ms, i) => ms - rows.stsRoundTrip[i]);
+    /** Each run's time less the STS round trip of the same run. */
+    const lessRoundTrip = (series) => series.map((ms, i) => ms - rows.stsRoundTrip[i]);
+    /** Per-run ratios against the neighbouring baseline run: their spread is the ratio's noise. */
+    const perBaseline = (series) => summarize(series.map((ms, i) => ms / rows.baseline[i]));
+    const net = lessRoundTrip(rows.credentials);
+    const floorNet = lessRoundTrip(rows.floor);
+    const extensionFloorNet = lessRoundTrip(rows.extensionFloor);
     out[name] = {
       baseline: summarize(rows.baseline),
       register: summarize(rows.register),
@@ -67,16 +71,15 @@ export async function measureColdStart({
       credentialsNet: summarize(net),
       floor: summarize(rows.floor),
       floorNet: summarize(floorNet),
-      floorNetRatio: summarize(floorNet.map((ms, i) => ms / rows.baseline[i])),
+      floorNetRatio: perBaseline(floorNet),
       extensionFloor: summarize(rows.extensionFloor),
       extensionFloorNet: summarize(extensionFloorNet),
-      extensionFloorNetRatio: summarize(extensionFloorNet.map((ms, i) => ms / rows.baseline[i])),
-      // Per-run ratios against the neighbouring baseline run: their spread is the ratio's noise.
-      registerRatio: summarize(rows.register.map((ms, i) => ms / rows.baseline[i])),
-      runtimeRatio: summarize(rows.runtime.map((ms, i) => ms / rows.baseline[i])),
-      eventNextRatio: summarize(rows.eventNext.map((ms, i) => ms / rows.baseline[i])),
-      credentialsRatio: summarize(rows.credentials.map((ms, i) => ms / rows.baseline[i])),
-      credentialsNetRatio: summarize(net.map((ms, i) => ms / rows.baseline[i])),
+      extensionFloorNetRatio: perBaseline(extensionFloorNet),
+      registerRatio: perBaseline(rows.register),
+      runtimeRatio: perBaseline(rows.runtime),
+      eventNextRatio: perBaseline(rows.eventNext),
+      credentialsRatio: perBaseline(rows.credentials),
+      credentialsNetRatio: perBaseline(net),
     };
   }
   return out;

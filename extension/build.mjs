@@ -319,9 +319,10 @@ const common = {
  * Each runs as a script with the V8 code cache the layer's build makes for it
  * (platform/cachedScript.ts); dist/extension.mjs (launch.ts) only runs the first. The after-`register`
  * bundle's dynamic imports become module bodies run when first imported, so fastify still runs only
- * when needed (and the YAML parser and the AWS SDK are bundles of their own, below). The few small modules both bundles use are in each; none holds
- * state, and errors cross the boundary by name, not by class identity (stepFailures.ts). The AWS SDK's
- * ES module builds ("module" field) tree-shake better than its CommonJS ones.
+ * when needed (and the YAML parser and the AWS SDK are bundles of their own, below). The few small
+ * modules both bundles use are in each; none holds state, and errors cross the boundary by name, not
+ * by class identity (stepFailures.ts). The AWS SDK's ES module builds ("module" field) tree-shake
+ * better than its CommonJS ones.
  */
 /**
  * Bundles of their own inside the after-`register` one, run like it (platform/cachedScript.ts) when
@@ -413,8 +414,8 @@ function compressSeparateBundles(outdir) {
 
 /**
  * Bundles `entry` (CommonJS) as the after-`register` bundle is bundled, with the same stand-ins for
- * fastify's unused parts: the bench's fastify floor (bench/lib/fastifyFloor.mjs) serves through the
- * same fastify the layer ships.
+ * fastify's unused parts: the bench's extension floor (bench/lib/extensionFloor.mjs) serves through
+ * the same fastify the layer ships.
  * @param {{ entry: string, outfile: string }} options
  */
 export async function bundleLikeTheLayer({ entry, outfile }) {

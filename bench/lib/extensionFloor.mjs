@@ -4,12 +4,12 @@
 // trained through first credentials (bench/timer/cachedRunner.cjs), as the layer runs its bundles.
 // The cold-start timer runs it beside the plain floor: what any extension that registers and serves
 // through fastify pays before its first answer, without config or the rest of the sidecar.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleLikeTheLayer } from "../../extension/build.mjs";
-import { startProcess } from "../../extension/devkit/processKit.mjs";
+import { portFromRuntimeDir, startProcess } from "../../extension/devkit/processKit.mjs";
 import { mockRuntimeApiModule } from "../../extension/devkit/sourceModules.mjs";
 import { sidecarEnv } from "./sidecar.mjs";
 
@@ -30,10 +30,11 @@ export async function prepareExtensionFloor({ node, sts, roleArn }) {
     const bundle = join(dir, "floor.cjs");
     const cache = join(dir, "floor.cjs.v8");
     await bundleLikeTheLayer({ entry: FLOOR, outfile: bundle });
+    const command = [node, RUNNER, bundle, cache];
     const env = { FLOOR_AS: "extension" };
-    await train({ sts, roleArn, dir, command: [node, RUNNER, bundle, cache], env });
+    await train({ sts, roleArn, dir, command, env });
     if (!existsSync(cache)) throw new Error("the extension floor's training run wrote no code cache");
-    return { command: [node, RUNNER, bundle, cache], env, close };
+    return { command, env, close };
   } catch (error) {
     close();
     throw error;
@@ -69,14 +70,15 @@ async function trainAgainst(runtimeApi, { sts, roleArn, dir, command, env }) {
     name: "the extension floor (training)",
   });
   const deadline = Date.now() + TRAINING_WAIT_MS;
-  const rolesUrl = join(runtimeDir, "roles-url");
   // The floor writes no line to wait on: its roles-url is its signal, as for the timer.
-  while (!existsSync(rolesUrl) || !readFileSync(rolesUrl, "utf8").endsWith("/roles/")) {
+  let port = portFromRuntimeDir(runtimeDir);
+  while (port === undefined) {
     if (floor.exitStatus() !== undefined || Date.now() > deadline)
       throw new Error(`the extension floor wrote no roles-url: ${floor.output().slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
+    port = portFromRuntimeDir(runtimeDir);
   }
-  const response = await fetch(`${readFileSync(rolesUrl, "utf8")}default`);
+  const response = await fetch(`http://127.0.0.1:${port}/roles/default`);
   const text = await response.text();
   if (response.status !== 200 || !text.includes('"AccessKeyId"'))
     throw new Error(`the extension floor answered ${response.status}: ${text.slice(0, 300)}`);

@@ -23,9 +23,10 @@ const TRAINING_HOOK = fileURLToPath(new URL("./codeCacheTraining.cjs", import.me
 /**
  * V8's code for start-up's bundles (before and after `register`, and the YAML parser's), made in a
  * scratch copy of the layer by running start-up as on Lambda (trainingRun) and taken by the training
- * hook once credentials were served, so that it holds every function start-up ran (platform/cachedScript.ts checks it against the bundle before V8
- * sees it). Only node of the same version, architecture and V8 flags accepts it; any other compiles
- * as usual. (Node's own compile cache is not used: it keeps only what V8 compiles eagerly.)
+ * hook once credentials were served, so that it holds every function start-up ran
+ * (platform/cachedScript.ts checks it against the bundle before V8 sees it). Only node of the same
+ * version, architecture and V8 flags accepts it; any other compiles as usual. (Node's own compile
+ * cache is not used: it keeps only what V8 compiles eagerly.)
  * @param {{ arch: string, version: string, files: { name: string, data: Buffer, mode: number }[] }} options
  */
 export async function codeCacheFiles({ arch, version, files }) {
