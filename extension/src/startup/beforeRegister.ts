@@ -7,7 +7,7 @@
  */
 import { type ConfigSource, findConfigSource } from "../config/configSource.js";
 import { type EarlyListener, listenEarly } from "../http/earlyListener.js";
-import type { StartUpContext } from "./context.js";
+import type { RestOfStartUp, StartUpContext } from "./context.js";
 import { chooseDefaultRole } from "./defaultRoleChoice.js";
 import type { StartUpPlan } from "./plan.js";
 import { writeRuntimeFiles } from "./runtimeFiles.js";
@@ -19,6 +19,8 @@ export interface Registering {
   readonly announcedDefaultRole: string | undefined;
   /** The plan, when the default role needed the full config before `register` (the slow path). */
   readonly planBeforeRegister: StartUpPlan | undefined;
+  /** The rest of start-up, when the slow path loaded it already: it is run once, not twice. */
+  readonly restBeforeRegister: RestOfStartUp | undefined;
   readonly listener: EarlyListener;
   readonly rolesUrl: string;
 }
@@ -28,12 +30,14 @@ export async function prepareAndRegister(context: StartUpContext): Promise<Regis
   const source = await step("find the config", () => findConfigSource(context.env));
   const choice = chooseDefaultRole(source);
   let planBeforeRegister: StartUpPlan | undefined;
+  let restBeforeRegister: RestOfStartUp | undefined;
   if (!choice.decided) {
     log.info("the config is loaded before register: its default role could not be read without it", {
       event: "config-before-register",
       reason: choice.reason,
     });
     const rest = await step("load the start-up chunk", context.loadRest);
+    restBeforeRegister = rest;
     planBeforeRegister = await step("load the config", () => rest.planFromConfig(context, source));
   }
   const announcedDefaultRole = choice.decided ? choice.defaultRole : planBeforeRegister?.config.defaultRole;
@@ -62,5 +66,5 @@ export async function prepareAndRegister(context: StartUpContext): Promise<Regis
 
   // Its answer is read when start-up needs it (afterRegister.ts).
   api?.sendRegister();
-  return { source, announcedDefaultRole, planBeforeRegister, listener, rolesUrl };
+  return { source, announcedDefaultRole, planBeforeRegister, restBeforeRegister, listener, rolesUrl };
 }

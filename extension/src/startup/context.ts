@@ -18,5 +18,8 @@ export interface StartUpContext {
   readonly exits: Exits;
   readonly step: Step;
   /** The part of start-up after `register`, loaded once the request is out (chunks/afterRegister.cjs). */
-  readonly loadRest: () => Promise<typeof import("./afterRegister.js")>;
+  readonly loadRest: () => Promise<RestOfStartUp>;
 }
+
+/** The module of the part of start-up after `register`. */
+export type RestOfStartUp = typeof import("./afterRegister.js");

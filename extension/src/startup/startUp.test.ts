@@ -161,6 +161,31 @@ describe("start-up: a throw in any step", () => {
     ]);
   }, 20_000);
 
+  // A default role the pre-scan cannot read (a flow mapping): the config is loaded before `register`,
+  // and with it the rest of start-up, which is then not loaded (run) a second time.
+  it("loads the rest of start-up once when the config is loaded before register", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "startup-flow-"));
+    scratch.push(dir);
+    const config = join(dir, "config.yaml");
+    writeFileSync(config, 'roles: { reader: { RoleArn: "arn:aws:iam::123456789012:role/reader" } }\n');
+    const run = await runStartUp(undefined, await refusingPort(), { CREDENTIALS_SIDECAR_CONFIG: config });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.steps).toEqual([
+      "find the config",
+      "load the start-up chunk",
+      "load the config",
+      "bind the credentials port",
+      "write the runtime files",
+      "check the default role",
+      "load the STS client",
+      "load the HTTP server",
+      "build the HTTP server",
+      "hand the port over",
+      "register",
+    ]);
+  }, 20_000);
+
   // The wrapper reports the log stream from the runtime, which Lambda starts once it has answered
   // `register`: while the report is not there, the answer is read first, then the report waited for.
   it.each([

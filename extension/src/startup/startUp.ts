@@ -22,6 +22,7 @@ export async function startUp(context: StartUpContext): Promise<void> {
   await context.api?.registerSent;
   const cpu = process.cpuUsage();
   const sent = { ms: msSinceStart(), cpuMs: (cpu.user + cpu.system) / 1000 };
-  const rest = await context.step("load the start-up chunk", context.loadRest);
+  const rest =
+    registering.restBeforeRegister ?? (await context.step("load the start-up chunk", context.loadRest));
   await rest.completeStartUp(context, registering, sent);
 }
