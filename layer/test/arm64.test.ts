@@ -60,7 +60,8 @@ describe.skipIf(SKIP !== undefined)(title("layer-arm64.zip under qemu-user"), ()
     opt = extractLayer(started.layer.entries, join(work, "opt"), { qemu: true });
 
     const config = join(work, "credentials-sidecar.yaml");
-    writeFileSync(config, `roles:\n  reader:\n    RoleArn: ${moto.roles.reader}\n`);
+    // In flow style, which the simple reader leaves to the YAML library: its bundle and cache run too.
+    writeFileSync(config, `roles:\n  reader: { RoleArn: "${moto.roles.reader}" }\n`);
     ({ runtime, sidecar } = await sandboxes.start(
       opt,
       moto,

@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG_PATHS, ENV } from "../startup/env.js";
 import { type ConfigSource, type FileRead, findConfigSource, readConfigFile } from "./configSource.js";
 import { configFromEnvironment, environmentPath } from "./fromEnvironment.js";
+import { readSimpleYaml } from "./simpleYaml.js";
 import type { ConfigProblem, SidecarConfig } from "./types.js";
 import { validateConfig } from "./validate.js";
 
@@ -60,15 +61,21 @@ export async function loadConfigFrom(
   return { ok: true, config: result.config, source: sourceName, notes: [] };
 }
 
-/** The YAML parser (about 5 ms to load before `register`) is loaded only when there is a file. */
+/**
+ * The YAML library (its own bundle and code cache: a few milliseconds to load and first run) is
+ * loaded only for a file the simple reader (simpleYaml.ts) leaves to it.
+ */
 export function loadConfigFile(path: string): Promise<LoadResult> {
   return parseConfigFile(path, readConfigFile(path));
 }
 
 async function parseConfigFile(path: string, read: FileRead): Promise<LoadResult> {
   if (!read.ok) return { ok: false, source: path, problems: read.problems };
-  const { parseConfigBytes } = await import("./parseYaml.js");
-  const parsed = parseConfigBytes(read.bytes);
+  const simple = readSimpleYaml(read.bytes);
+  const parsed =
+    simple !== undefined
+      ? { ok: true as const, value: simple }
+      : (await import("./parseYaml.js")).parseConfigBytes(read.bytes);
   if (!parsed.ok) return { ok: false, source: path, problems: parsed.problems };
   const result = validateConfig(parsed.value);
   return result.ok

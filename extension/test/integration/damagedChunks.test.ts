@@ -47,6 +47,12 @@ const CONFIGS = {
     writeFileSync(path, rolesConfig(sts, { audit: undefined }));
     return { CREDENTIALS_SIDECAR_CONFIG: path };
   },
+  // A role in flow style: the simple reader (config/simpleYaml.ts) leaves the file to the YAML library.
+  "yaml-library": () => {
+    const path = join(work, "config-flow.yaml");
+    writeFileSync(path, `${rolesConfig(sts)}  audit: { RoleArn: "${roleArn(sts, "audit")}" }\n`);
+    return { CREDENTIALS_SIDECAR_CONFIG: path };
+  },
 } as const;
 type ConfigName = keyof typeof CONFIGS;
 
@@ -114,13 +120,16 @@ const DAMAGES = {
     writeFileSync(path, readFileSync(path).subarray(0, Math.floor(readFileSync(path).length / 2))),
 } as const;
 
-// The YAML parser is a bundle of its own (extension/build.mjs, SEPARATE_BUNDLES), so that an
-// environment config does not read or deserialise it at every cold start.
-it("reads the YAML parser's chunk for a YAML config only", async () => {
-  expect(await lazilyLoaded("yaml")).toContain("parseYaml.cjs");
-  const environment = await lazilyLoaded("environment");
-  expect(environment).toContain("afterRegister.cjs");
-  expect(environment).not.toContain("parseYaml.cjs");
+// The YAML library is a bundle of its own (extension/build.mjs, SEPARATE_BUNDLES), so that a config
+// that does not need it (environment variables, a file the simple reader reads) does not read or
+// deserialise it at every cold start.
+it("reads the YAML library's chunk only for a file the simple reader leaves to it", async () => {
+  expect(await lazilyLoaded("yaml-library")).toContain("parseYaml.cjs");
+  for (const config of ["yaml", "environment"] as const) {
+    const chunks = await lazilyLoaded(config);
+    expect(chunks).toContain("afterRegister.cjs");
+    expect(chunks).not.toContain("parseYaml.cjs");
+  }
 }, 60_000);
 
 describe.each(Object.keys(CONFIGS) as ConfigName[])("a damaged chunk, %s config", (config) => {
@@ -181,7 +190,7 @@ describe("the entry's bundle, damaged", () => {
 });
 
 const launcher = () => join(opt, "extensions", "credentials-sidecar");
-// With codeCacheUse's YAML config, the YAML parser's bundle runs too, with its own cache.
+// With codeCacheUse's config (one the YAML library reads), its bundle runs too, with its own cache.
 const BUNDLES = [ENTRY_BUNDLE, "afterRegister.cjs", "parseYaml.cjs"] as const;
 const codeCacheFile = (bundle: string) => join(opt, "credentials-sidecar", "code-cache", `${bundle}.v8`);
 type CodeCacheUse = "accepted" | "rejected" | "mismatched" | "none";
@@ -193,7 +202,7 @@ type CodeCacheUse = "accepted" | "rejected" | "mismatched" | "none";
 async function codeCacheUse(command: string[] = [launcher()]): Promise<Record<string, CodeCacheUse>> {
   const mock = await startMockRuntimeApi();
   const sidecar = await startExtension({
-    env: lambdaEnv(mock, "yaml", { CREDENTIALS_SIDECAR_LOG_LEVEL: "debug" }),
+    env: lambdaEnv(mock, "yaml-library", { CREDENTIALS_SIDECAR_LOG_LEVEL: "debug" }),
     command,
   });
   try {
@@ -216,7 +225,7 @@ const allBundles = (use: CodeCacheUse) => Object.fromEntries(BUNDLES.map((bundle
 
 // The layer whose node runs on this machine carries the code caches its build made
 // (layer/build/codeCache.mjs): one for the entry's bundle, one for the rest of start-up, one for the
-// YAML parser's.
+// YAML library's.
 describe("the start-up bundles' code caches", () => {
   it("are used when the layer starts through its launcher", async () => {
     for (const bundle of BUNDLES) expect(existsSync(codeCacheFile(bundle))).toBe(true);
