@@ -52,8 +52,10 @@ ${coldTable(c, 1)}
 ${
   yaml === undefined
     ? ""
-    : `Configured by a YAML file of two roles (\`CREDENTIALS_SIDECAR_CONFIG\`; its default role pre-scanned
-before \`register\`, parsed and validated after it, both roles assumed at start):
+    : `Configured by a YAML file of two roles, commented as \`examples/config\`'s are (\`CREDENTIALS_SIDECAR_CONFIG\`;
+its default role read by the simple reader before \`register\`, the comments' apostrophes leaving the
+line-by-line pre-scan undecided; read and validated after it, without the YAML library; both roles
+assumed at start):
 
 ${coldTable(yaml, 2)}`
 }${slowSts === undefined ? "" : slowStsTable(slowSts)}`;

@@ -102,6 +102,9 @@ async function trainingRun(stage, trainingNode) {
   writeFileSync(
     configFile,
     [
+      // As in examples/config: a comment the default role's line-by-line pre-scan cannot read (an
+      // apostrophe), so the simple reader runs before `register` too, and is cached there.
+      "# The function's roles.",
       "default: reader",
       "roles:",
       "  reader:",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../../test/support/seededRandom.mjs";
+import { chooseDefaultRole } from "../startup/defaultRoleChoice.js";
 import { scanDefaultRole } from "./defaultRoleScan.js";
 import { parseConfigBytes } from "./parseYaml.js";
 import { validateConfig } from "./validate.js";
@@ -162,5 +163,36 @@ describe("scanDefaultRole against the full parse, generated variants", () => {
     expect(decidedWithout).toBeGreaterThan(100);
     expect(undecidedValid).toBeGreaterThan(100);
     expect(decidedValid).toBe(decidedWithDefault + decidedWithout);
+  });
+});
+
+// Before `register` what the scan leaves undecided goes to the simple reader (startup/defaultRoleChoice.ts).
+// A comment with an apostrophe first leaves every variant to it (or undecided): it must agree too.
+describe("the default role chosen before register against the full parse, generated variants", () => {
+  it("is undecided or agrees with the parser and validator, after a comment the scan cannot read", () => {
+    const random = seededRandom(22);
+    let readBySimpleReader = 0;
+    let undecidedValid = 0;
+    for (let i = 0; i < 5000; i++) {
+      const text = `# the function's roles\n${generateConfig(random)}`;
+      expect(scanDefaultRole(text).decided).toBe(false);
+      const bytes = new TextEncoder().encode(text);
+      const choice = chooseDefaultRole({
+        kind: "file",
+        path: "/var/task/c.yaml",
+        read: { ok: true, bytes: Buffer.from(bytes) },
+      });
+      const real = realDefaultRole(text);
+      if (!real.valid) continue;
+      if (!choice.decided) {
+        undecidedValid += 1;
+        continue;
+      }
+      expect(choice.defaultRole, text).toBe(real.defaultRole);
+      readBySimpleReader += 1;
+    }
+    // Controls: both ways ran.
+    expect(readBySimpleReader).toBeGreaterThan(100);
+    expect(undecidedValid).toBeGreaterThan(100);
   });
 });

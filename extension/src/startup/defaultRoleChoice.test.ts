@@ -1,4 +1,9 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scanDefaultRole } from "../config/defaultRoleScan.js";
+import { parseConfigBytes } from "../config/parseYaml.js";
+import { validateConfig } from "../config/validate.js";
 import { chooseDefaultRole, defaultRoleMismatch } from "./defaultRoleChoice.js";
 
 const file = (text: string) =>
@@ -16,6 +21,42 @@ describe("chooseDefaultRole", () => {
     expect(chooseDefaultRole(file("default: a\u0000")).decided).toBe(false);
     const latin1 = { ...file(""), read: { ok: true, bytes: Buffer.from([0x64, 0xe9, 0x0a]) } } as const;
     expect(chooseDefaultRole(latin1).decided).toBe(false);
+  });
+
+  // Apostrophes in comments (the role's, a function's) leave the line-by-line scan undecided.
+  it("reads every example config before register, each as the full parse does", () => {
+    const dir = join(import.meta.dirname, "..", "..", "..", "examples", "config");
+    for (const name of readdirSync(dir).filter((file) => file.endsWith(".yaml"))) {
+      const bytes = readFileSync(join(dir, name));
+      const parsed = parseConfigBytes(bytes);
+      const validated = parsed.ok ? validateConfig(parsed.value) : undefined;
+      if (!validated?.ok) throw new Error(`${name} is not a valid config`);
+      expect(chooseDefaultRole(file(bytes.toString("utf8"))), name).toEqual({
+        decided: true,
+        defaultRole: validated.config.defaultRole,
+      });
+    }
+  });
+
+  it("reads a file the scan leaves with the simple reader: default, else the one role, else none", () => {
+    const comment = "# the role's config\n";
+    expect(scanDefaultRole(`${comment}roles:\n  a:\n    RoleArn: x\n`).decided).toBe(false);
+    expect(chooseDefaultRole(file(`${comment}default: b\nroles:\n  a:\n    RoleArn: x\n`))).toEqual({
+      decided: true,
+      defaultRole: "b",
+    });
+    expect(chooseDefaultRole(file(`${comment}roles:\n  a:\n    RoleArn: x\n`))).toEqual({
+      decided: true,
+      defaultRole: "a",
+    });
+    const two = `${comment}roles:\n  a:\n    RoleArn: x\n  b:\n    RoleArn: z\n`;
+    expect(chooseDefaultRole(file(two))).toEqual({ decided: true, defaultRole: undefined });
+    // What neither decides is loaded in full before register.
+    expect(chooseDefaultRole(file(`${comment}roles: {a: {RoleArn: x}}\n`)).decided).toBe(false);
+    expect(chooseDefaultRole(file(`${comment}default: 1\nroles:\n  a:\n    RoleArn: x\n`)).decided).toBe(
+      false,
+    );
+    expect(chooseDefaultRole(file(`${comment}roles:\n- a\n`)).decided).toBe(false);
   });
 
   it("pre-scans a file", () => {

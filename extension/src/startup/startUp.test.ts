@@ -186,6 +186,20 @@ describe("start-up: a throw in any step", () => {
     ]);
   }, 20_000);
 
+  // Comments with apostrophes leave the pre-scan undecided; the simple reader reads the file instead,
+  // so nothing of the config's loading comes before `register`.
+  it("registers before loading the rest of start-up with an example config", async () => {
+    const config = join(import.meta.dirname, "..", "..", "..", "examples", "config", "multi-role.yaml");
+    const run = await runStartUp(undefined, await refusingPort(), { CREDENTIALS_SIDECAR_CONFIG: config });
+
+    expect(run.steps.slice(0, 4)).toEqual([
+      "find the config",
+      "bind the credentials port",
+      "write the runtime files",
+      "load the start-up chunk",
+    ]);
+  }, 20_000);
+
   // The wrapper reports the log stream from the runtime, which Lambda starts once it has answered
   // `register`: while the report is not there, the answer is read first, then the report waited for.
   it.each([
