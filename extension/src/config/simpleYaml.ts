@@ -109,7 +109,7 @@ class BlockReader {
 
   /** The mapping or list whose first line is the next one, at `indent`. */
   block(indent: number, depth: number): Record<string, unknown> | unknown[] {
-    if (depth > MAX_DEPTH) notSimple();
+    if (depth > MAX_DEPTH) return notSimple();
     const first = this.lines[this.next];
     if (first === undefined || first.indent !== indent) return notSimple();
     // A block ends at a line of another indentation. One deeper than its own lines (a scalar's second
