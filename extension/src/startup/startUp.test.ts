@@ -137,6 +137,15 @@ async function runStartUp(
   return { steps, reported, exitCode, filesLeft, filesSeen };
 }
 
+/** From the config's check to the port served, in every start-up that gets there. */
+const SERVING_STEPS = [
+  "check the default role",
+  "load the STS client",
+  "load the HTTP server",
+  "build the HTTP server",
+  "hand the port over",
+];
+
 describe("start-up: a throw in any step", () => {
   it("runs the whole sequence and stops at SHUTDOWN with exit 0 when nothing fails (control)", async () => {
     const run = await runStartUp(undefined, await refusingPort());
@@ -151,11 +160,7 @@ describe("start-up: a throw in any step", () => {
       "write the runtime files",
       "load the start-up chunk",
       "load the config",
-      "check the default role",
-      "load the STS client",
-      "load the HTTP server",
-      "build the HTTP server",
-      "hand the port over",
+      ...SERVING_STEPS,
       // No wrapper to report the log stream: nothing needs the answer before the port is served.
       "register",
     ]);
@@ -177,11 +182,7 @@ describe("start-up: a throw in any step", () => {
       "load the config",
       "bind the credentials port",
       "write the runtime files",
-      "check the default role",
-      "load the STS client",
-      "load the HTTP server",
-      "build the HTTP server",
-      "hand the port over",
+      ...SERVING_STEPS,
       "register",
     ]);
   }, 20_000);
