@@ -248,5 +248,15 @@ export function triedStartUp() {
   young-generation collections make most of it. The bench's YAML file (two roles, commented) adds
   about 3 ms to that, in the same bench runs (12 each, \`--quick\`): its reading and its default role
   before \`register\` 0.7 ms, its reading and validation after it 1.4 ms (0.4 ms for the environment
-  config), the second role's AssumeRole 1 ms before fastify loads.`;
+  config), the second role's AssumeRole 1 ms before fastify loads.
+- **The first AssumeRole over a plain socket** (measured, **not built**): node's HTTP client costs
+  most at its first request (the request, the agent's socket, the parser for the answer: 4.4 + 3.1 ms
+  above, and part of the answer's reading). One AssumeRole-sized exchange with a local server, each
+  in a fresh process of the layer's node with node:http and node:https already loaded, 6 runs each:
+  \`http.request\` through a keep-alive agent 8.9–12.7 ms (21.3 the first), a \`net\` socket with the
+  request written by hand and the answer split at its head 5.2–7.8 ms. About 4 ms: more than first
+  credentials miss the 2.5× target by (0.06× of about 24 ms). The Runtime API client
+  (\`lambda/plainHttp.ts\`) already speaks HTTP/1.1 that way. Not built in this round: STS needs TLS (\`tls.connect\`, its certificates
+  checked), the proxy variables (node's agent tunnels them), and the keep-alive and reset-retry
+  behaviour \`layer/test/stsConnections.test.ts\` holds, all on a second path beside the agent's.`;
 }
