@@ -169,6 +169,54 @@ describe("readSimpleYaml", () => {
     });
   });
 
+  // As the CDK construct writes a session policy (yaml's stringify), and as IAM conditions are written.
+  it("reads a policy's plain Version as text, and quoted keys", () => {
+    const text = [
+      "roles:",
+      "  a:",
+      "    RoleArn: arn:aws:iam::123456789012:role/a",
+      "    Policy:",
+      "      Version: 2012-10-17",
+      "      Statement:",
+      "        - Effect: Allow",
+      '          Action: "s3:*"',
+      "          Resource: arn:aws:s3:::b/*",
+      "          Condition:",
+      "            StringEquals:",
+      '              "aws:PrincipalTag/team": orders',
+      "              'aws:RequestedRegion': eu-west-1",
+      "",
+    ].join("\n");
+
+    expect(expectAgreement(text)).toStrictEqual({
+      roles: {
+        a: {
+          RoleArn: "arn:aws:iam::123456789012:role/a",
+          Policy: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: "s3:*",
+                Resource: "arn:aws:s3:::b/*",
+                Condition: {
+                  StringEquals: { "aws:PrincipalTag/team": "orders", "aws:RequestedRegion": "eu-west-1" },
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  it.each(["0o17", "017", "0x1F", "1e3", "1E-3", "1.5", "1.", "2.5e10", "1234567890123456"])(
+    "leaves %s, which YAML reads as a number, to the YAML library",
+    (scalar) => {
+      expect(readSimpleYaml(utf8(`roles:\n  a:\n    DurationSeconds: ${scalar}\n`))).toBeUndefined();
+    },
+  );
+
   // Each is YAML the library reads differently from text, reports as an error, or reads in a way
   // this reader does not attempt: all of them are the library's.
   it.each([

@@ -6,9 +6,10 @@
  * It reads only what it is certain of. Anything else returns undefined and the YAML library reads
  * the file (parseYaml.ts, the authority, with the error messages): flow collections, anchors,
  * aliases, tags, block scalars, scalars over several lines, escapes, directives and document markers,
- * tabs and non-ASCII text, a key YAML would not read as text, a plain scalar YAML would or might
- * type (other than a small decimal integer), an empty value, and the structure limits parseYaml.ts
- * enforces.
+ * tabs and non-ASCII text, a key YAML would not read as text, a plain scalar YAML reads as a null,
+ * a boolean or a number (but a small decimal integer, which it reads too), an empty value, and the
+ * structure limits parseYaml.ts enforces. A plain `2012-10-17` (a policy's Version) is text to YAML
+ * 1.2, and to this reader.
  * Where it returns a value, it is the value the YAML library returns (simpleYaml.test.ts compares
  * the two over the examples and generated documents).
  */
@@ -21,14 +22,20 @@ const MAX_LINES = 10_000;
 /** YAML allows implicit keys of at most 1024 characters. */
 const MAX_KEY_LENGTH = 1000;
 
-/** A key YAML reads as this text: a letter, `_` or `$` first, then name characters (`aws:SourceIp` too). */
-const KEY = /^([A-Za-z_$][\w$./-]*(?::[\w$./-]+)*):(?= |$)/;
+/**
+ * A key YAML reads as this text: plain (a letter, `_` or `$` first, then name characters, `aws:SourceIp`
+ * too), or quoted with nothing to unescape (`"aws:PrincipalTag/team"`).
+ */
+const KEY = /^(?:([A-Za-z_$][\w$./-]*(?::[\w$./-]+)*)|'([^']*)'|"([^"\\]*)"):(?= |$)/;
 /** A plain scalar with nothing YAML treats specially (indicators, `#`, quotes, flow brackets). */
 const PLAIN = /^[A-Za-z0-9/_$][\w ./:@+=,*${}()~?!&%^-]*$/;
 /** Decimal integers YAML's core schema reads as the same number (no leading zero, exact in a double). */
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
-/** Only characters numbers are written with in some YAML (hex, octal, floats, dates): the library's. */
-const NUMBER_LIKE = /^[0-9][0-9a-fA-FoOxX._+-]*$/;
+/**
+ * What YAML's core schema reads as a number, for a scalar with a digit first (yaml's schema/core
+ * int.js and float.js): octal, decimal, hex, floats with and without an exponent. The library's.
+ */
+const CORE_NUMBER = /^(?:0o[0-7]+|[0-9]+|0x[0-9a-fA-F]+|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]*)$/;
 /** Words some YAML version reads as null or a boolean, in any case: left to the library. */
 const YAML_WORDS = new Set(["true", "false", "null", "yes", "no", "on", "off", "y", "n"]);
 /** What may follow a value or a key on its line: spaces, then a comment. */
@@ -123,8 +130,10 @@ class BlockReader {
     for (let line = this.lines[this.next]; line?.indent === indent; line = this.lines[this.next]) {
       const key = KEY.exec(line.text);
       if (key === null) return notSimple();
-      const name = key[1] ?? "";
-      if (!isTextKey(name) || Object.hasOwn(mapping, name) || ++items > MAX_ITEMS) return notSimple();
+      // Quoted, any text is a name; plain, not a word YAML reads as something else.
+      const name = key[1] ?? key[2] ?? key[3] ?? "";
+      if (key[1] !== undefined && !isPlainTextKey(name)) return notSimple();
+      if (!isKey(name) || Object.hasOwn(mapping, name) || ++items > MAX_ITEMS) return notSimple();
       const rest = line.text.slice(key[0].length);
       this.next++;
       if (TRAIL.test(rest)) {
@@ -165,8 +174,13 @@ function isItemAt(line: Line | undefined, indent: number): boolean {
   return line !== undefined && line.indent === indent && line.text === "-" && !line.afterDash;
 }
 
-function isTextKey(name: string): boolean {
-  return name.length <= MAX_KEY_LENGTH && name !== "__proto__" && !YAML_WORDS.has(name.toLowerCase());
+function isPlainTextKey(name: string): boolean {
+  return !YAML_WORDS.has(name.toLowerCase());
+}
+
+/** One the reader returns as an own property, short enough for YAML's implicit keys. */
+function isKey(name: string): boolean {
+  return name.length <= MAX_KEY_LENGTH && name !== "__proto__";
 }
 
 /** A one-line value, `rest` as it follows `key:` (a space first). */
@@ -178,6 +192,6 @@ function scalar(rest: string): string | number {
   const plain = (comment < 0 ? value : value.slice(0, comment)).trimEnd();
   if (!PLAIN.test(plain) || plain.includes(": ") || plain.endsWith(":")) return notSimple();
   if (INTEGER.test(plain)) return Number(plain);
-  if (NUMBER_LIKE.test(plain)) return notSimple();
+  if (CORE_NUMBER.test(plain)) return notSimple();
   return YAML_WORDS.has(plain.toLowerCase()) ? notSimple() : plain;
 }
