@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { MAX_CONFIG_BYTES } from "./limits.js";
 import { parseConfigBytes } from "./parseYaml.js";
 import { readSimpleYaml } from "./simpleYaml.js";
@@ -208,6 +209,30 @@ describe("readSimpleYaml", () => {
         },
       },
     });
+  });
+
+  // The CDK construct writes its config with yaml's stringify (layer/cdk/configDelivery.ts).
+  it("reads a config as yaml's stringify writes it", () => {
+    const config = {
+      default: "reader",
+      roles: {
+        reader: {
+          RoleArn: "arn:aws:iam::123456789012:role/reader",
+          DurationSeconds: 900,
+          SourceIdentity: "orders-service",
+          Policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }],
+          },
+          Tags: [{ Key: "team", Value: "orders eu" }],
+          TransitiveTagKeys: ["team"],
+        },
+        chained: { RoleArn: "arn:aws:iam::210987654321:role/chained", source: "reader", region: "eu-west-1" },
+      },
+    };
+    const text = `# Written by the CredentialsSidecar CDK construct at synth time.\n${stringify(config)}`;
+
+    expect(expectAgreement(text)).toStrictEqual(config);
   });
 
   it.each(["0o17", "017", "0x1F", "1e3", "1E-3", "1.5", "1.", "2.5e10", "1234567890123456"])(
