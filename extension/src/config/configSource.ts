@@ -12,7 +12,13 @@ import type { ConfigProblem } from "./types.js";
  * default role is pre-scanned from are the bytes later parsed.
  */
 export type ConfigSource =
-  | { readonly kind: "file"; readonly path: string; readonly read: FileRead }
+  | {
+      readonly kind: "file";
+      readonly path: string;
+      readonly read: FileRead;
+      /** The bytes as the simple reader (simpleYaml.ts) read them, where start-up did already. */
+      readonly readAsSimpleYaml?: Record<string, unknown>;
+    }
   | { readonly kind: "environment" }
   | { readonly kind: "none" };
 

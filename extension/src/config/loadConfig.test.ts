@@ -10,7 +10,7 @@ import {
 } from "../../test/support/specialFiles.js";
 import { wrongSwitchSpellings } from "../../test/support/switchSpellings.js";
 import { MAX_CONFIG_BYTES } from "./limits.js";
-import { formatProblems, type LoadResult, loadConfig, loadConfigFile } from "./loadConfig.js";
+import { formatProblems, type LoadResult, loadConfig, loadConfigFile, loadConfigFrom } from "./loadConfig.js";
 
 const FILE_ARN = "arn:aws:iam::123456789012:role/from-file";
 const DEFAULT_PATH_ARN = "arn:aws:iam::123456789012:role/from-default-path";
@@ -132,6 +132,23 @@ describe("loadConfig: where the config comes from", () => {
 
     expect(result.source).toBe(missing);
     expect(problemsOf(result)).toEqual([{ path: "", message: "does not exist" }]);
+  });
+});
+
+describe("loadConfigFrom: a file read before register", () => {
+  it("validates what the simple reader read then, and does not read the bytes again", async () => {
+    const source = {
+      kind: "file",
+      path: "/var/task/credentials-sidecar.yaml",
+      // Bytes no reader would accept: only what was read before can make this load succeed.
+      read: { ok: true, bytes: Buffer.from("roles: [") },
+      readAsSimpleYaml: { roles: { reader: { RoleArn: "arn:aws:iam::123456789012:role/reader" } } },
+    } as const;
+
+    const loaded = await loadConfigFrom(source, {});
+
+    expect(loaded.ok && [...loaded.config.roles.keys()]).toEqual(["reader"]);
+    expect(loaded.ok && loaded.config.defaultRole).toBe("reader");
   });
 });
 

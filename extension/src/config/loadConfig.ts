@@ -28,7 +28,7 @@ export async function loadConfigFrom(
 ): Promise<LoadResult> {
   const fromEnv = configFromEnvironment(env);
   if (source.kind === "file") {
-    const result = await parseConfigFile(source.path, source.read);
+    const result = await parseConfigFile(source.path, source.read, source.readAsSimpleYaml);
     if (result.ok && fromEnv !== undefined) {
       return {
         ...result,
@@ -69,9 +69,13 @@ export function loadConfigFile(path: string): Promise<LoadResult> {
   return parseConfigFile(path, readConfigFile(path));
 }
 
-async function parseConfigFile(path: string, read: FileRead): Promise<LoadResult> {
+async function parseConfigFile(
+  path: string,
+  read: FileRead,
+  readBefore?: Record<string, unknown>,
+): Promise<LoadResult> {
   if (!read.ok) return { ok: false, source: path, problems: read.problems };
-  const simple = readSimpleYaml(read.bytes);
+  const simple = readBefore ?? readSimpleYaml(read.bytes);
   const parsed =
     simple !== undefined
       ? { ok: true as const, value: simple }

@@ -27,8 +27,13 @@ export interface Registering {
 
 export async function prepareAndRegister(context: StartUpContext): Promise<Registering> {
   const { settings, log, api, exits, step } = context;
-  const source = await step("find the config", () => findConfigSource(context.env));
-  const choice = chooseDefaultRole(source);
+  const found = await step("find the config", () => findConfigSource(context.env));
+  const choice = chooseDefaultRole(found);
+  // A file the simple reader read to find the default role is not read again after `register`.
+  const source =
+    found.kind === "file" && choice.decided && choice.config !== undefined
+      ? { ...found, readAsSimpleYaml: choice.config }
+      : found;
   let planBeforeRegister: StartUpPlan | undefined;
   let restBeforeRegister: RestOfStartUp | undefined;
   if (!choice.decided) {

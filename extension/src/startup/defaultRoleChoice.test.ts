@@ -30,10 +30,13 @@ describe("chooseDefaultRole", () => {
       const bytes = readFileSync(join(dir, name));
       const parsed = parseConfigBytes(bytes);
       const validated = parsed.ok ? validateConfig(parsed.value) : undefined;
-      if (!validated?.ok) throw new Error(`${name} is not a valid config`);
-      expect(chooseDefaultRole(file(bytes.toString("utf8"))), name).toEqual({
+      if (!parsed.ok || !validated?.ok) throw new Error(`${name} is not a valid config`);
+      const text = bytes.toString("utf8");
+      // What the scan leaves, the reader reads, and hands on (as the full parse reads it).
+      expect(chooseDefaultRole(file(text)), name).toStrictEqual({
         decided: true,
         defaultRole: validated.config.defaultRole,
+        ...(scanDefaultRole(text).decided ? {} : { config: parsed.value }),
       });
     }
   });
@@ -44,13 +47,19 @@ describe("chooseDefaultRole", () => {
     expect(chooseDefaultRole(file(`${comment}default: b\nroles:\n  a:\n    RoleArn: x\n`))).toEqual({
       decided: true,
       defaultRole: "b",
+      config: { default: "b", roles: { a: { RoleArn: "x" } } },
     });
     expect(chooseDefaultRole(file(`${comment}roles:\n  a:\n    RoleArn: x\n`))).toEqual({
       decided: true,
       defaultRole: "a",
+      config: { roles: { a: { RoleArn: "x" } } },
     });
     const two = `${comment}roles:\n  a:\n    RoleArn: x\n  b:\n    RoleArn: z\n`;
-    expect(chooseDefaultRole(file(two))).toEqual({ decided: true, defaultRole: undefined });
+    expect(chooseDefaultRole(file(two))).toEqual({
+      decided: true,
+      defaultRole: undefined,
+      config: { roles: { a: { RoleArn: "x" }, b: { RoleArn: "z" } } },
+    });
     // What neither decides is loaded in full before register.
     expect(chooseDefaultRole(file(`${comment}roles: {a: {RoleArn: x}}\n`)).decided).toBe(false);
     expect(chooseDefaultRole(file(`${comment}default: 1\nroles:\n  a:\n    RoleArn: x\n`)).decided).toBe(

@@ -11,7 +11,12 @@ import { readSimpleYaml } from "../config/simpleYaml.js";
  * config before `register`, as the full parse alone can say, or refuse.
  */
 export type DefaultRoleChoice =
-  | { readonly decided: true; readonly defaultRole: string | undefined }
+  | {
+      readonly decided: true;
+      readonly defaultRole: string | undefined;
+      /** The file as the simple reader read it, where it did: start-up does not read it again. */
+      readonly config?: Record<string, unknown>;
+    }
   | { readonly decided: false; readonly reason: string };
 
 export function chooseDefaultRole(source: ConfigSource): DefaultRoleChoice {
@@ -37,10 +42,10 @@ function defaultRoleIn(config: Record<string, unknown>): DefaultRoleChoice {
   const { roles } = config;
   if (typeof roles !== "object" || roles === null || Array.isArray(roles))
     return { decided: false, reason: "roles is not a mapping" };
-  if (typeof config.default === "string") return { decided: true, defaultRole: config.default };
+  if (typeof config.default === "string") return { decided: true, defaultRole: config.default, config };
   if (config.default !== undefined) return { decided: false, reason: "default is not a name" };
   const names = Object.keys(roles);
-  return { decided: true, defaultRole: names.length === 1 ? names[0] : undefined };
+  return { decided: true, defaultRole: names.length === 1 ? names[0] : undefined, config };
 }
 
 /** After the full parse: the pre-scanned answer must be the real one (else the wrapper was misled). */

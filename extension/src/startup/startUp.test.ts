@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExtensionEvent, ExtensionsApi, Registration } from "../lambda/extensionsApi.js";
 import { createLogger } from "../platform/log.js";
 import type { StartUpContext } from "./context.js";
@@ -17,6 +17,19 @@ import { planEarly } from "./earlyPlan.js";
 import { handleExits } from "./exits.js";
 import { startUp } from "./startUp.js";
 import { stepRunner } from "./stepFailures.js";
+
+// Counts the simple YAML reader's reads of a config file, the reader itself unchanged.
+let simpleYamlReads = 0;
+vi.mock("../config/simpleYaml.js", async (original) => {
+  const actual = await original<typeof import("../config/simpleYaml.js")>();
+  return {
+    ...actual,
+    readSimpleYaml: (bytes: Uint8Array) => {
+      simpleYamlReads += 1;
+      return actual.readSimpleYaml(bytes);
+    },
+  };
+});
 
 interface Reported {
   readonly kind: "init" | "exit";
@@ -191,6 +204,7 @@ describe("start-up: a throw in any step", () => {
   // so nothing of the config's loading comes before `register`.
   it("registers before loading the rest of start-up with an example config", async () => {
     const config = join(import.meta.dirname, "..", "..", "..", "examples", "config", "multi-role.yaml");
+    simpleYamlReads = 0;
     const run = await runStartUp(undefined, await refusingPort(), { CREDENTIALS_SIDECAR_CONFIG: config });
 
     expect(run.steps.slice(0, 4)).toEqual([
@@ -199,6 +213,8 @@ describe("start-up: a throw in any step", () => {
       "write the runtime files",
       "load the start-up chunk",
     ]);
+    // Read once, before `register`; after it, what was read then is validated.
+    expect(simpleYamlReads).toBe(1);
   }, 20_000);
 
   // The wrapper reports the log stream from the runtime, which Lambda starts once it has answered
