@@ -1,3 +1,5 @@
+import { isYamlWord, LINE_END } from "./yamlForms.js";
+
 /**
  * The config file's default role, read before `register` without the YAML parser (the wrapper needs
  * it before the runtime starts; parsing and validating come after `register`). Only simple, certain
@@ -13,16 +15,15 @@ export type DefaultRoleScan =
 
 /** A name YAML reads as this very string: a letter first, never a word YAML 1.1 or 1.2 makes a scalar of. */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const YAML_WORDS = new Set(["true", "false", "null", "yes", "no", "on", "off", "y", "n"]);
-/** What may end a line after a value: spaces, then a comment. */
-const TRAIL = "(?:[ ]+(?:#.*)?)?";
 const TOP_KEY = /^([A-Za-z$][A-Za-z0-9_$-]*)[ ]*:(?=[ ]|$)(.*)$/;
-const ROLE_KEY = new RegExp(`^([A-Za-z][A-Za-z0-9_-]*):${TRAIL}$`);
+const ROLE_KEY = new RegExp(`^([A-Za-z][A-Za-z0-9_-]*):${LINE_END}$`);
 /** `default:`'s value: a name, plain or in single or double quotes, then an optional comment. */
-const DEFAULT_VALUE = new RegExp(`^[ ]+(?:([A-Za-z0-9_-]+)|'([A-Za-z0-9_-]+)'|"([A-Za-z0-9_-]+)")${TRAIL}$`);
+const DEFAULT_VALUE = new RegExp(
+  `^[ ]+(?:([A-Za-z0-9_-]+)|'([A-Za-z0-9_-]+)'|"([A-Za-z0-9_-]+)")${LINE_END}$`,
+);
 /** `$schema:`'s value: one line, plain (no flow, anchor, alias, tag or block indicator) or quoted. */
-const SCHEMA_VALUE = new RegExp(`^[ ]+(?:[A-Za-z0-9./_:-]+|'[^']*'|"[^"\\\\]*")${TRAIL}$`);
-const EMPTY_VALUE = new RegExp(`^${TRAIL}$`);
+const SCHEMA_VALUE = new RegExp(`^[ ]+(?:[A-Za-z0-9./_:-]+|'[^']*'|"[^"\\\\]*")${LINE_END}$`);
+const EMPTY_VALUE = new RegExp(`^${LINE_END}$`);
 
 const undecided = (reason: string): DefaultRoleScan => ({ decided: false, reason });
 
@@ -112,5 +113,5 @@ function balanced(line: string): boolean {
 }
 
 function isName(name: string): boolean {
-  return NAME.test(name) && !YAML_WORDS.has(name.toLowerCase());
+  return NAME.test(name) && !isYamlWord(name);
 }

@@ -14,6 +14,7 @@
  * the two over the examples and generated documents).
  */
 import { MAX_CONFIG_BYTES } from "./limits.js";
+import { isYamlWord, LINE_END } from "./yamlForms.js";
 
 /** Below parseYaml.ts's limits (64 levels, 1,000 items, 100,000 tokens): past them, it decides. */
 const MAX_DEPTH = 32;
@@ -36,10 +37,8 @@ const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
  * int.js and float.js): octal, decimal, hex, floats with and without an exponent. The library's.
  */
 const CORE_NUMBER = /^(?:0o[0-7]+|[0-9]+|0x[0-9a-fA-F]+|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]*)$/;
-/** Words some YAML version reads as null or a boolean, in any case: left to the library. */
-const YAML_WORDS = new Set(["true", "false", "null", "yes", "no", "on", "off", "y", "n"]);
 /** What may follow a value or a key on its line: spaces, then a comment. */
-const TRAIL = /^(?: +(?:#.*)?)?$/;
+const TRAIL = new RegExp(`^${LINE_END}$`);
 const SINGLE_QUOTED = /^'([^']*)'(.*)$/;
 const DOUBLE_QUOTED = /^"([^"\\]*)"(.*)$/;
 
@@ -175,7 +174,7 @@ function isItemAt(line: Line | undefined, indent: number): boolean {
 }
 
 function isPlainTextKey(name: string): boolean {
-  return !YAML_WORDS.has(name.toLowerCase());
+  return !isYamlWord(name);
 }
 
 /** One the reader returns as an own property, short enough for YAML's implicit keys. */
@@ -193,5 +192,6 @@ function scalar(rest: string): string | number {
   if (!PLAIN.test(plain) || plain.includes(": ") || plain.endsWith(":")) return notSimple();
   if (INTEGER.test(plain)) return Number(plain);
   if (CORE_NUMBER.test(plain)) return notSimple();
-  return YAML_WORDS.has(plain.toLowerCase()) ? notSimple() : plain;
+  // Words some YAML version reads as null or a boolean: left to the library.
+  return isYamlWord(plain) ? notSimple() : plain;
 }
