@@ -1,5 +1,6 @@
 import type { Socket, SocketConstructorOpts } from "node:net";
 import { builtin } from "../platform/builtins.js";
+import { headerLine, readResponse } from "../platform/http1.js";
 import { connectAndWrite } from "./rawConnect.js";
 
 // node:net is loaded when first needed: for `register`, only once the request is out (rawConnect.ts).
@@ -8,7 +9,7 @@ const net = () => builtin("node:net");
 /**
  * HTTP/1.1 over node:net for the Lambda Runtime API (`register` written without it: rawConnect.ts),
  * a local endpoint on the same host: one request per connection (`Connection: close`), bodies framed
- * by Content-Length, chunked encoding or the end of the connection. `register` is on the cold-start
+ * by Content-Length, chunked encoding or the end of the connection (platform/http1.ts). `register` is on the cold-start
  * path and node:http alone takes about 5 ms to load; this is what the Extensions API needs and
  * nothing more.
  */
@@ -42,10 +43,6 @@ export class PlainHttpError extends Error {
 
 /** Far above any Runtime API answer; a bound so that a broken peer cannot fill the memory. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
-const HEAD_END = Buffer.from("\r\n\r\n");
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Visible ASCII and spaces: no line break can smuggle a header in.
-const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 /** Splits AWS_LAMBDA_RUNTIME_API ("127.0.0.1:9001", "localhost:9001", "[::1]:9001"). */
 export function parseAddress(address: string): { host: string; port: number } {
@@ -145,12 +142,7 @@ function requestHead(address: string, request: PlainRequest): string {
     throw new PlainHttpError(`not a request path: ${JSON.stringify(request.path)}`);
   }
   const lines = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${address}`, "Connection: close"];
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!TOKEN.test(name) || !HEADER_VALUE.test(value)) {
-      throw new PlainHttpError(`the ${JSON.stringify(name)} header cannot be sent as it is`);
-    }
-    lines.push(`${name}: ${value}`);
-  }
+  for (const [name, value] of Object.entries(request.headers)) lines.push(headerLine(name, value));
   if (request.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(request.body)}`);
   return `${lines.join("\r\n")}\r\n\r\n`;
 }
@@ -160,65 +152,8 @@ function requestHead(address: string, request: PlainRequest): string {
  * framed by the end of the connection is complete.
  */
 export function parseResponse(bytes: Buffer, ended: boolean): PlainResponse | undefined {
-  const headEnd = bytes.indexOf(HEAD_END);
-  if (headEnd < 0) {
-    if (bytes.length > 64 * 1024) throw new PlainHttpError("the response headers are larger than 64 KB");
-    return undefined;
-  }
-  const [statusLine = "", ...headerLines] = bytes.subarray(0, headEnd).toString("latin1").split("\r\n");
-  const status = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
-  if (status === null) {
-    throw new PlainHttpError(`not an HTTP/1.1 status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
-  }
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw new PlainHttpError(`not a response header: ${JSON.stringify(line.slice(0, 80))}`);
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  const rest = bytes.subarray(headEnd + HEAD_END.length);
-  const body = framedBody(rest, headers, ended);
-  return body === undefined ? undefined : { status: Number(status[1]), headers, body: body.toString("utf8") };
+  const response = readResponse(bytes, ended);
+  return response === undefined
+    ? undefined
+    : { status: response.status, headers: response.headers, body: response.body.toString("utf8") };
 }
-
-function framedBody(rest: Buffer, headers: Record<string, string>, ended: boolean): Buffer | undefined {
-  if (/(?:^|,)\s*chunked\s*$/i.test(headers["transfer-encoding"] ?? "")) return dechunk(rest);
-  const declared = headers["content-length"];
-  if (declared !== undefined) {
-    if (!/^\d+$/.test(declared)) throw new PlainHttpError(`a Content-Length of ${JSON.stringify(declared)}`);
-    const length = Number(declared);
-    if (rest.length >= length) return rest.subarray(0, length);
-    return undefined;
-  }
-  return ended ? rest : undefined;
-}
-
-/** The body of a chunked message, or undefined while the last chunk has not arrived. */
-function dechunk(bytes: Buffer): Buffer | undefined {
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const lineEnd = bytes.indexOf("\r\n", at);
-    if (lineEnd < 0) return undefined;
-    const sizeText = bytes.subarray(at, lineEnd).toString("latin1").split(";")[0]?.trim() ?? "";
-    if (!/^[0-9A-Fa-f]{1,8}$/.test(sizeText)) {
-      throw new PlainHttpError(`a chunk size of ${JSON.stringify(sizeText.slice(0, 20))}`);
-    }
-    const size = Number.parseInt(sizeText, 16);
-    const dataStart = lineEnd + 2;
-    if (size === 0) {
-      // Trailers, if any, end with an empty line; none are used.
-      return bytes.indexOf(HEAD_END, lineEnd) >= 0 ? Buffer.concat(parts) : undefined;
-    }
-    if (bytes.length < dataStart + size + 2) return undefined;
-    if (!bytes.subarray(dataStart + size, dataStart + size + 2).equals(CRLF)) {
-      throw new PlainHttpError("a chunk does not end where its size says");
-    }
-    parts.push(bytes.subarray(dataStart, dataStart + size));
-    at = dataStart + size + 2;
-  }
-}
-
-const CRLF = Buffer.from("\r\n");
