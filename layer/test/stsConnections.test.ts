@@ -4,7 +4,9 @@
  *   at once on a fresh connection, with no failure logged;
  * - an answer trickled a byte at a time ends at the 5 s deadline of the attempt;
  * - HTTPS_PROXY / HTTP_PROXY / NO_PROXY (upper and lower case) are honoured: through a CONNECT proxy
- *   for https, absolute-form for http. STS's name is one only the proxy resolves, so a call that got
+ *   for https, absolute-form for http.
+ * - over https without a proxy (the direct client's hand-written exchange), STS's certificate is
+ *   checked: trusted through NODE_EXTRA_CA_CERTS, refused without it. STS's name is one only the proxy resolves, so a call that got
  *   through went through it; control: without a proxy variable the same endpoint is unreachable.
  * The direct client is chosen by keys in the environment; the SDK's by AWS_STS_REGIONAL_ENDPOINTS
  * (stsClientChoice.test.ts proves both choices by User-Agent).
@@ -231,6 +233,33 @@ describe.each(Object.keys(CLIENTS) as Client[])("the %s client", (client) => {
     } finally {
       await run.stop();
       await proxy.close();
+    }
+  });
+
+  it("over https without a proxy: STS's certificate is trusted through NODE_EXTRA_CA_CERTS, and refused without it", async (ctx) => {
+    // Prepare: STS's certificate, for localhost, issued by no CA node knows
+    const endpoint = needsTls(ctx).urlFor("localhost");
+    const trusting = await start(client, { AWS_ENDPOINT_URL_STS: endpoint }, readerOnly());
+    const untrusting = await start(
+      client,
+      { AWS_ENDPOINT_URL_STS: endpoint, NODE_EXTRA_CA_CERTS: undefined },
+      readerOnly(),
+    );
+    try {
+      // Act
+      const [assumed, refused] = await Promise.all([
+        outcome(trusting, "reader"),
+        outcome(untrusting, "reader"),
+      ]);
+      const served = await trusting.get("reader");
+
+      // Assess
+      expect(assumed.event, JSON.stringify(assumed)).toBe("assumed");
+      expect(served.status, served.text).toBe(200);
+      expect(refused).toMatchObject({ event: "assume-failed", retryable: true });
+      expect(String(refused.error)).toContain("self-signed certificate");
+    } finally {
+      await Promise.all([trusting.stop(), untrusting.stop()]);
     }
   });
 

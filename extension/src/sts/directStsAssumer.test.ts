@@ -1,11 +1,12 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { RoleConfig } from "../config/types.js";
+import { sendOverHttp } from "./agentStsExchange.js";
 import type { AssumeFunction } from "./assumeFunction.js";
 import type { IssuedCredentials } from "./credentials.js";
-import { createDirectStsAssumer, type StsHttpAnswer, sendOverHttp } from "./directStsAssumer.js";
+import { createDirectStsAssumer, stsSender } from "./directStsAssumer.js";
+import { sendPlain } from "./plainStsExchange.js";
 import { classifyStsError } from "./stsErrors.js";
+import type { StsHttpAnswer } from "./stsExchange.js";
 
 const ROLE: RoleConfig = {
   name: "app",
@@ -138,51 +139,12 @@ describe("createDirectStsAssumer", () => {
   });
 });
 
-describe("sendOverHttp", () => {
-  it("posts the body and reads status, Date and body; refuses an answer past 1 MiB", async () => {
-    // Prepare: a local server that echoes, or floods
-    const server = createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk) => (body += chunk));
-      request.on("end", () => {
-        if (request.url === "/flood") return void response.end(Buffer.alloc(2 << 20, 0x41));
-        response.writeHead(200, { date: "Tue, 01 Dec 2026 12:00:00 GMT" }).end(`${request.method} ${body}`);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      // Act
-      const answer = await sendOverHttp(new URL(`${base}/`), { "content-type": "text/plain" }, "hello");
-      const flood = await sendOverHttp(new URL(`${base}/flood`), {}, "").catch((error: unknown) => error);
-
-      // Assess
-      expect(answer).toEqual({
-        status: 200,
-        date: "Tue, 01 Dec 2026 12:00:00 GMT",
-        age: undefined,
-        body: "POST hello",
-      });
-      expect(classifyStsError(flood)).toMatchObject({ kind: "retryable", code: "StsError" });
-      expect(String(flood)).toContain("larger than 1048576 bytes");
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-
-  it("a connection STS drops is StsUnreachable", async () => {
-    const server = createServer();
-    server.on("connection", (socket) => socket.destroy());
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
-    try {
-      const dropped = await sendOverHttp(new URL(`http://127.0.0.1:${port}/`), {}, "").catch(
-        (error: unknown) => error,
-      );
-      expect(classifyStsError(dropped)).toMatchObject({ kind: "retryable", code: "StsUnreachable" });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+describe("stsSender", () => {
+  it("sends by hand unless a proxy variable is set, upper or lower case; an empty one is unset", () => {
+    expect(stsSender({})).toBe(sendPlain);
+    expect(stsSender({ HTTPS_PROXY: "" })).toBe(sendPlain);
+    expect(stsSender({ NO_PROXY: "*" })).toBe(sendPlain);
+    for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"])
+      expect(stsSender({ [name]: "http://proxy:3128" }), name).toBe(sendOverHttp);
   });
 });

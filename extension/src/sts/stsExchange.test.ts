@@ -1,76 +1,180 @@
 /**
- * The STS clients' connections against real sockets: a reused socket reset before any answer is
- * noticed and retried once at once on a fresh connection; other resets are not; a trickling answer
- * meets the overall deadline (directStsAssumer's sendOverHttp on stsHttp.ts's agents).
+ * One STS exchange against real sockets, both ways the direct client sends it: by hand
+ * (plainStsExchange.ts) and through node:http's agents (agentStsExchange.ts, the way through a
+ * proxy). Each must read status, Date and body; refuse an answer past 1 MiB; report a dropped
+ * connection as StsUnreachable; keep a connection alive for the next call and open a new one once the
+ * peer closed it; retry once, at once, a reused connection reset before any answer (and no other
+ * reset); and end a trickling answer at the overall deadline. Then what only the hand-written way
+ * must show: the framings it reads, when it does not reuse a connection, STS's certificate checked,
+ * and its bound on connections.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ResettingFront, startResettingFront, startTricklingSts } from "../../test/support/stsPeers.js";
+import { sendOverHttp } from "./agentStsExchange.js";
 import { STS_REQUEST_TIMEOUT_MS } from "./credentials.js";
-import { sendOverHttp } from "./directStsAssumer.js";
+import { MAX_CONNECTIONS, sendPlain } from "./plainStsExchange.js";
 import { classifyStsError } from "./stsErrors.js";
+import type { SendStsRequest } from "./stsExchange.js";
 import { isReusedSocketReset, retryOnceOnReusedSocketReset, stsAgent } from "./stsHttp.js";
 
-let sts: Server;
-let stsUrl: string;
+const SENDERS: [string, SendStsRequest][] = [
+  ["by hand", sendPlain],
+  ["through node:http's agents", sendOverHttp],
+];
 
-beforeAll(async () => {
-  sts = createServer((request, response) => {
-    request.resume();
-    request.on("end", () => response.end("<ok/>"));
+interface EchoSts {
+  readonly url: string;
+  /** Connections accepted so far. */
+  readonly connections: () => number;
+  /** Resolves once the next connection accepted has closed. */
+  readonly nextClose: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Answers `METHOD body`, Date set, keeping connections alive; `/flood` answers 2 MiB; `/close-idle`
+ * closes the connection once the answer is out, as STS closes one that stays idle.
+ */
+async function startEchoSts(): Promise<EchoSts> {
+  let connections = 0;
+  const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      if (request.url === "/flood") return void response.end(Buffer.alloc(2 << 20, 0x41));
+      if (request.url === "/close-idle")
+        response.on("finish", () => setImmediate(() => request.socket.end()));
+      response.writeHead(200, { date: "Tue, 01 Dec 2026 12:00:00 GMT" }).end(`${request.method} ${body}`);
+    });
   });
-  await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve));
-  stsUrl = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
-});
+  server.on("connection", () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    nextClose: () =>
+      new Promise((resolve) => server.once("connection", (socket: Socket) => socket.once("close", resolve))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
-afterAll(() => {
-  sts.closeAllConnections();
-  return new Promise<void>((resolve) => sts.close(() => resolve()));
-});
+describe.each(SENDERS)("an exchange %s", (_way, send) => {
+  const post = (front: { url: string }, path = "/") =>
+    send(new URL(`${front.url}${path}`), {}, "Action=AssumeRole");
 
-const post = (front: { url: string }) => sendOverHttp(new URL(`${front.url}/`), {}, "Action=AssumeRole");
-
-describe("a reused socket reset before any answer", () => {
-  let front: ResettingFront;
+  let sts: EchoSts;
   beforeAll(async () => {
-    front = await startResettingFront(stsUrl);
+    sts = await startEchoSts();
   });
-  afterAll(() => front.close());
+  afterAll(() => sts.close());
 
-  it("control: the second call on the kept-alive socket is reset, and fails without the retry", async () => {
-    // Prepare: one call leaves a socket in the pool
-    expect((await post(front)).status).toBe(200);
-    const connections = front.connections();
-
+  it("posts the body and reads status, Date and body; refuses an answer past 1 MiB", async () => {
     // Act
-    const error = await post(front).catch((e: unknown) => e);
+    const answer = await send(new URL(`${sts.url}/`), { "content-type": "text/plain" }, "hello");
+    const flood = await send(new URL(`${sts.url}/flood`), {}, "").catch((error: unknown) => error);
 
     // Assess
-    expect(front.connections()).toBe(connections);
-    expect(front.resets()).toBe(1);
-    expect((error as NodeJS.ErrnoException).code).toBe("ECONNRESET");
-    expect(isReusedSocketReset(error)).toBe(true);
+    expect(answer).toEqual({
+      status: 200,
+      date: "Tue, 01 Dec 2026 12:00:00 GMT",
+      age: undefined,
+      body: "POST hello",
+    });
+    expect(classifyStsError(flood)).toMatchObject({ kind: "retryable", code: "StsError" });
+    expect(String(flood)).toContain("larger than 1048576 bytes");
   });
 
-  it("is retried once, at once, on a fresh connection", async () => {
-    // Prepare
-    expect((await post(front)).status).toBe(200);
-    const connections = front.connections();
-    const resets = front.resets();
-
-    // Act
-    const answer = await retryOnceOnReusedSocketReset(() => post(front));
-
-    // Assess
-    expect(answer).toMatchObject({ status: 200, body: "<ok/>" });
-    expect(front.resets()).toBe(resets + 1);
-    expect(front.connections()).toBe(connections + 1);
+  it("a connection STS drops is StsUnreachable", async () => {
+    const server = createServer();
+    server.on("connection", (socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const dropped = await send(new URL(`http://127.0.0.1:${port}/`), {}, "").catch(
+        (error: unknown) => error,
+      );
+      expect(classifyStsError(dropped)).toMatchObject({ kind: "retryable", code: "StsUnreachable" });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
-});
 
-describe("a reset that is not of a reused socket", () => {
-  it("is not retried: a fresh connection reset before an answer fails as it is", async () => {
+  it("keeps the connection for the next call, and opens a new one once STS closed it while idle", async () => {
+    // Prepare: a call that leaves a connection STS closes once idle (an STS of its own: no
+    // connection of another test in the pool)
+    const own = await startEchoSts();
+    try {
+      const closed = own.nextClose();
+      expect((await post(own, "/close-idle")).status).toBe(200);
+      await closed;
+
+      // Act: three calls in turn
+      const answers = [];
+      for (let call = 0; call < 3; call++) answers.push((await post(own)).status);
+
+      // Assess: the closed connection was not reused (no failure), and the three calls shared one
+      expect(answers).toEqual([200, 200, 200]);
+      expect(own.connections()).toBe(2);
+    } finally {
+      await own.close();
+    }
+  });
+
+  describe("a reused socket reset before any answer", () => {
+    let front: ResettingFront;
+    beforeAll(async () => {
+      front = await startResettingFront(sts.url);
+    });
+    afterAll(() => front.close());
+
+    it("control: the second call on the kept-alive socket is reset, and fails without the retry", async () => {
+      // Prepare: one call leaves a socket in the pool
+      expect((await post(front)).status).toBe(200);
+      const connections = front.connections();
+
+      // Act
+      const error = await post(front).catch((e: unknown) => e);
+
+      // Assess
+      expect(front.connections()).toBe(connections);
+      expect(front.resets()).toBe(1);
+      expect((error as NodeJS.ErrnoException).code).toBe("ECONNRESET");
+      expect(isReusedSocketReset(error)).toBe(true);
+    });
+
+    it("is retried once, at once, on a fresh connection", async () => {
+      // Prepare
+      expect((await post(front)).status).toBe(200);
+      const connections = front.connections();
+      const resets = front.resets();
+
+      // Act
+      const answer = await retryOnceOnReusedSocketReset(() => post(front));
+
+      // Assess
+      expect(answer).toMatchObject({ status: 200 });
+      expect(front.resets()).toBe(resets + 1);
+      expect(front.connections()).toBe(connections + 1);
+    });
+  });
+
+  it("a reset that is not of a reused socket is not retried: a fresh connection reset before an answer fails as it is", async () => {
     // Prepare: a peer that resets every connection's first request
     const sockets: Socket[] = [];
     const resetting = createServer((request) => request.socket.resetAndDestroy());
@@ -94,11 +198,9 @@ describe("a reset that is not of a reused socket", () => {
       await new Promise<void>((resolve) => resetting.close(() => resolve()));
     }
   });
-});
 
-describe("an answer trickled a byte at a time", () => {
   it(
-    "ends at the overall deadline, although bytes keep coming faster than any idle timeout",
+    "an answer trickled a byte at a time ends at the overall deadline, although bytes keep coming faster than any idle timeout",
     async () => {
       // Prepare: a byte every 200 ms, far more often than the 2 s / 5 s timeouts would notice
       const trickling = await startTricklingSts(200);
@@ -125,6 +227,197 @@ describe("an answer trickled a byte at a time", () => {
     },
     STS_REQUEST_TIMEOUT_MS + 10_000,
   );
+});
+
+/** Answers every request on every connection with `reply`, in three pieces; `end`: then closes. */
+async function scriptedSts(reply: string, options: { end?: boolean } = {}) {
+  let connections = 0;
+  let requests = 0;
+  const sockets = new Set<Socket>();
+  const server: NetServer = createNetServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    let pending = "";
+    socket.on("data", async (chunk) => {
+      pending += chunk.toString("latin1");
+      const headEnd = pending.indexOf("\r\n\r\n");
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(pending)?.[1] ?? 0);
+      if (headEnd < 0 || pending.length < headEnd + 4 + length) return;
+      pending = pending.slice(headEnd + 4 + length);
+      requests++;
+      const bytes = Buffer.from(reply, "latin1");
+      const third = Math.ceil(bytes.length / 3);
+      for (let at = 0; at < bytes.length; at += third) {
+        socket.write(bytes.subarray(at, at + third));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (options.end === true) socket.end();
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("an exchange by hand", () => {
+  const OK = "HTTP/1.1 200 OK\r\n";
+  it.each([
+    ["framed by Content-Length", `${OK}Content-Length: 2\r\n\r\nok`, {}, true],
+    ["chunked", `${OK}Transfer-Encoding: chunked\r\n\r\n1\r\no\r\n1;x=y\r\nk\r\n0\r\n\r\n`, {}, true],
+    [
+      "chunked, with a trailer",
+      `${OK}Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n\r\n`,
+      {},
+      true,
+    ],
+    ["with Connection: close", `${OK}Connection: close\r\nContent-Length: 2\r\n\r\nok`, {}, false],
+    ["in HTTP/1.0", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", {}, false],
+    ["with bytes after it", `${OK}Content-Length: 2\r\n\r\nokHTTP/1.1 200 OK`, {}, false],
+    [
+      "framed by the connection's end",
+      `${OK}Date: Tue, 01 Dec 2026 12:00:00 GMT\r\n\r\nok`,
+      { end: true },
+      false,
+    ],
+  ])(
+    "reads an answer %s, and reuses its connection only where HTTP/1.1 allows it",
+    async (_case, reply, options, reused) => {
+      // Prepare
+      const peer = await scriptedSts(reply, options);
+      try {
+        // Act: two calls in turn
+        const first = await sendPlain(new URL(`${peer.url}/`), {}, "Action=AssumeRole");
+        const second = await sendPlain(new URL(`${peer.url}/`), {}, "Action=AssumeRole");
+
+        // Assess
+        expect([first.status, first.body, second.body]).toEqual([200, "ok", "ok"]);
+        expect(peer.requests()).toBe(2);
+        expect(peer.connections()).toBe(reused ? 1 : 2);
+      } finally {
+        await peer.close();
+      }
+    },
+  );
+
+  it("an answer that is not HTTP is a StsError, retried by the backoff", async () => {
+    const peer = await scriptedSts("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    try {
+      const error = await sendPlain(new URL(`${peer.url}/`), {}, "").catch((e: unknown) => e);
+      expect(classifyStsError(error)).toMatchObject({ kind: "retryable", code: "StsError" });
+      expect(String(error)).toContain(
+        "STS's answer is not HTTP/1.1 as expected: not an HTTP/1.1 status line",
+      );
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("refuses a header that could carry another, before connecting", async () => {
+    const peer = await scriptedSts(`${OK}Content-Length: 2\r\n\r\nok`);
+    try {
+      const error = await sendPlain(
+        new URL(`${peer.url}/`),
+        { "x-amz-security-token": "t\r\nx-injected: 1" },
+        "",
+      ).catch((e: unknown) => e);
+      expect(String(error)).toContain('the "x-amz-security-token" header cannot be sent as it is');
+      expect(String(error)).not.toContain("x-injected");
+      expect(peer.connections()).toBe(0);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it(`opens at most ${MAX_CONNECTIONS} connections at once to an endpoint; the other calls wait for one`, async () => {
+    // Prepare: an STS that holds every answer until told
+    const held: (() => void)[] = [];
+    let holding = true;
+    let arrived = 0;
+    let capReached: () => void = () => undefined;
+    const reachedCap = new Promise<void>((resolve) => {
+      capReached = resolve;
+    });
+    const server = createServer((request, response) => {
+      request.resume();
+      if (holding) held.push(() => response.end("<ok/>"));
+      else response.end("<ok/>");
+      if (++arrived === MAX_CONNECTIONS) capReached();
+    });
+    let peak = 0;
+    let open = 0;
+    server.on("connection", (socket) => {
+      peak = Math.max(peak, ++open);
+      socket.on("close", () => open--);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    try {
+      // Act: ten calls more than the bound
+      const calls = Array.from({ length: MAX_CONNECTIONS + 10 }, () => sendPlain(url, {}, ""));
+      await reachedCap;
+      // No event marks "nothing more comes": a while for calls the bound failed to hold to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const arrivedWhileHeld = arrived;
+      holding = false;
+      for (const release of held.splice(0)) release();
+      const answers = await Promise.all(calls);
+
+      // Assess
+      expect(arrivedWhileHeld).toBe(MAX_CONNECTIONS);
+      expect(answers.map((answer) => answer.body)).toEqual(Array(MAX_CONNECTIONS + 10).fill("<ok/>"));
+      expect(peak).toBe(MAX_CONNECTIONS);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("checks STS's certificate: one no trusted CA issued is refused before anything is sent", async (ctx) => {
+    // Prepare: a TLS STS with a self-signed certificate for localhost
+    if (spawnSync("openssl", ["version"]).status !== 0) ctx.skip("no openssl command (Debian: openssl)");
+    const work = mkdtempSync(join(tmpdir(), "plain-sts-tls-"));
+    const key = join(work, "sts.key");
+    const cert = join(work, "sts.crt");
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+        ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost"],
+        ...["-addext", "subjectAltName=DNS:localhost"],
+      ],
+      { stdio: "ignore" },
+    );
+    let received = 0;
+    const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (socket) => {
+      socket.on("data", () => received++);
+      socket.on("error", () => undefined);
+    });
+    server.on("tlsClientError", () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // Act
+      const error = await sendPlain(new URL(`https://localhost:${port}/`), {}, "Action=AssumeRole").catch(
+        (e: unknown) => e,
+      );
+
+      // Assess
+      expect((error as NodeJS.ErrnoException).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+      expect(received).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("proxy variables", () => {

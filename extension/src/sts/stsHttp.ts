@@ -1,6 +1,6 @@
 /**
- * The connections both STS clients use (directStsAssumer.ts directly, sdkStsAssumer.ts through the
- * SDK's node-http-handler): keep-alive agents that
+ * The agents of the STS calls node:http makes (the direct client's through a proxy:
+ * agentStsExchange.ts; the SDK's client through its node-http-handler): keep-alive agents that
  * - notice when a reused socket was reset before any answer (a NAT's idle timeout, a sandbox thawed
  *   after a long freeze), so the call is retried at once on a fresh connection
  *   (retryOnceOnReusedSocketReset), as the SDK's standard retry would;
@@ -18,6 +18,17 @@ const RESET_CODES = new Set(["ECONNRESET", "EPIPE"]);
 const REUSED_SOCKET_RESET = Symbol("reusedSocketReset");
 /** The code of the error for proxy variables on a node that cannot honour them (stsErrors.ts: misconfigured). */
 export const PROXY_UNSUPPORTED = "ERR_PROXY_UNSUPPORTED";
+
+/** A peer's reset, as the next request on a kept-alive connection it dropped meets it. */
+export function isResetCode(code: string | undefined): boolean {
+  return RESET_CODES.has(code ?? "");
+}
+
+/** Marks `error` as that of a request on a reused connection that the peer reset before answering. */
+export function markReusedSocketReset<E extends object>(error: E): E {
+  Object.defineProperty(error, REUSED_SOCKET_RESET, { value: true });
+  return error;
+}
 
 /** An error of a request sent on a reused socket that the peer reset before answering. */
 export function isReusedSocketReset(error: unknown): boolean {
@@ -60,8 +71,8 @@ function resetNoticing(Base: AgentClass): AgentClass {
       // Added as the request is made, so before its sender's own error listener: the mark is on the
       // error by the time the sender sees it.
       request.once("error", (error: NodeJS.ErrnoException) => {
-        if (answered || !RESET_CODES.has(error.code ?? "")) return;
-        Object.defineProperty(error, REUSED_SOCKET_RESET, { value: true });
+        if (answered || !isResetCode(error.code)) return;
+        markReusedSocketReset(error);
         // The peer (or a NAT between) dropped idle connections: the others are as stale.
         for (const sockets of Object.values((this as unknown as Agent).freeSockets))
           for (const idle of sockets ?? []) idle.destroy();

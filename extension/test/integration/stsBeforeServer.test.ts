@@ -2,7 +2,7 @@
  * Start-up overlaps STS with fastify: the roles' first AssumeRole requests are out before fastify's
  * load (tens of milliseconds that hold the event loop) begins, so STS answers while it loads
  * (sts/requestsSent.ts). On the BUILT layer, against the STS stand-in, a preload notes when each
- * AssumeRole request is sent (ClientRequest "finish") and when the HTTP server is created (fastify's
+ * AssumeRole request is sent (its socket write done) and when the HTTP server is created (fastify's
  * `http.createServer`); every request must come first. Without the wait, the requests' connections
  * were made only once fastify had loaded: the server came first.
  */
@@ -16,15 +16,19 @@ import { baseEnv, roleArn, rolesConfig } from "../support/sidecarUnderFaults.js"
 
 const PRELOAD = `
 const http = require("node:http");
-const https = require("node:https");
-for (const transport of [http, https]) {
-  const request = transport.request;
-  transport.request = function (...args) {
-    const made = request.apply(this, args);
-    made.once("finish", () => process._rawDebug("STS-REQUEST-SENT " + made.path));
-    return made;
-  };
-}
+const net = require("node:net");
+// The AssumeRole request, written on its socket (by hand, or by node's HTTP client through a proxy):
+// noted once the write is done, as the sidecar's own requestsSent counts it.
+const write = net.Socket.prototype.write;
+net.Socket.prototype.write = function (data, ...rest) {
+  if (typeof data !== "string" || !data.startsWith("POST ") || !data.includes("Action=AssumeRole"))
+    return write.call(this, data, ...rest);
+  const done = typeof rest[rest.length - 1] === "function" ? rest.pop() : undefined;
+  return write.call(this, data, ...rest, (...outcome) => {
+    process._rawDebug("STS-REQUEST-SENT");
+    done?.(...outcome);
+  });
+};
 const createServer = http.createServer;
 http.createServer = function (...args) {
   process._rawDebug("HTTP-SERVER-CREATED");

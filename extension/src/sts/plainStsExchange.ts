@@ -1,0 +1,237 @@
+/**
+ * STS exchanges written and read by hand (platform/http1.ts) on node:net or node:tls connections of
+ * this module's own, kept alive between calls. Node's HTTP client costs a few milliseconds of CPU at
+ * its first request (its request, agent and parser code run for the first time), and the first
+ * AssumeRole is on the way to first credentials at every cold start (bench/RESULTS.md, "What was
+ * tried"). Calls through a proxy go through node's agents instead (agentStsExchange.ts).
+ *
+ * What node's keep-alive agent does for these calls, this does too: the certificate checked against
+ * the host name (node:tls's defaults, NODE_EXTRA_CA_CERTS included), TLS sessions resumed, idle
+ * connections kept (unreferenced, with TCP keep-alive) and dropped when the peer closes them, at most
+ * MAX_CONNECTIONS at once per endpoint, and a reused connection reset before any answer marked for the
+ * one retry at once (stsHttp.ts's retryOnceOnReusedSocketReset).
+ */
+import type { Socket } from "node:net";
+import { type Http1Response, headerLine, readResponse } from "../platform/http1.js";
+import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from "./credentials.js";
+import { trackSending } from "./requestsSent.js";
+import {
+  answerTooLargeError,
+  connectTimeoutError,
+  deadlineError,
+  exchangeError,
+  MAX_ANSWER_BYTES,
+  type StsHttpAnswer,
+} from "./stsExchange.js";
+import { isResetCode, markReusedSocketReset } from "./stsHttp.js";
+
+/** node:http's agents allowed the direct client 50 sockets per endpoint: the same. */
+export const MAX_CONNECTIONS = 50;
+/** Idle connections kept per endpoint: a burst of refreshes reuses them. */
+const MAX_IDLE = 16;
+/** node's agents' TCP keep-alive delay for idle sockets. */
+const KEEP_ALIVE_MS = 1000;
+
+interface Endpoint {
+  readonly key: string;
+  readonly tls: boolean;
+  readonly host: string;
+  readonly port: number;
+}
+
+interface EndpointState {
+  readonly idle: Socket[];
+  active: number;
+  readonly waiting: (() => void)[];
+  session?: Buffer;
+}
+
+const endpoints = new Map<string, EndpointState>();
+/** Removes the listeners an idle connection has while it waits in its endpoint's list. */
+const unpark = new WeakMap<Socket, () => void>();
+
+function stateOf(endpoint: Endpoint): EndpointState {
+  let state = endpoints.get(endpoint.key);
+  if (state === undefined) {
+    state = { idle: [], active: 0, waiting: [] };
+    endpoints.set(endpoint.key, state);
+  }
+  return state;
+}
+
+function endpointOf(url: URL): Endpoint {
+  const tls = url.protocol === "https:";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const port = url.port === "" ? (tls ? 443 : 80) : Number(url.port);
+  return { key: `${url.protocol}//${url.host}`, tls, host, port };
+}
+
+/** POSTs `body` to `url` (http or https) with `headers` (lower-case names, as the signer gives them). */
+export async function sendPlain(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+): Promise<StsHttpAnswer> {
+  const endpoint = endpointOf(url);
+  const lines = [`POST ${url.pathname}${url.search} HTTP/1.1`];
+  for (const [name, value] of Object.entries({ host: url.host, ...headers }))
+    lines.push(headerLine(name, value));
+  lines.push(headerLine("content-length", String(Buffer.byteLength(body))));
+  // HTTP/1.1's default, said as node's keep-alive agents say it (some peers pass the header on).
+  lines.push("connection: keep-alive");
+  const request = `${lines.join("\r\n")}\r\n\r\n${body}`;
+
+  const state = stateOf(endpoint);
+  if (state.active >= MAX_CONNECTIONS) await new Promise<void>((resolve) => state.waiting.push(resolve));
+  state.active++;
+  try {
+    const idle = takeIdle(state);
+    const socket = idle ?? (await connect(endpoint, state));
+    const response = await converse(socket, idle !== undefined, request);
+    const reusable = response.keepAlive && !socket.destroyed;
+    if (reusable && state.idle.length < MAX_IDLE) park(state, socket);
+    else socket.destroy();
+    const header = (name: string) => response.headers[name];
+    return {
+      status: response.status,
+      date: header("date"),
+      age: header("age"),
+      body: response.body.toString("utf8"),
+    };
+  } finally {
+    state.active--;
+    state.waiting.shift()?.();
+  }
+}
+
+async function connect(endpoint: Endpoint, state: EndpointState): Promise<Socket> {
+  // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
+  if (!endpoint.tls)
+    return (await import("node:net")).default.connect({ host: endpoint.host, port: endpoint.port });
+  const [tls, net] = await Promise.all([import("node:tls"), import("node:net")]);
+  const socket = tls.default.connect({
+    host: endpoint.host,
+    port: endpoint.port,
+    // SNI and the certificate's name: the host, unless it is an address (as node's https agent).
+    ...(net.default.isIP(endpoint.host) === 0 ? { servername: endpoint.host } : {}),
+    ...(state.session === undefined ? {} : { session: state.session }),
+  });
+  socket.on("session", (session: Buffer) => {
+    state.session = session;
+  });
+  return socket;
+}
+
+function takeIdle(state: EndpointState): Socket | undefined {
+  for (let socket = state.idle.pop(); socket !== undefined; socket = state.idle.pop()) {
+    unpark.get(socket)?.();
+    if (!socket.destroyed && socket.writable) {
+      socket.ref();
+      return socket;
+    }
+    socket.destroy();
+  }
+  return undefined;
+}
+
+/** Keeps `socket` for the next call; anything it does while idle (data, end, error) drops it. */
+function park(state: EndpointState, socket: Socket): void {
+  const drop = () => {
+    unpark.get(socket)?.();
+    const at = state.idle.indexOf(socket);
+    if (at >= 0) state.idle.splice(at, 1);
+    socket.destroy();
+  };
+  const events = ["data", "end", "error", "close", "timeout"] as const;
+  for (const event of events) socket.on(event, drop);
+  unpark.set(socket, () => {
+    for (const event of events) socket.off(event, drop);
+    unpark.delete(socket);
+  });
+  socket.setKeepAlive(true, KEEP_ALIVE_MS);
+  socket.unref();
+  state.idle.push(socket);
+}
+
+/**
+ * Writes `request` on `socket` and reads one response, within the SDK's connection timeout and one
+ * deadline for the whole exchange (connect, send, the answer's last byte: a peer trickling bytes
+ * cannot hold the call). `reused`: the connection carried a call before, so a reset or close before
+ * any answer is the peer having dropped it while idle.
+ */
+function converse(socket: Socket, reused: boolean, request: string): Promise<Http1Response> {
+  return new Promise((resolve, reject) => {
+    const sent = trackSending();
+    let bytes: Buffer = Buffer.alloc(0);
+    let settled = false;
+    const deadline = setTimeout(() => fail(deadlineError()), STS_REQUEST_TIMEOUT_MS);
+    const connecting = socket.connecting
+      ? setTimeout(() => fail(connectTimeoutError()), STS_CONNECTION_TIMEOUT_MS)
+      : undefined;
+    const onConnect = () => clearTimeout(connecting);
+    const done = () => {
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(connecting);
+      socket.off("connect", onConnect);
+      socket.off("data", onData);
+      socket.off("end", onEnd);
+      socket.off("close", onClose);
+      socket.off("error", onError);
+      sent();
+    };
+    function fail(error: Error): void {
+      if (settled) return;
+      done();
+      socket.destroy();
+      reject(error);
+    }
+    /** Before any byte of an answer, a reset or close of a reused connection is retried once. */
+    const dropped = (error: NodeJS.ErrnoException) =>
+      reused && bytes.length === 0 && isResetCode(error.code) ? markReusedSocketReset(error) : error;
+    function settleIfComplete(ended: boolean): void {
+      let response: Http1Response | undefined;
+      try {
+        response = readResponse(bytes, ended);
+      } catch (error) {
+        fail(
+          exchangeError("StsError", `STS's answer is not HTTP/1.1 as expected: ${(error as Error).message}`),
+        );
+        return;
+      }
+      if (response === undefined) {
+        if (ended) fail(dropped(closedEarly()));
+        return;
+      }
+      done();
+      // Bytes past the response, or a peer that closed: the connection is not reused.
+      if (response.length !== bytes.length || ended) socket.destroy();
+      resolve(response);
+    }
+    function onData(chunk: Buffer): void {
+      if (bytes.length + chunk.length > MAX_ANSWER_BYTES) {
+        fail(answerTooLargeError());
+        return;
+      }
+      bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
+      settleIfComplete(false);
+    }
+    const onEnd = () => settleIfComplete(true);
+    const onClose = () => fail(dropped(closedEarly()));
+    const onError = (error: NodeJS.ErrnoException) => fail(dropped(error));
+    socket.once("connect", onConnect);
+    socket.on("data", onData);
+    socket.on("end", onEnd);
+    socket.on("close", onClose);
+    socket.on("error", onError);
+    // Sent once the whole request is with the operating system.
+    socket.write(request, () => sent());
+  });
+}
+
+/** As node's client reports it ("socket hang up"): a network failure, retried by the backoff. */
+function closedEarly(): NodeJS.ErrnoException {
+  return Object.assign(new Error("STS closed the connection before a complete answer"), {
+    code: "ECONNRESET",
+  });
+}
