@@ -249,14 +249,30 @@ export function triedStartUp() {
   about 3 ms to that, in the same bench runs (12 each, \`--quick\`): its reading and its default role
   before \`register\` 0.7 ms, its reading and validation after it 1.4 ms (0.4 ms for the environment
   config), the second role's AssumeRole 1 ms before fastify loads.
-- **The first AssumeRole over a plain socket** (measured, **not built**): node's HTTP client costs
-  most at its first request (the request, the agent's socket, the parser for the answer: 4.4 + 3.1 ms
-  above, and part of the answer's reading). One AssumeRole-sized exchange with a local server, each
-  in a fresh process of the layer's node with node:http and node:https already loaded, 6 runs each:
-  \`http.request\` through a keep-alive agent 8.9–12.7 ms (21.3 the first), a \`net\` socket with the
-  request written by hand and the answer split at its head 5.2–7.8 ms. About 4 ms: more than first
-  credentials miss the 2.5× target by (0.06× of about 24 ms). The Runtime API client
-  (\`lambda/plainHttp.ts\`) already speaks HTTP/1.1 that way. Not built in this round: STS needs TLS (\`tls.connect\`, its certificates
-  checked), the proxy variables (node's agent tunnels them), and the keep-alive and reset-retry
-  behaviour \`layer/test/stsConnections.test.ts\` holds, all on a second path beside the agent's.`;
+- **The first AssumeRole over a plain socket** (first measured, not built; **built and kept** in the
+  next round): node's HTTP client costs most at its first request (the request, the agent's socket,
+  the parser for the answer: 4.4 + 3.1 ms above, and part of the answer's reading). One
+  AssumeRole-sized exchange with a local server, each in a fresh process of the layer's node with
+  node:http and node:https already loaded, 6 runs each: \`http.request\` through a keep-alive agent
+  8.9–12.7 ms (21.3 the first), a \`net\` socket with the request written by hand and the answer split
+  at its head 5.2–7.8 ms. Part of that moves rather than goes: node's HTTP server, which fastify then
+  starts, runs much of the same code (outgoing and incoming messages, the parser). Measured with it,
+  16 alternated fresh processes each, CPU of the exchange then one request served by a node:http
+  server (asked over a plain socket): 28.3 ms through \`http.request\` against 24.9 ms by hand.
+  **Built**: \`sts/plainStsExchange.ts\` writes the direct client's exchange on node:net or node:tls
+  connections of its own (HTTP/1.1 framing shared with the Runtime API client in
+  \`platform/http1.ts\`), kept alive, TLS sessions resumed, at most 50 per endpoint, a reused one reset
+  before any answer retried once, the SDK's timeouts; through a proxy, node's HTTP client as before
+  (it tunnels). The built layer through the cold bench's timer, alternated with the commit before:
+  first credentials − round trip, paired medians 1.7 ms sooner (main-thread CPU at first credentials
+  2.2 ms less; 40 pairs, environment config) and 5.3 ms (4.7 ms; 30 pairs, the YAML file of two
+  roles, two first requests). A first prototype (http only) had given 1.9 ms and 3.3 ms (30 pairs).
+- **V8's semi-spaces at start-up, again** (the memory target now has room: −5.6 MiB against +4):
+  \`--max-semi-space-size=2\` against 1, the layer otherwise the same, 30 alternated pairs of the cold
+  bench's timer, paired medians: first credentials 0.65 ms sooner (main-thread CPU 1.4 ms less);
+  \`--min-semi-space-size=4 --max-semi-space-size=4\` (caches trained under it): 0.6 ms sooner (CPU
+  0.4 ms more), \`register\` 1.5 ms later. Both within the pairs' spread (standard deviation about
+  10 ms), against more memory under load. **Not kept.** On the way: \`--trace-gc\` makes V8 refuse the code caches (a flag its cache
+  check covers), so the scavenges counted under it at start-up (three or four, above) are those of an
+  uncached start, which compiles and allocates more.`;
 }
