@@ -82,8 +82,9 @@ export async function sendPlain(
   const request = `${lines.join("\r\n")}\r\n\r\n${body}`;
 
   const state = stateOf(endpoint);
-  if (state.active >= MAX_CONNECTIONS) await new Promise<void>((resolve) => state.waiting.push(resolve));
-  state.active++;
+  // A call that ends hands its place to the first waiting one, so none can slip in between.
+  if (state.active < MAX_CONNECTIONS) state.active++;
+  else await new Promise<void>((resolve) => state.waiting.push(resolve));
   try {
     const idle = takeIdle(state);
     const socket = idle ?? (await connect(endpoint, state));
@@ -99,8 +100,9 @@ export async function sendPlain(
       body: response.body.toString("utf8"),
     };
   } finally {
-    state.active--;
-    state.waiting.shift()?.();
+    const next = state.waiting.shift();
+    if (next === undefined) state.active--;
+    else next();
   }
 }
 
