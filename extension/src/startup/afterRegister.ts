@@ -153,19 +153,20 @@ export async function completeStartUp(
   // event loop for tens of milliseconds) waits until the STS client is loaded and the requests are
   // out (bounded: sts/requestsSent.ts): it then runs while they are on the network.
   const initialAssumptions = roles.refreshDueWithin(INIT_WAIT_MS);
-  await step("load the STS client", async () => {
-    await loadAssume();
-    // What either client loads at its first call (the same chunks): damaged, they fail start-up here
-    // rather than every AssumeRole for ever. On Lambda the first AssumeRole needs node:https anyway.
-    // A chunk cut short can still parse: check that what came is the module itself.
-    for (const transport of await Promise.all([import("node:http"), import("node:https")])) {
-      if (typeof transport.default?.request !== "function")
-        throw new Error("the bundle's node:http(s) chunk is damaged: reinstall the layer");
-    }
-  });
+  await step("load the STS client", loadAssume);
   logSeparateBundles(log);
   await requestsSent(SEND_BEFORE_SERVER_MAX_MS);
-  const { buildServer } = await step("load the HTTP server", () => import("../http/server.js"));
+  const { buildServer } = await step("load the HTTP server", async () => {
+    // node:http (the server's) and node:https (node:tls, which AssumeRole over https loads on Lambda
+    // anyway; the proxy path; the SDK's client), loaded once the requests are out, so while STS
+    // answers rather than before the first request leaves. Built-ins wired other than as node's own
+    // modules (the build hands them over as require()'s object) fail start-up here, not every call.
+    for (const transport of await Promise.all([import("node:http"), import("node:https")])) {
+      if (typeof transport.default?.request !== "function")
+        throw new Error("the bundle's node:http(s) is not node's own module: reinstall the layer");
+    }
+    return import("../http/server.js");
+  });
   const app = await step("build the HTTP server", async () => {
     const built = buildServer({ token: plan.token.value, roles, log, metrics });
     await built.ready();
