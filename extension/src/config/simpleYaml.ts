@@ -131,7 +131,7 @@ class BlockReader {
       if (key === null) return notSimple();
       // Quoted, any text is a name; plain, not a word YAML reads as something else.
       const name = key[1] ?? key[2] ?? key[3] ?? "";
-      if (key[1] !== undefined && !isPlainTextKey(name)) return notSimple();
+      if (key[1] !== undefined && isYamlWord(name)) return notSimple();
       if (!isKey(name) || Object.hasOwn(mapping, name) || ++items > MAX_ITEMS) return notSimple();
       const rest = line.text.slice(key[0].length);
       this.next++;
@@ -171,10 +171,6 @@ class BlockReader {
 
 function isItemAt(line: Line | undefined, indent: number): boolean {
   return line !== undefined && line.indent === indent && line.text === "-" && !line.afterDash;
-}
-
-function isPlainTextKey(name: string): boolean {
-  return !isYamlWord(name);
 }
 
 /** One the reader returns as an own property, short enough for YAML's implicit keys. */

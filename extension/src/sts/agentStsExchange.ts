@@ -9,6 +9,7 @@ import {
   answerTooLargeError,
   connectTimeoutError,
   deadlineError,
+  hostOf,
   MAX_ANSWER_BYTES,
   type StsHttpAnswer,
 } from "./stsExchange.js";
@@ -30,7 +31,7 @@ export async function sendOverHttp(
   const agent = await stsAgent(https ? "https:" : "http:");
   const options: RequestOptions = {
     method: "POST",
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    hostname: hostOf(url),
     port: url.port === "" ? undefined : Number(url.port),
     path: url.pathname,
     headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },

@@ -8,7 +8,7 @@
  * What node's keep-alive agent does for these calls, this does too: the certificate checked against
  * the host name (node:tls's defaults, NODE_EXTRA_CA_CERTS included), TLS sessions resumed, idle
  * connections kept (unreferenced, with TCP keep-alive) and dropped when the peer closes them, at most
- * MAX_CONNECTIONS at once per endpoint, and a reused connection reset before any answer marked for the
+ * MAX_CONNECTIONS_PER_ENDPOINT at once (as node's agents), and a reused connection reset before any answer marked for the
  * one retry at once (stsHttp.ts's retryOnceOnReusedSocketReset).
  */
 import type { Socket } from "node:net";
@@ -20,13 +20,13 @@ import {
   connectTimeoutError,
   deadlineError,
   exchangeError,
+  hostOf,
   MAX_ANSWER_BYTES,
+  MAX_CONNECTIONS_PER_ENDPOINT,
   type StsHttpAnswer,
 } from "./stsExchange.js";
 import { isResetCode, markReusedSocketReset } from "./stsHttp.js";
 
-/** node:http's agents allowed the direct client 50 sockets per endpoint: the same. */
-export const MAX_CONNECTIONS = 50;
 /** Idle connections kept per endpoint: a burst of refreshes reuses them. */
 const MAX_IDLE = 16;
 /** node's agents' TCP keep-alive delay for idle sockets. */
@@ -61,7 +61,7 @@ function stateOf(endpoint: Endpoint): EndpointState {
 
 function endpointOf(url: URL): Endpoint {
   const tls = url.protocol === "https:";
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const host = hostOf(url);
   const port = url.port === "" ? (tls ? 443 : 80) : Number(url.port);
   return { key: `${url.protocol}//${url.host}`, tls, host, port };
 }
@@ -83,7 +83,7 @@ export async function sendPlain(
 
   const state = stateOf(endpoint);
   // A call that ends hands its place to the first waiting one, so none can slip in between.
-  if (state.active < MAX_CONNECTIONS) state.active++;
+  if (state.active < MAX_CONNECTIONS_PER_ENDPOINT) state.active++;
   else await new Promise<void>((resolve) => state.waiting.push(resolve));
   try {
     const idle = takeIdle(state);
@@ -92,11 +92,10 @@ export async function sendPlain(
     const reusable = response.keepAlive && !socket.destroyed;
     if (reusable && state.idle.length < MAX_IDLE) park(state, socket);
     else socket.destroy();
-    const header = (name: string) => response.headers[name];
     return {
       status: response.status,
-      date: header("date"),
-      age: header("age"),
+      date: response.headers.date,
+      age: response.headers.age,
       body: response.body.toString("utf8"),
     };
   } finally {

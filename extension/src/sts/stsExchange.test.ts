@@ -24,9 +24,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ResettingFront, startResettingFront, startTricklingSts } from "../../test/support/stsPeers.js";
 import { sendOverHttp } from "./agentStsExchange.js";
 import { STS_REQUEST_TIMEOUT_MS } from "./credentials.js";
-import { MAX_CONNECTIONS, sendPlain } from "./plainStsExchange.js";
+import { sendPlain } from "./plainStsExchange.js";
 import { classifyStsError } from "./stsErrors.js";
-import type { SendStsRequest } from "./stsExchange.js";
+import { MAX_CONNECTIONS_PER_ENDPOINT, type SendStsRequest } from "./stsExchange.js";
 import { isReusedSocketReset, retryOnceOnReusedSocketReset, stsAgent } from "./stsHttp.js";
 
 const SENDERS: [string, SendStsRequest][] = [
@@ -337,7 +337,7 @@ describe("an exchange by hand", () => {
     }
   });
 
-  it(`opens at most ${MAX_CONNECTIONS} connections at once to an endpoint; the other calls wait for one`, async () => {
+  it(`opens at most ${MAX_CONNECTIONS_PER_ENDPOINT} connections at once to an endpoint; the other calls wait for one`, async () => {
     // Prepare: an STS that holds every answer until told
     const held: (() => void)[] = [];
     let holding = true;
@@ -350,7 +350,7 @@ describe("an exchange by hand", () => {
       request.resume();
       if (holding) held.push(() => response.end("<ok/>"));
       else response.end("<ok/>");
-      if (++arrived === MAX_CONNECTIONS) capReached();
+      if (++arrived === MAX_CONNECTIONS_PER_ENDPOINT) capReached();
     });
     let peak = 0;
     let open = 0;
@@ -362,7 +362,7 @@ describe("an exchange by hand", () => {
     const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     try {
       // Act: ten calls more than the bound
-      const calls = Array.from({ length: MAX_CONNECTIONS + 10 }, () => sendPlain(url, {}, ""));
+      const calls = Array.from({ length: MAX_CONNECTIONS_PER_ENDPOINT + 10 }, () => sendPlain(url, {}, ""));
       await reachedCap;
       // No event marks "nothing more comes": a while for calls the bound failed to hold to arrive.
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -372,9 +372,11 @@ describe("an exchange by hand", () => {
       const answers = await Promise.all(calls);
 
       // Assess
-      expect(arrivedWhileHeld).toBe(MAX_CONNECTIONS);
-      expect(answers.map((answer) => answer.body)).toEqual(Array(MAX_CONNECTIONS + 10).fill("<ok/>"));
-      expect(peak).toBe(MAX_CONNECTIONS);
+      expect(arrivedWhileHeld).toBe(MAX_CONNECTIONS_PER_ENDPOINT);
+      expect(answers.map((answer) => answer.body)).toEqual(
+        Array(MAX_CONNECTIONS_PER_ENDPOINT + 10).fill("<ok/>"),
+      );
+      expect(peak).toBe(MAX_CONNECTIONS_PER_ENDPOINT);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -6,6 +6,13 @@ import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from "./credentials
 
 /** STS answers are a few KB; a body past this is not STS's. */
 export const MAX_ANSWER_BYTES = 1 << 20;
+/** Connections to one STS endpoint at once, by either way of sending (node's agents: maxSockets). */
+export const MAX_CONNECTIONS_PER_ENDPOINT = 50;
+
+/** The host to connect to: an IPv6 address without the brackets the URL writes it in. */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, "");
+}
 
 /** One HTTP exchange: status, headers that matter, body. Injected so the client is tested without sockets. */
 export interface StsHttpAnswer {

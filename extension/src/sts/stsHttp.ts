@@ -11,6 +11,7 @@
 import type { Agent, ClientRequest } from "node:http";
 import type { Socket } from "node:net";
 import { ENV } from "../startup/env.js";
+import { MAX_CONNECTIONS_PER_ENDPOINT } from "./stsExchange.js";
 
 const PROXY_VARIABLES = [ENV.httpsProxy, ENV.httpsProxyLower, ENV.httpProxy, ENV.httpProxyLower] as const;
 /** What a peer's reset of an idle kept-alive socket looks like to the next request on it. */
@@ -92,8 +93,9 @@ export function stsAgent(protocol: "http:" | "https:", env: NodeJS.ProcessEnv = 
       const transport =
         protocol === "https:" ? (await import("node:https")).default : (await import("node:http")).default;
       const Agent = resetNoticing(transport.Agent as unknown as AgentClass);
-      if (!proxyConfigured(env)) return new Agent({ keepAlive: true, maxSockets: 50 });
-      const agent = new Agent({ keepAlive: true, maxSockets: 50, proxyEnv: { ...env } });
+      const options = { keepAlive: true, maxSockets: MAX_CONNECTIONS_PER_ENDPOINT };
+      if (!proxyConfigured(env)) return new Agent(options);
+      const agent = new Agent({ ...options, proxyEnv: { ...env } });
       // An older node ignores `proxyEnv`: refused rather than going around the proxy.
       if (!Object.getOwnPropertySymbols(agent).some((symbol) => symbol.description === "kProxyConfig")) {
         throw Object.assign(
