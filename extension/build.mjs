@@ -102,6 +102,28 @@ module.exports = new Proxy(() => {}, {
  * build reads from find-my-way and checks with the real safe-regex2 here, and throws an error that
  * names it for anything else.
  */
+/**
+ * find-my-way's route compiler (lib/compiler.js, 11 KB): it turns the route trees into generated
+ * functions only when fastify's `routerOptions.compile` is true, which the sidecar's server never
+ * sets, yet the router requires it as it loads. A stand-in that names itself should it be reached.
+ */
+const findMyWayCompiler = {
+  name: "find-my-way-compiler",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lib\/compiler$/ }, (args) =>
+      /[\\/]find-my-way[\\/]index\.js$/.test(args.importer)
+        ? { path: "find-my-way/lib/compiler", namespace: "unreachable-compiler" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "unreachable-compiler" }, () => ({
+      contents: `exports.compileTree = function compileTree() {
+  throw new Error("find-my-way's route compiler is not bundled into credentials-sidecar (fastify's routerOptions.compile is off)");
+};`,
+      loader: "js",
+    }));
+  },
+};
+
 const findMyWayPatterns = {
   name: "find-my-way-patterns",
   setup(build) {
@@ -381,6 +403,7 @@ const bundles = {
     ...common.plugins,
     deferUnused,
     findMyWayPatterns,
+    findMyWayCompiler,
     plainAssert,
     perfHooksNow,
     yamlEsModules,
