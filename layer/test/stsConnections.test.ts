@@ -5,8 +5,9 @@
  * - an answer trickled a byte at a time ends at the 5 s deadline of the attempt;
  * - HTTPS_PROXY / HTTP_PROXY / NO_PROXY (upper and lower case) are honoured: through a CONNECT proxy
  *   for https, absolute-form for http.
- * - over https without a proxy (the direct client's hand-written exchange), STS's certificate is
- *   checked: trusted through NODE_EXTRA_CA_CERTS, refused without it. STS's name is one only the proxy resolves, so a call that got
+ * - over https without a proxy (the direct client's hand-written exchange, which connects to the
+ *   name's address itself), STS's certificate is checked: trusted through NODE_EXTRA_CA_CERTS,
+ *   refused without it, and refused when trusted but for another name. STS's name is one only the proxy resolves, so a call that got
  *   through went through it; control: without a proxy variable the same endpoint is unreachable.
  * The direct client is chosen by keys in the environment; the SDK's by AWS_STS_REGIONAL_ENDPOINTS
  * (stsClientChoice.test.ts proves both choices by User-Agent).
@@ -44,6 +45,8 @@ let opt: string;
 let moto: MotoEnvironment;
 /** Undefined without openssl (the https rows then skip, saying so). */
 let tls: TlsFront | undefined;
+/** A front whose certificate, trusted as well, is for another name only. */
+let otherNameTls: TlsFront | undefined;
 let caFile = "";
 
 function needsTls(ctx: { skip(note: string): never }): TlsFront {
@@ -58,25 +61,32 @@ beforeAll(async () => {
   opt = extractLayer(started.layer.entries, join(work, "opt"));
   // A certificate for STS's names, trusted by the extension through NODE_EXTRA_CA_CERTS.
   if (spawnSync("openssl", ["version"]).status !== 0) return;
-  const key = join(work, "sts.key");
-  caFile = join(work, "sts.crt");
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-      ...["-keyout", key, "-out", caFile, "-days", "2", "-subj", `/CN=${PROXY_ONLY_HOST}`],
-      ...["-addext", `subjectAltName=DNS:${PROXY_ONLY_HOST},DNS:localhost`],
-    ],
-    { stdio: "ignore" },
-  );
-  tls = await startTlsFront(moto.endpoint, {
-    key: readFileSync(key, "utf8"),
-    cert: readFileSync(caFile, "utf8"),
-  });
+  const certificate = (name: string, altNames: string) => {
+    const key = join(work, `${name}.key`);
+    const cert = join(work, `${name}.crt`);
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+        ...["-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${name}`],
+        ...["-addext", `subjectAltName=${altNames}`],
+      ],
+      { stdio: "ignore" },
+    );
+    return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
+  };
+  const sts = certificate(PROXY_ONLY_HOST, `DNS:${PROXY_ONLY_HOST},DNS:localhost`);
+  const elsewhere = certificate("elsewhere.test", "DNS:elsewhere.test");
+  caFile = join(work, "trusted.pem");
+  writeFileSync(caFile, sts.cert + elsewhere.cert);
+  [tls, otherNameTls] = await Promise.all([
+    startTlsFront(moto.endpoint, sts),
+    startTlsFront(moto.endpoint, elsewhere),
+  ]);
 });
 
 afterAll(async () => {
-  await Promise.all([tls?.close(), moto?.stop()]);
+  await Promise.all([tls?.close(), otherNameTls?.close(), moto?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -260,6 +270,25 @@ describe.each(Object.keys(CLIENTS) as Client[])("the %s client", (client) => {
       expect(String(refused.error)).toContain("self-signed certificate");
     } finally {
       await Promise.all([trusting.stop(), untrusting.stop()]);
+    }
+  });
+
+  it("over https without a proxy: a trusted certificate for another name than STS's is refused", async (ctx) => {
+    // Prepare: localhost's address answers with a certificate for elsewhere.test, issued by a trusted CA
+    needsTls(ctx);
+    const endpoint = (otherNameTls as TlsFront).urlFor("localhost");
+    const run = await start(client, { AWS_ENDPOINT_URL_STS: endpoint }, readerOnly());
+    try {
+      // Act
+      const refused = await outcome(run, "reader");
+
+      // Assess: node's refusal, naming the host and the certificate's names
+      expect(refused).toMatchObject({ event: "assume-failed" });
+      expect(String(refused.error)).toContain(
+        "Host: localhost. is not in the cert's altnames: DNS:elsewhere.test",
+      );
+    } finally {
+      await run.stop();
     }
   });
 

@@ -6,15 +6,21 @@
  * tried"). Calls through a proxy go through node's agents instead (agentStsExchange.ts).
  *
  * What node's keep-alive agent does for these calls, this does too: the certificate checked against
- * the host name (node:tls's defaults, NODE_EXTRA_CA_CERTS included), TLS sessions resumed, idle
+ * the host name (node:tls's defaults, NODE_EXTRA_CA_CERTS included; the connection is made to the
+ * name's address, found as node finds it, without node's costly IP-address test of the name: see
+ * connect()), the name sent in the TLS hello, TLS sessions resumed, idle
  * connections kept (unreferenced, with TCP keep-alive) and dropped when the peer closes them, at most
  * MAX_CONNECTIONS_PER_ENDPOINT at once (as node's agents), and a reused connection reset before any answer marked for the
  * one retry at once (stsHttp.ts's retryOnceOnReusedSocketReset).
  */
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { msSinceStart } from "../platform/clock.js";
+import { firstIpv4Address, isDnsName } from "../platform/hostAddress.js";
 import { type Http1Response, headerLine, readResponse } from "../platform/http1.js";
 import { STS_CONNECTION_TIMEOUT_MS, STS_REQUEST_TIMEOUT_MS } from "./credentials.js";
 import { trackSending } from "./requestsSent.js";
+import { checkServerName } from "./serverName.js";
 import {
   answerTooLargeError,
   connectTimeoutError,
@@ -87,8 +93,17 @@ export async function sendPlain(
   else await new Promise<void>((resolve) => state.waiting.push(resolve));
   try {
     const idle = takeIdle(state);
-    const socket = idle ?? (await connect(endpoint, state));
-    const response = await converse(socket, idle !== undefined, request);
+    const startedAt = msSinceStart();
+    // Counted from here: a host name is resolved before the connection is made (connect()).
+    const sent = trackSending();
+    let socket: Socket;
+    try {
+      socket = idle ?? (await connect(endpoint, state, startedAt));
+    } catch (error) {
+      sent();
+      throw error;
+    }
+    const response = await converse(socket, idle !== undefined, request, sent, startedAt);
     const reusable = response.keepAlive && !socket.destroyed;
     if (reusable && state.idle.length < MAX_IDLE) park(state, socket);
     else socket.destroy();
@@ -105,22 +120,85 @@ export async function sendPlain(
   }
 }
 
-async function connect(endpoint: Endpoint, state: EndpointState): Promise<Socket> {
+async function connect(endpoint: Endpoint, state: EndpointState, startedAt: number): Promise<Socket> {
+  // A name is connected to by its address (platform/hostAddress.ts: node's IP-address test, which
+  // node:net and node:dns make of a name first, costs milliseconds the first time); by name, as node
+  // does, where it has no IPv4 address or the lookup is unavailable (node then says why it failed).
+  // The lookup runs on libuv's threads while node:tls loads and the CA store is read.
+  const lookup = isDnsName(endpoint.host) ? firstIpv4Address(endpoint.host) : undefined;
+  const addressFound = async () =>
+    lookup === undefined ? undefined : await withinConnectTimeout(lookup, startedAt);
   // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
-  if (!endpoint.tls)
-    return (await import("node:net")).default.connect({ host: endpoint.host, port: endpoint.port });
+  if (!endpoint.tls) {
+    const net = (await import("node:net")).default;
+    return net.connect({ host: (await addressFound()) ?? endpoint.host, port: endpoint.port });
+  }
   const [tls, net] = await Promise.all([import("node:tls"), import("node:net")]);
-  const socket = tls.default.connect({
-    host: endpoint.host,
-    port: endpoint.port,
-    // SNI and the certificate's name: the host, unless it is an address (as node's https agent).
-    ...(net.default.isIP(endpoint.host) === 0 ? { servername: endpoint.host } : {}),
-    ...(state.session === undefined ? {} : { session: state.session }),
-  });
+  // What tls.connect would make from these options (none of them TLS settings): node's CAs and
+  // NODE_EXTRA_CA_CERTS.
+  const secureContext = tls.default.createSecureContext();
+  const address = await addressFound();
+  const resumed = state.session === undefined ? {} : { session: state.session };
+  let socket: Socket;
+  if (address === undefined || !canSetServername(tls.default.TLSSocket)) {
+    socket = tls.default.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      secureContext,
+      // SNI and the certificate's name: the host, unless it is an address (as node's https agent).
+      ...(net.default.isIP(endpoint.host) === 0 ? { servername: endpoint.host } : {}),
+      ...resumed,
+    });
+  } else {
+    const tlsSocket = tls.default.connect({
+      host: address,
+      port: endpoint.port,
+      secureContext,
+      // The certificate is checked against the name, not the address connected to.
+      checkServerIdentity: (_address, certificate) =>
+        checkServerName(endpoint.host, certificate, tls.default.checkServerIdentity),
+      ...resumed,
+    });
+    // SNI: where node sets `servername` too, once the connection is started and before its handshake.
+    (tlsSocket as TLSSocket & ServernameSetter).setServername(endpoint.host);
+    socket = tlsSocket;
+  }
   socket.on("session", (session: Buffer) => {
     state.session = session;
   });
   return socket;
+}
+
+interface ServernameSetter {
+  setServername(name: string): void;
+}
+
+/** TLSSocket's `setServername` (what tls.connect calls for `servername`), where this node has it. */
+function canSetServername(socketClass: typeof TLSSocket): boolean {
+  return typeof (socketClass.prototype as Partial<ServernameSetter>).setServername === "function";
+}
+
+/** The name's lookup within the connection's time, as node's lookup counts in it. */
+async function withinConnectTimeout(
+  lookup: Promise<string | undefined>,
+  startedAt: number,
+): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(connectTimeoutError()),
+      remainingMs(STS_CONNECTION_TIMEOUT_MS, startedAt),
+    );
+  });
+  try {
+    return await Promise.race([lookup, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function remainingMs(budgetMs: number, startedAt: number): number {
+  return Math.max(0, budgetMs - (msSinceStart() - startedAt));
 }
 
 function takeIdle(state: EndpointState): Socket | undefined {
@@ -160,14 +238,19 @@ function park(state: EndpointState, socket: Socket): void {
  * cannot hold the call). `reused`: the connection carried a call before, so a reset or close before
  * any answer is the peer having dropped it while idle.
  */
-function converse(socket: Socket, reused: boolean, request: string): Promise<Http1Response> {
+function converse(
+  socket: Socket,
+  reused: boolean,
+  request: string,
+  sent: () => void,
+  startedAt: number,
+): Promise<Http1Response> {
   return new Promise((resolve, reject) => {
-    const sent = trackSending();
     let bytes: Buffer = Buffer.alloc(0);
     let settled = false;
-    const deadline = setTimeout(() => fail(deadlineError()), STS_REQUEST_TIMEOUT_MS);
+    const deadline = setTimeout(() => fail(deadlineError()), remainingMs(STS_REQUEST_TIMEOUT_MS, startedAt));
     const connecting = socket.connecting
-      ? setTimeout(() => fail(connectTimeoutError()), STS_CONNECTION_TIMEOUT_MS)
+      ? setTimeout(() => fail(connectTimeoutError()), remainingMs(STS_CONNECTION_TIMEOUT_MS, startedAt))
       : undefined;
     const onConnect = () => clearTimeout(connecting);
     const done = () => {

@@ -19,7 +19,7 @@ import {
 } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer as createTlsServer } from "node:tls";
+import { createSecureContext, createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ResettingFront, startResettingFront, startTricklingSts } from "../../test/support/stsPeers.js";
 import { sendOverHttp } from "./agentStsExchange.js";
@@ -383,7 +383,7 @@ describe("an exchange by hand", () => {
     }
   });
 
-  it("checks STS's certificate: one no trusted CA issued is refused before anything is sent", async (ctx) => {
+  it("checks STS's certificate: one no trusted CA issued is refused before anything is sent, the host named (SNI)", async (ctx) => {
     // Prepare: a TLS STS with a self-signed certificate for localhost
     if (spawnSync("openssl", ["version"]).status !== 0) ctx.skip("no openssl command (Debian: openssl)");
     const work = mkdtempSync(join(tmpdir(), "plain-sts-tls-"));
@@ -399,10 +399,22 @@ describe("an exchange by hand", () => {
       { stdio: "ignore" },
     );
     let received = 0;
-    const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (socket) => {
-      socket.on("data", () => received++);
-      socket.on("error", () => undefined);
-    });
+    const serverNames: string[] = [];
+    const tlsOptions = { key: readFileSync(key), cert: readFileSync(cert) };
+    const context = createSecureContext(tlsOptions);
+    const server = createTlsServer(
+      {
+        ...tlsOptions,
+        SNICallback: (name, answer) => {
+          serverNames.push(name);
+          answer(null, context);
+        },
+      },
+      (socket) => {
+        socket.on("data", () => received++);
+        socket.on("error", () => undefined);
+      },
+    );
     server.on("tlsClientError", () => undefined);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
@@ -415,6 +427,8 @@ describe("an exchange by hand", () => {
       // Assess
       expect((error as NodeJS.ErrnoException).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
       expect(received).toBe(0);
+      // Connected to localhost's address, it still named the host in its hello (SNI), as node does.
+      expect(serverNames).toEqual(["localhost"]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
       rmSync(work, { recursive: true, force: true });
