@@ -171,6 +171,18 @@ describe.runIf(process.platform === "linux")("the extracted layer's launcher", (
     ["a relative path", "./extensions/credentials-sidecar", ".", undefined],
     ["a path through ..", "../extensions/credentials-sidecar", "credentials-sidecar", undefined],
     ["an absolute path", "<layer>/extensions/credentials-sidecar", "/", undefined],
+    [
+      "an absolute path with . and doubled slashes",
+      "<layer>/./extensions//credentials-sidecar",
+      "/",
+      undefined,
+    ],
+    [
+      "an absolute path through ..",
+      "<layer>/credentials-sidecar/../extensions/credentials-sidecar",
+      "/",
+      undefined,
+    ],
     ["sh and a relative path", "extensions/credentials-sidecar", ".", "/bin/sh"],
   ])("runs the bundle with the layer's own node when started by %s", (_name, command, cwd, shell) => {
     const result = launch(command.replace("<layer>", full), {
