@@ -54,6 +54,44 @@ describe("watchLogStreamReport", () => {
     after.close();
   });
 
+  it("with a later start, looks at once but watches only from then, and not at all once closed", async () => {
+    const watched: string[] = [];
+    const spy = ((folder: string, ...rest: never[]) => {
+      watched.push(folder);
+      return (watchFolder as (...args: unknown[]) => ReturnType<typeof watchFolder>)(folder, ...rest);
+    }) as typeof watchFolder;
+    let start = () => {};
+    const started = new Promise<void>((resolve) => {
+      start = resolve;
+    });
+    let startClosed = () => {};
+    const closedFirst = watchLogStreamReport(
+      dir,
+      () => {},
+      spy,
+      new Promise<void>((resolve) => {
+        startClosed = resolve;
+      }),
+    );
+    closedFirst.close();
+    startClosed();
+
+    const names: string[] = [];
+    const later = watchLogStreamReport(dir, (name) => names.push(name), spy, started);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(watched).toEqual([]);
+    writeFileSync(join(dir, LOG_STREAM_FILE), `${LOG_STREAM}\n`);
+    expect(later.reported()).toBe(false);
+
+    start();
+
+    // The look that follows the watch finds what was written before it.
+    expect(await later.reportedWithin(60_000)).toBe(true);
+    expect(names).toEqual([LOG_STREAM]);
+    expect(watched).toEqual([dir]);
+    later.close();
+  });
+
   it("reports a name written while it watches", async () => {
     const { watch, name } = watchOnce();
 

@@ -34,11 +34,15 @@ export function reportsLogStream(env: NodeJS.ProcessEnv): boolean {
 /**
  * Watches `directory` for the wrapper's report, calling `onReport` once with the name. The file is
  * written by one `printf` (one write), so a read sees nothing or everything; the newline tells.
+ * The file is looked for at once; a watch, where it is not there yet, is set up once `watchFrom`
+ * resolves (start-up passes a later moment where nothing waits for the report: node's watchers and
+ * an inotify handle cost most of a millisecond).
  */
 export function watchLogStreamReport(
   directory: string,
   onReport: (name: string) => void,
   watchFolder: typeof watch = watch,
+  watchFrom?: Promise<unknown>,
 ): LogStreamWatch {
   let watcher: FSWatcher | undefined;
   let done = false;
@@ -61,10 +65,8 @@ export function watchLogStreamReport(
     onReport(name);
     resolveReported();
   };
-  // Usually the wrapper has reported by the time start-up looks: then no watch is set up at all
-  // (node's watchers and an inotify handle cost most of a millisecond of the first AssumeRole's wait).
-  check();
-  if (!done) {
+  const startWatching = () => {
+    if (done) return;
     try {
       // Watch, then look again: a report written in between is not missed.
       watcher = watchFolder(directory, { persistent: false }, (_event, file) => {
@@ -75,7 +77,12 @@ export function watchLogStreamReport(
       // No inotify (or the folder went away): the sidecar's own id stays, as without the wrapper.
     }
     check();
-  }
+  };
+  // Usually the wrapper has reported by the time start-up looks: then no watch is set up at all
+  // (node's watchers and an inotify handle cost most of a millisecond of the first AssumeRole's wait).
+  check();
+  if (watchFrom === undefined) startWatching();
+  else void watchFrom.then(startWatching, () => undefined);
   return {
     reported: () => found,
     reportedWithin: (ms) => {

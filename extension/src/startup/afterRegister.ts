@@ -132,14 +132,25 @@ export async function completeStartUp(
     return { registration, tenantSubscribed: tenantMode?.afterRegister(api) };
   };
 
-  const logStream = watchLogStreamReport(plan.runtimeDir, (name) => {
-    if (!naming.adoptLogStream(name)) return;
-    log.info("session names carry the log stream's id", {
-      event: "log-stream",
-      logStream: name,
-      sessionName: naming.current(),
-    });
+  // Where the first AssumeRole waits for the report, it is watched for at once; else from when fastify
+  // serves, off the way to first credentials (a report then renames the sessions of later calls).
+  let serving = () => {};
+  const servingStarted = new Promise<void>((resolve) => {
+    serving = resolve;
   });
+  const logStream = watchLogStreamReport(
+    plan.runtimeDir,
+    (name) => {
+      if (!naming.adoptLogStream(name)) return;
+      log.info("session names carry the log stream's id", {
+        event: "log-stream",
+        logStream: name,
+        sessionName: naming.current(),
+      });
+    },
+    undefined,
+    plan.waitForLogStream ? undefined : servingStarted,
+  );
   exits.onStop(() => logStream.close());
   // `register`'s answer (read through node:net's sockets and streams, then parsed and logged) is read
   // once the first AssumeRole is out and fastify serves: nothing before needs it. Except where the
@@ -178,6 +189,7 @@ export async function completeStartUp(
       throw new StepFailed(handOverFailure(error, registering.listener.port));
     }),
   );
+  serving();
   registered ??= await readRegistration();
   const { registration, tenantSubscribed } = registered;
 
