@@ -283,5 +283,41 @@ export function triedStartUp() {
   with 2 MiB, none with 4 MiB from the start: the fresh pages cost about what the collections did.
   **Not kept.** On the way: \`--trace-gc\` makes V8 refuse the code caches (a flag its cache
   check covers), so the scavenges counted under it at start-up (three or four, above) are those of an
-  uncached start, which compiles and allocates more.`;
+  uncached start, which compiles and allocates more.
+- **STS's name connected to by its address** (kept). On Lambda the first AssumeRole goes over TLS to
+  a host name, which this bench's STS (plain http at 127.0.0.1) never shows. node:net, node:dns and
+  node:tls (\`servername\`, \`checkServerIdentity\`) each first test the name for being an IP address,
+  and that test's IPv6 pattern is compiled at its first use: alone in the layer's node, the first
+  \`net.isIPv6()\` took 2.7–4.0 ms and the second 0.75–1.25 ms more (V8 compiling it to machine code),
+  9 runs. A TLS exchange with a local server by name, fresh processes, 6 alternated pairs: 4–7 ms of
+  wall and 6–10 ms of CPU less when the client resolved the name itself (node's resolver binding,
+  getaddrinfo as \`dns.lookup\` asks it), connected to the address, set SNI with \`setServername\` and
+  checked the certificate against the name. Built that way in \`sts/plainStsExchange.ts\`
+  (\`platform/hostAddress.ts\`, \`sts/serverName.ts\`: the usual certificate accepted without node's
+  IP test, every other case left to node's \`checkServerIdentity\`). The built layer through this
+  bench's timer with STS behind a TLS front at \`https://localhost\` (trusted through
+  \`NODE_EXTRA_CA_CERTS\`), alternated with the commit before: first credentials 3.1 ms sooner,
+  main-thread CPU 7.2 ms less (paired medians, 40 pairs; means 1.2 and 4.8 ms, standard deviation
+  11 ms); a first 30 pairs, through a front that delayed answers by Nagle's algorithm, 3.4 and 3.4 ms.
+- **find-my-way's route compiler left out** (kept): 11 KB of the after-\`register\` bundle (and
+  3.6 KB of its code cache) that only fastify's \`routerOptions.compile\` reaches, which the server
+  never sets; a stand-in names itself should it be reached. It made room for the item above within
+  the build's 110 MB guard for the x86_64 layer (13.3 KB left, against 4.1 KB before both).
+- **The launcher without its subshell** for a plain absolute \`$0\`, as Lambda starts it (kept; other
+  paths are worked out by \`cd\` as before, \`layer/test/build.test.ts\` runs both): spawn of the
+  launcher to its \`exec\`, 300 alternated runs each with \`/bin/true\` as the node, 0.23 ms less with
+  dash (Debian's sh) and 0.41 ms with bash (Amazon Linux 2023's sh).
+- **Regular expressions kept in V8's interpreter longer** (\`--regexp-tier-up-ticks\`): V8 compiles
+  a pattern to machine code at its second use, and a run to first credentials and shutdown does so
+  82 times (\`--trace-regexp-tier-up\`). The launcher's flag set to 100, then 4 (code caches trained
+  under it), step marks of 3 alternated sets of 12 runs each against the layer without it: fastify's
+  load and set-up about 4 ms (100) and 6 ms (4) slower, first credentials later. **Not kept.**
+- **fastify's \`pluginTimeout: 0\`** (no avvio timer per plugin, which CPU profiles showed): fastify's
+  set-up 3.84/4.54/5.07 ms without, 4.27/4.03/5.15 ms with (3 alternated sets of 12): nothing. **Not
+  kept.**
+- **fastify's 404 router for GET only** (measured, not built): \`ready()\` 0.8 ms shorter (3.09 and
+  3.68 against 3.89 and 4.53 ms, two alternated sets of 15), but every other method's unknown path
+  would then miss fastify's not-found handler (and its hooks, which answer \`405\`), and replacing the
+  68 routes by a default route would skip the router's URL checks (\`400\` for a bad URL). Not worth
+  changing fastify's own module for.`;
 }
