@@ -298,11 +298,19 @@ export function triedStartUp() {
   bench's timer with STS behind a TLS front at \`https://localhost\` (trusted through
   \`NODE_EXTRA_CA_CERTS\`), alternated with the commit before: first credentials 3.1 ms sooner,
   main-thread CPU 7.2 ms less (paired medians, 40 pairs; means 1.2 and 4.8 ms, standard deviation
-  11 ms); a first 30 pairs, through a front that delayed answers by Nagle's algorithm, 3.4 and 3.4 ms.
+  11 ms); a first 30 pairs, through a front that delayed answers by Nagle's algorithm, 3.4 and 3.4 ms;
+  the final layer of these changes (the lookup started before node:tls loads, with the log stream and
+  launcher items below), 40 more pairs: 2.3 and 5.0 ms (means 3.2 and 5.4). With this bench's own
+  plain-http STS the same 40 pairs show nothing (0.4 ms sooner, CPU 1.3 ms more: noise).
 - **find-my-way's route compiler left out** (kept): 11 KB of the after-\`register\` bundle (and
   3.6 KB of its code cache) that only fastify's \`routerOptions.compile\` reaches, which the server
   never sets; a stand-in names itself should it be reached. It made room for the item above within
   the build's 110 MB guard for the x86_64 layer (13.3 KB left, against 4.1 KB before both).
+- **The log stream report watched for later** (kept): without the layer's wrapper as
+  \`AWS_LAMBDA_EXEC_WRAPPER\` nothing waits for the report, yet the runtime folder's watch (node's
+  watchers and an inotify handle: 0.7–0.9 ms in CPU profiles of such a start) was set up before the
+  first AssumeRole. It is now set up once fastify serves, after a first look. This bench runs the
+  wrapper, whose report is there before start-up looks, so no figure here shows it.
 - **The launcher without its subshell** for a plain absolute \`$0\`, as Lambda starts it (kept; other
   paths are worked out by \`cd\` as before, \`layer/test/build.test.ts\` runs both): spawn of the
   launcher to its \`exec\`, 300 alternated runs each with \`/bin/true\` as the node, 0.23 ms less with
