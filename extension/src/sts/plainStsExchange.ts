@@ -50,11 +50,18 @@ interface EndpointState {
   active: number;
   readonly waiting: (() => void)[];
   session?: Buffer;
+  /** The name's IPv4 address did not answer once: connected to by name since, as node connects. */
+  byName?: boolean;
 }
 
 const endpoints = new Map<string, EndpointState>();
 /** Removes the listeners an idle connection has while it waits in its endpoint's list. */
 const unpark = new WeakMap<Socket, () => void>();
+/** Connections made to a name's address that have not connected (yet). */
+const unreachedAddress = new WeakSet<Socket>();
+
+/** A name's IPv4 address (platform/hostAddress.ts), or undefined to connect by name. */
+export type AddressLookup = (host: string) => Promise<string | undefined>;
 
 function stateOf(endpoint: Endpoint): EndpointState {
   let state = endpoints.get(endpoint.key);
@@ -77,6 +84,7 @@ export async function sendPlain(
   url: URL,
   headers: Record<string, string>,
   body: string,
+  lookupAddress: AddressLookup = firstIpv4Address,
 ): Promise<StsHttpAnswer> {
   const endpoint = endpointOf(url);
   const lines = [`POST ${url.pathname}${url.search} HTTP/1.1`];
@@ -98,12 +106,23 @@ export async function sendPlain(
     const sent = trackSending();
     let socket: Socket;
     try {
-      socket = idle ?? (await connect(endpoint, state, startedAt));
+      socket = idle ?? (await connect(endpoint, state, startedAt, lookupAddress));
     } catch (error) {
       sent();
       throw error;
     }
-    const response = await converse(socket, idle !== undefined, request, sent, startedAt);
+    let response: Http1Response;
+    try {
+      response = await converse(socket, idle !== undefined, request, sent, startedAt);
+    } catch (error) {
+      if (!unreachedAddress.has(socket)) throw error;
+      // The name's IPv4 address did not answer (an IPv6-only network, a peer on ::1 alone): by name
+      // from now on, as node connects (every address the name has, both families), with its own time.
+      state.byName = true;
+      const retriedAt = msSinceStart();
+      socket = await connect(endpoint, state, retriedAt, lookupAddress);
+      response = await converse(socket, false, request, () => {}, retriedAt);
+    }
     const reusable = response.keepAlive && !socket.destroyed;
     if (reusable && state.idle.length < MAX_IDLE) park(state, socket);
     else socket.destroy();
@@ -120,18 +139,24 @@ export async function sendPlain(
   }
 }
 
-async function connect(endpoint: Endpoint, state: EndpointState, startedAt: number): Promise<Socket> {
+async function connect(
+  endpoint: Endpoint,
+  state: EndpointState,
+  startedAt: number,
+  lookupAddress: AddressLookup,
+): Promise<Socket> {
   // A name is connected to by its address (platform/hostAddress.ts: node's IP-address test, which
   // node:net and node:dns make of a name first, costs milliseconds the first time); by name, as node
   // does, where it has no IPv4 address or the lookup is unavailable (node then says why it failed).
   // The lookup runs on libuv's threads while node:tls loads and the CA store is read.
-  const lookup = isDnsName(endpoint.host) ? firstIpv4Address(endpoint.host) : undefined;
+  const lookup = isDnsName(endpoint.host) && !state.byName ? lookupAddress(endpoint.host) : undefined;
   const addressFound = async () =>
     lookup === undefined ? undefined : await withinConnectTimeout(lookup, startedAt);
   // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
   if (!endpoint.tls) {
     const net = (await import("node:net")).default;
-    return net.connect({ host: (await addressFound()) ?? endpoint.host, port: endpoint.port });
+    const address = await addressFound();
+    return byAddress(address, net.connect({ host: address ?? endpoint.host, port: endpoint.port }));
   }
   const [tls, net] = await Promise.all([import("node:tls"), import("node:net")]);
   // What tls.connect would make from these options (none of them TLS settings): node's CAs and
@@ -161,11 +186,19 @@ async function connect(endpoint: Endpoint, state: EndpointState, startedAt: numb
     });
     // SNI: where node sets `servername` too, once the connection is started and before its handshake.
     (tlsSocket as TLSSocket & ServernameSetter).setServername(endpoint.host);
-    socket = tlsSocket;
+    socket = byAddress(address, tlsSocket);
   }
   socket.on("session", (session: Buffer) => {
     state.session = session;
   });
+  return socket;
+}
+
+/** Marks a connection made to an address until it connects (sendPlain then retries by name). */
+function byAddress(address: string | undefined, socket: Socket): Socket {
+  if (address === undefined) return socket;
+  unreachedAddress.add(socket);
+  socket.once("connect", () => unreachedAddress.delete(socket));
   return socket;
 }
 

@@ -308,6 +308,53 @@ describe("an exchange by hand", () => {
     },
   );
 
+  it("connects to a name's address; where that does not answer, by name, and by name from then on", async () => {
+    // Prepare: STS on 127.0.0.1 alone, closing each connection; "localhost" given an address where
+    // nothing listens (127.0.0.2), as an IPv4 address is unreachable in an IPv6-only network
+    const peer = await scriptedSts(`${OK}Connection: close\r\nContent-Length: 2\r\n\r\nok`);
+    const port = new URL(peer.url).port;
+    const looked: string[] = [];
+    const unreachable = async (host: string) => {
+      looked.push(host);
+      return "127.0.0.2";
+    };
+    const reachable = async (host: string) => {
+      looked.push(host);
+      return "127.0.0.1";
+    };
+    const other = await scriptedSts(`${OK}Content-Length: 2\r\n\r\nok`);
+    try {
+      // Act
+      const first = await sendPlain(
+        new URL(`http://localhost:${port}/`),
+        {},
+        "Action=AssumeRole",
+        unreachable,
+      );
+      const second = await sendPlain(
+        new URL(`http://localhost:${port}/`),
+        {},
+        "Action=AssumeRole",
+        unreachable,
+      );
+      // Control: an address that answers is used, and the name's lookup is the caller's
+      const byAddress = await sendPlain(
+        new URL(`http://localhost:${new URL(other.url).port}/`),
+        {},
+        "Action=AssumeRole",
+        reachable,
+      );
+
+      // Assess: one lookup for the first call only; both answered, each on a connection of its own
+      expect([first.body, second.body, byAddress.body]).toEqual(["ok", "ok", "ok"]);
+      expect(looked).toEqual(["localhost", "localhost"]);
+      expect(peer.connections()).toBe(2);
+      expect(other.connections()).toBe(1);
+    } finally {
+      await Promise.all([peer.close(), other.close()]);
+    }
+  });
+
   it("an answer that is not HTTP is a StsError, retried by the backoff", async () => {
     const peer = await scriptedSts("SSH-2.0-OpenSSH_9.2\r\n\r\n");
     try {
@@ -416,6 +463,8 @@ describe("an exchange by hand", () => {
       },
     );
     server.on("tlsClientError", () => undefined);
+    let tcpConnections = 0;
+    server.on("connection", () => tcpConnections++);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
     try {
@@ -429,6 +478,8 @@ describe("an exchange by hand", () => {
       expect(received).toBe(0);
       // Connected to localhost's address, it still named the host in its hello (SNI), as node does.
       expect(serverNames).toEqual(["localhost"]);
+      // A connection that was made is not tried again by name: the certificate would be the same.
+      expect(tcpConnections).toBe(1);
     } finally {
       await new Promise((resolve) => server.close(resolve));
       rmSync(work, { recursive: true, force: true });
