@@ -150,8 +150,13 @@ async function connect(
   // does, where it has no IPv4 address or the lookup is unavailable (node then says why it failed).
   // The lookup runs on libuv's threads while node:tls loads and the CA store is read.
   const lookup = isDnsName(endpoint.host) && !state.byName ? lookupAddress(endpoint.host) : undefined;
-  const addressFound = async () =>
-    lookup === undefined ? undefined : await withinConnectTimeout(lookup, startedAt);
+  const addressFound = async () => {
+    if (lookup === undefined) return undefined;
+    const address = await withinConnectTimeout(lookup, startedAt);
+    // No IPv4 address (or no binding): by name from now on, without asking again at every call.
+    if (address === undefined) state.byName = true;
+    return address;
+  };
   // `.default`: the build hands built-ins over as require()'s object (extension/build.mjs).
   if (!endpoint.tls) {
     const net = (await import("node:net")).default;

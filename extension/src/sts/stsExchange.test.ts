@@ -308,50 +308,46 @@ describe("an exchange by hand", () => {
     },
   );
 
-  it("connects to a name's address; where that does not answer, by name, and by name from then on", async () => {
-    // Prepare: STS on 127.0.0.1 alone, closing each connection; "localhost" given an address where
-    // nothing listens (127.0.0.2), as an IPv4 address is unreachable in an IPv6-only network
-    const peer = await scriptedSts(`${OK}Connection: close\r\nContent-Length: 2\r\n\r\nok`);
-    const port = new URL(peer.url).port;
+  it("connects to a name's address; by name where it has none or it does not answer, and from then on", async () => {
+    // Prepare: three STS peers on 127.0.0.1 alone, each reached as "localhost" with its own lookup:
+    // an address that answers; none (an IPv6-only name); one where nothing listens (127.0.0.2), as an
+    // IPv4 address is unreachable in an IPv6-only network
+    const OK_CLOSE = `${OK}Connection: close\r\nContent-Length: 2\r\n\r\nok`;
+    const peers = await Promise.all([scriptedSts(OK_CLOSE), scriptedSts(OK_CLOSE), scriptedSts(OK_CLOSE)]);
+    const [answering, nameOnly, unanswering] = peers;
     const looked: string[] = [];
-    const unreachable = async (host: string) => {
-      looked.push(host);
-      return "127.0.0.2";
+    const lookup = (kind: string, address: string | undefined) => async (host: string) => {
+      looked.push(`${kind} ${host}`);
+      return address;
     };
-    const reachable = async (host: string) => {
-      looked.push(host);
-      return "127.0.0.1";
+    const twice = async (
+      peer: (typeof peers)[number],
+      lookupAddress: (host: string) => Promise<string | undefined>,
+    ) => {
+      const url = new URL(`http://localhost:${new URL(peer.url).port}/`);
+      const answers = [];
+      for (const _ of [1, 2]) answers.push(await sendPlain(url, {}, "Action=AssumeRole", lookupAddress));
+      return answers.map((answer) => answer.body);
     };
-    const other = await scriptedSts(`${OK}Content-Length: 2\r\n\r\nok`);
     try {
-      // Act
-      const first = await sendPlain(
-        new URL(`http://localhost:${port}/`),
-        {},
-        "Action=AssumeRole",
-        unreachable,
-      );
-      const second = await sendPlain(
-        new URL(`http://localhost:${port}/`),
-        {},
-        "Action=AssumeRole",
-        unreachable,
-      );
-      // Control: an address that answers is used, and the name's lookup is the caller's
-      const byAddress = await sendPlain(
-        new URL(`http://localhost:${new URL(other.url).port}/`),
-        {},
-        "Action=AssumeRole",
-        reachable,
-      );
+      // Act: two calls to each, each call on a connection of its own
+      const bodies = [
+        await twice(answering, lookup("answering", "127.0.0.1")),
+        await twice(nameOnly, lookup("none", undefined)),
+        await twice(unanswering, lookup("unanswering", "127.0.0.2")),
+      ];
 
-      // Assess: one lookup for the first call only; both answered, each on a connection of its own
-      expect([first.body, second.body, byAddress.body]).toEqual(["ok", "ok", "ok"]);
-      expect(looked).toEqual(["localhost", "localhost"]);
-      expect(peer.connections()).toBe(2);
-      expect(other.connections()).toBe(1);
+      // Assess: every call answered; looked up at every call where the address answers, else once
+      expect(bodies.flat()).toEqual(Array(6).fill("ok"));
+      expect(looked).toEqual([
+        "answering localhost",
+        "answering localhost",
+        "none localhost",
+        "unanswering localhost",
+      ]);
+      expect(peers.map((peer) => peer.connections())).toEqual([2, 2, 2]);
     } finally {
-      await Promise.all([peer.close(), other.close()]);
+      await Promise.all(peers.map((peer) => peer.close()));
     }
   });
 
