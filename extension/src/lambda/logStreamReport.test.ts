@@ -25,6 +25,14 @@ function watchOnce() {
   return { watch, name };
 }
 
+/** node's fs.watch, recording the folders it is asked to watch in `watched`. */
+function recordingWatch(watched: string[]): typeof watchFolder {
+  return ((folder: string, ...rest: never[]) => {
+    watched.push(folder);
+    return (watchFolder as (...args: unknown[]) => ReturnType<typeof watchFolder>)(folder, ...rest);
+  }) as typeof watchFolder;
+}
+
 describe("watchLogStreamReport", () => {
   it("reports a name the wrapper wrote before watching began", async () => {
     writeFileSync(join(dir, LOG_STREAM_FILE), `${LOG_STREAM}\n`);
@@ -38,10 +46,7 @@ describe("watchLogStreamReport", () => {
 
   it("watches only while the name is not there yet", async () => {
     const watched: string[] = [];
-    const spy = ((folder: string, ...rest: never[]) => {
-      watched.push(folder);
-      return (watchFolder as (...args: unknown[]) => ReturnType<typeof watchFolder>)(folder, ...rest);
-    }) as typeof watchFolder;
+    const spy = recordingWatch(watched);
 
     const before = watchLogStreamReport(dir, () => {}, spy);
     expect(watched).toEqual([dir]);
@@ -56,10 +61,7 @@ describe("watchLogStreamReport", () => {
 
   it("with a later start, looks at once but watches only from then, and not at all once closed", async () => {
     const watched: string[] = [];
-    const spy = ((folder: string, ...rest: never[]) => {
-      watched.push(folder);
-      return (watchFolder as (...args: unknown[]) => ReturnType<typeof watchFolder>)(folder, ...rest);
-    }) as typeof watchFolder;
+    const spy = recordingWatch(watched);
     let start = () => {};
     const started = new Promise<void>((resolve) => {
       start = resolve;
