@@ -12,7 +12,6 @@
  * The direct client is chosen by keys in the environment; the SDK's by AWS_STS_REGIONAL_ENDPOINTS
  * (stsClientChoice.test.ts proves both choices by User-Agent).
  */
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -29,6 +28,7 @@ import {
   startTricklingSts,
   type TlsFront,
 } from "../../extension/test/support/stsPeers.js";
+import { NO_OPENSSL, selfSignedCertificate } from "../../extension/test/support/testCertificate.js";
 import { extractLayer, layerBesideMoto } from "./support/layer.js";
 
 const EXTENSION = "credentials-sidecar";
@@ -50,7 +50,7 @@ let otherNameTls: TlsFront | undefined;
 let caFile = "";
 
 function needsTls(ctx: { skip(note: string): never }): TlsFront {
-  if (tls === undefined) ctx.skip("no openssl command to make STS's test certificate (Debian: openssl)");
+  if (tls === undefined) ctx.skip(NO_OPENSSL);
   return tls;
 }
 
@@ -60,23 +60,9 @@ beforeAll(async () => {
   moto = started.moto;
   opt = extractLayer(started.layer.entries, join(work, "opt"));
   // A certificate for STS's names, trusted by the extension through NODE_EXTRA_CA_CERTS.
-  if (spawnSync("openssl", ["version"]).status !== 0) return;
-  const certificate = (name: string, altNames: string) => {
-    const key = join(work, `${name}.key`);
-    const cert = join(work, `${name}.crt`);
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-        ...["-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${name}`],
-        ...["-addext", `subjectAltName=${altNames}`],
-      ],
-      { stdio: "ignore" },
-    );
-    return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
-  };
-  const sts = certificate(PROXY_ONLY_HOST, `DNS:${PROXY_ONLY_HOST},DNS:localhost`);
-  const elsewhere = certificate("elsewhere.test", "DNS:elsewhere.test");
+  const sts = selfSignedCertificate(work, [PROXY_ONLY_HOST, "localhost"]);
+  const elsewhere = selfSignedCertificate(work, ["elsewhere.test"]);
+  if (sts === undefined || elsewhere === undefined) return;
   caFile = join(work, "trusted.pem");
   writeFileSync(caFile, sts.cert + elsewhere.cert);
   [tls, otherNameTls] = await Promise.all([

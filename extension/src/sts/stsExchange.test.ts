@@ -8,8 +8,7 @@
  * must show: the framings it reads, when it does not reuse a connection, STS's certificate checked,
  * and its bound on connections.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import {
   type AddressInfo,
@@ -22,6 +21,7 @@ import { join } from "node:path";
 import { createSecureContext, createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ResettingFront, startResettingFront, startTricklingSts } from "../../test/support/stsPeers.js";
+import { NO_OPENSSL, selfSignedCertificate } from "../../test/support/testCertificate.js";
 import { sendOverHttp } from "./agentStsExchange.js";
 import { STS_REQUEST_TIMEOUT_MS } from "./credentials.js";
 import { sendPlain } from "./plainStsExchange.js";
@@ -428,22 +428,15 @@ describe("an exchange by hand", () => {
 
   it("checks STS's certificate: one no trusted CA issued is refused before anything is sent, the host named (SNI)", async (ctx) => {
     // Prepare: a TLS STS with a self-signed certificate for localhost
-    if (spawnSync("openssl", ["version"]).status !== 0) ctx.skip("no openssl command (Debian: openssl)");
     const work = mkdtempSync(join(tmpdir(), "plain-sts-tls-"));
-    const key = join(work, "sts.key");
-    const cert = join(work, "sts.crt");
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-        ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost"],
-        ...["-addext", "subjectAltName=DNS:localhost"],
-      ],
-      { stdio: "ignore" },
-    );
+    const certificate = selfSignedCertificate(work, ["localhost"]);
+    if (certificate === undefined) {
+      rmSync(work, { recursive: true, force: true });
+      return ctx.skip(NO_OPENSSL);
+    }
     let received = 0;
     const serverNames: string[] = [];
-    const tlsOptions = { key: readFileSync(key), cert: readFileSync(cert) };
+    const tlsOptions = { key: certificate.key, cert: certificate.cert };
     const context = createSecureContext(tlsOptions);
     const server = createTlsServer(
       {

@@ -6,15 +6,13 @@
  * the request is written. Over http and over https (certificate trusted through NODE_EXTRA_CA_CERTS).
  * Should node's resolver binding change, the sidecar connects by name as before and this fails.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockRuntimeApi } from "../../devkit/mockRuntimeApi/mockRuntimeApi.js";
 import { startExtension } from "../support/extensionProcess.js";
 import { useLayerWithPreload } from "../support/layerWithPreload.js";
 import { baseEnv, roleArn } from "../support/sidecarUnderFaults.js";
 import { startTlsFront, type TlsFront } from "../support/stsPeers.js";
+import { NO_OPENSSL, selfSignedCertificate } from "../support/testCertificate.js";
 
 const PRELOAD = `
 const net = require("node:net");
@@ -32,23 +30,10 @@ const layer = useLayerWithPreload("sts-by-address", PRELOAD);
 let tls: { front: TlsFront; caFile: string } | undefined;
 
 beforeAll(async () => {
-  if (spawnSync("openssl", ["version"]).status !== 0) return;
-  const key = join(layer.work, "sts.key");
-  const caFile = join(layer.work, "sts.crt");
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-      ...["-keyout", key, "-out", caFile, "-days", "2", "-subj", "/CN=localhost"],
-      ...["-addext", "subjectAltName=DNS:localhost"],
-    ],
-    { stdio: "ignore" },
-  );
-  const front = await startTlsFront(layer.sts.endpoint, {
-    key: readFileSync(key, "utf8"),
-    cert: readFileSync(caFile, "utf8"),
-  });
-  tls = { front, caFile };
+  const certificate = selfSignedCertificate(layer.work, ["localhost"]);
+  if (certificate === undefined) return;
+  const front = await startTlsFront(layer.sts.endpoint, certificate);
+  tls = { front, caFile: certificate.certFile };
 }, 60_000);
 
 afterAll(async () => {
@@ -62,8 +47,7 @@ describe.each(["http", "https"] as const)("the first AssumeRole to STS by name, 
     let trust = {};
     if (scheme === "https") {
       const front = tls;
-      if (front === undefined)
-        return ctx.skip("no openssl command to make STS's test certificate (Debian: openssl)");
+      if (front === undefined) return ctx.skip(NO_OPENSSL);
       endpoint = front.front.urlFor("localhost");
       trust = { NODE_EXTRA_CA_CERTS: front.caFile };
     }
