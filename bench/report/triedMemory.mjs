@@ -164,17 +164,25 @@ export function triedMemory() {
   V8 then lets a larger heap grow further before collecting (its allocation limit grows with the live
   size, by 8 MiB at least), which is most of the rest under load. (That was the view before the
   first entry above: under load, most of the gap turned out to be glibc's heap after warm-up.)
-- **Pretenuring, again** (the flat target, met at +1.8 and +2.0 MiB in the two runs before, measured
-  +3.7 MiB in a run of the same product code). The soak alone, the process's anonymous RSS after
-  100,000 and 1,000,000 requests, 3 alternated runs each: as shipped 24.3, 23.9 and 24.0 → 27.6, 27.7
-  and 43.5 MiB (the third grew from 24.5 to 40.3 MiB between 200,000 and 500,000); with
-  \`--no-allocation-site-pretenuring\` 19.5, 19.7 and 19.0 → 22.3, 22.6 and 21.6 MiB. But V8 counts
-  the flag in the hash it checks code caches against, and node's own cache of its built-ins, made
-  without it, is then refused: \`node:http\` and \`node:crypto\` load in 9.2–10.2 ms against
-  3.2–3.6 ms (3 runs each), and the layer with the flag in its launcher (caches trained under it),
-  step marks of 3 alternated sets of 15, reaches the first request at the route in 46–58 ms against
-  41–44 ms (environment config) and 57–60 against 41–45 ms (YAML file). Set at run time instead
-  (\`v8.setFlagsFromString\` from a preload, at once or 120 or 300 ms after start, 7 runs): 22.4–22.8
-  → 27.3–28.4 MiB, no effect. **Not kept.**
+- **Pretenuring stopped once start-up is over** (kept). The flat target, met at +1.8 and +2.0 MiB
+  in two runs, measured +3.7 MiB in a third of the same product code. The soak alone, the process's
+  anonymous RSS after 100,000 and 1,000,000 requests, layer as it was, 6 runs: 23.8–24.6 MiB → 27.0–27.9
+  MiB in four, 43.5 and 45.0 MiB in two (grown by about 16 MiB between 200,000 and 500,000); with
+  \`--no-allocation-site-pretenuring\`, 3 runs: 19.0–19.7 → 21.6–22.6 MiB. As a launcher flag it
+  costs start-up: V8 counts it in the hash it checks code caches against, node's own cache of its
+  built-ins (made without it) is refused, \`node:http\` and \`node:crypto\` load in 9.2–10.2 ms against
+  3.2–3.6 ms (3 runs each), and the layer with the flag in its launcher (caches trained under it)
+  reached the first request at the route in 46–58 ms against 41–44 ms (environment config) and
+  57–60 against 41–45 ms (YAML file; step marks, 3 alternated sets of 15). Changed at run time
+  (\`v8.setFlagsFromString\`) it takes effect at once (V8 reads it at each young collection): from a
+  preload at start, 120 ms or 300 ms after it, 18.7–19.4 → 21.4–22.1 MiB (6 runs). **Kept in that
+  form**: \`platform/pretenuring.ts\`, once init is done and the first \`event/next\` is out, when every
+  built-in start-up needs is loaded (only a built-in loaded later compiles without node's cache).
+  The soak with it, 3 runs: 18.7–18.9 → 21.3–21.5 MiB. Start-up unchanged: step marks of 2 alternated
+  sets of 15, process start to the first request at the route 38.9 and 33.9 ms against 43.1 and 34.8
+  ms (environment config), 44.8 and 40.2 against 43.5 and 42.0 ms (YAML file), and in every run the
+  flag changed after that request. The build's training run keeps the flags as at start-up
+  (\`layer/build/codeCacheTraining.cjs\`): a code cache taken after the change carries the changed
+  hash, and every start refused it (\`extension/test/integration/pretenuring.test.ts\` fails so).
 `;
 }

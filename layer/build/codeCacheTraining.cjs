@@ -6,6 +6,18 @@
 const { mkdirSync, writeFileSync } = require("node:fs");
 const { dirname } = require("node:path");
 
+// Once start-up is over the extension stops V8's pretenuring (extension/src/platform/pretenuring.ts).
+// That changes the hash of V8's flags that a code cache carries, and every start, which runs without
+// the change until then, would refuse a cache taken after it: the training run keeps the flags as
+// they are at start-up.
+const v8 = require("node:v8");
+const setFlagsFromString = v8.setFlagsFromString;
+v8.setFlagsFromString = (flags) => {
+  if (flags === "--no-allocation-site-pretenuring")
+    return process._rawDebug("training hook: V8's flags left as at start-up");
+  setFlagsFromString(flags);
+};
+
 const ran = [];
 globalThis[Symbol.for("credentials-sidecar.cachedScripts")] = ran;
 process.on("SIGUSR2", () => {

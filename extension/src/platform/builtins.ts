@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
  */
 interface Builtins {
   "node:net": typeof import("node:net");
+  "node:v8": typeof import("node:v8");
   "node:vm": typeof import("node:vm");
   "node:zlib": typeof import("node:zlib");
 }

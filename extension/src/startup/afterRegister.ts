@@ -17,6 +17,7 @@ import { takeSeparateBundleUses } from "../platform/cachedScript.js";
 import { msSinceStart, systemClock } from "../platform/clock.js";
 import type { Logger } from "../platform/log.js";
 import { createEmfMetrics, noMetrics } from "../platform/metrics.js";
+import { stopPretenuring } from "../platform/pretenuring.js";
 import { RoleRegistry } from "../roles/roleRegistry.js";
 import { SessionNaming } from "../roles/sessionNaming.js";
 import type { AssumeFunction } from "../sts/assumeFunction.js";
@@ -200,6 +201,9 @@ export async function completeStartUp(
   if (registration !== undefined && !registration.events.includes("INVOKE"))
     await roles.untilSettled(MANAGED_INIT_WAIT_MS);
   await tenantSubscribed;
+  // Start-up's built-ins are loaded, with node's code cache, which V8 refuses once a flag changed:
+  // only now, and after the first event/next is out, off init's path (platform/pretenuring.ts).
+  setImmediate(() => stopPretenuring(log));
   if (registration === undefined) return; // standalone: serving on timers until a signal
 
   exits.initCompleted();
