@@ -3,17 +3,17 @@ import type { Logger } from "./log.js";
 
 /**
  * V8's allocation-site pretenuring, stopped once start-up is over. Under load V8 may decide that an
- * allocation site's objects live long (the site is shared: node's event emitters, say, whose
- * long-lived sockets and short-lived requests allocate at the same place) and allocate them in the
- * old generation from then on, where a request's objects then wait for a full collection: in one soak
- * run in three the sidecar grew by 20 MiB between 200,000 and 500,000 requests, and after 100,000 it
- * held 5 MiB more than without (bench/RESULTS.md, "What was tried").
+ * allocation site's objects live long (a site can be shared by long-lived objects and a request's
+ * short-lived ones) and allocate them in the old generation from then on, where a request's objects
+ * then wait for a full collection: in two soak runs of six the sidecar grew by about 16 MiB between
+ * 200,000 and 500,000 requests, and after 100,000 it held about 5 MiB more than without
+ * (bench/RESULTS.md, "What was tried").
  *
  * Not a launcher flag: V8 checks code caches against a hash of its flags, and node's own cache of its
- * built-ins, made without the flag, would be refused, adding milliseconds to every built-in start-up
- * loads. Changed at run time, the flag takes effect at once (V8 reads it at each collection), and
- * only built-ins loaded afterwards are compiled without their cache: so this runs once the start-up's
- * have loaded.
+ * built-ins, made without the flag, would be refused, adding milliseconds to the load of every
+ * built-in start-up needs. Changed at run time, the flag takes effect at once (V8 reads it at each
+ * collection), and only built-ins loaded afterwards are compiled without their cache: so this runs
+ * once the start-up's have loaded.
  */
 export const NO_PRETENURING = "--no-allocation-site-pretenuring";
 
