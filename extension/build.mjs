@@ -96,13 +96,6 @@ module.exports = new Proxy(() => {}, {
 };
 
 /**
- * safe-regex2 (and ret, its regular-expression parser, 16 KB): find-my-way checks its own three
- * patterns with it as it loads, and a route's regular expressions when the route is added; the
- * sidecar's routes have none. Its stand-in answers "safe" for exactly those three patterns, which the
- * build reads from find-my-way and checks with the real safe-regex2 here, and throws an error that
- * names it for anything else.
- */
-/**
  * find-my-way's route compiler (lib/compiler.js, 11 KB): it turns the route trees into generated
  * functions only when fastify's `routerOptions.compile` is true, which the sidecar's server never
  * sets, yet the router requires it as it loads. A stand-in that names itself should it be reached.
@@ -124,6 +117,13 @@ const findMyWayCompiler = {
   },
 };
 
+/**
+ * safe-regex2 (and ret, its regular-expression parser, 16 KB): find-my-way checks its own three
+ * patterns with it as it loads, and a route's regular expressions when the route is added; the
+ * sidecar's routes have none. Its stand-in answers "safe" for exactly those three patterns, which the
+ * build reads from find-my-way and checks with the real safe-regex2 here, and throws an error that
+ * names it for anything else.
+ */
 const findMyWayPatterns = {
   name: "find-my-way-patterns",
   setup(build) {

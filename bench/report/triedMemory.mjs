@@ -176,8 +176,10 @@ export function triedMemory() {
   57–60 against 41–45 ms (YAML file; step marks, 3 alternated sets of 15). Changed at run time
   (\`v8.setFlagsFromString\`) it takes effect at once (V8 reads it at each young collection): from a
   preload at start, 120 ms or 300 ms after it, 18.7–19.4 → 21.4–22.1 MiB (6 runs). **Kept in that
-  form**: \`platform/pretenuring.ts\`, once init is done and the first \`event/next\` is out, when every
-  built-in start-up needs is loaded (only a built-in loaded later compiles without node's cache).
+  form**: \`platform/pretenuring.ts\`, on the event loop's turn after init is done (loading node:v8
+  and the change take about 0.5 ms, which may come before the first \`event/next\` request is
+  written), when every built-in start-up needs is loaded (only a built-in loaded later compiles
+  without node's cache).
   The soak with it, 3 runs: 18.7–18.9 → 21.3–21.5 MiB. Start-up unchanged: step marks of 2 alternated
   sets of 15, process start to the first request at the route 38.9 and 33.9 ms against 43.1 and 34.8
   ms (environment config), 44.8 and 40.2 against 43.5 and 42.0 ms (YAML file), and in every run the

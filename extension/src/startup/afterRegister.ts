@@ -202,7 +202,7 @@ export async function completeStartUp(
     await roles.untilSettled(MANAGED_INIT_WAIT_MS);
   await tenantSubscribed;
   // Start-up's built-ins are loaded, with node's code cache, which V8 refuses once a flag changed:
-  // only now, and after the first event/next is out, off init's path (platform/pretenuring.ts).
+  // only now, the roles' first credentials in and fastify serving (platform/pretenuring.ts).
   setImmediate(() => stopPretenuring(log));
   if (registration === undefined) return; // standalone: serving on timers until a signal
 

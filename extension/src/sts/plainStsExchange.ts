@@ -8,10 +8,10 @@
  * What node's keep-alive agent does for these calls, this does too: the certificate checked against
  * the host name (node:tls's defaults, NODE_EXTRA_CA_CERTS included; the connection is made to the
  * name's address, found as node finds it, without node's costly IP-address test of the name: see
- * connect()), the name sent in the TLS hello, TLS sessions resumed, idle
- * connections kept (unreferenced, with TCP keep-alive) and dropped when the peer closes them, at most
- * MAX_CONNECTIONS_PER_ENDPOINT at once (as node's agents), and a reused connection reset before any answer marked for the
- * one retry at once (stsHttp.ts's retryOnceOnReusedSocketReset).
+ * connect()), the name sent in the TLS hello, TLS sessions resumed, idle connections kept
+ * (unreferenced, with TCP keep-alive) and dropped when the peer closes them, at most
+ * MAX_CONNECTIONS_PER_ENDPOINT at once (as node's agents), and a reused connection reset before any
+ * answer marked for the one retry at once (stsHttp.ts's retryOnceOnReusedSocketReset).
  */
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
