@@ -28,13 +28,18 @@ const layer = useLayerWithPreload("pretenuring", PRELOAD);
 /** What start-up loads before first credentials: the server, the STS client's transport and signing. */
 const START_UP_BUILTINS = ["net", "http", "https", "tls", "crypto"];
 
-describe("V8's pretenuring on the built layer", () => {
+describe.each([
+  ["on demand", false],
+  // No INVOKE: init waits for every role's credentials first, and the change comes after.
+  ["on Managed Instances", true],
+] as const)("V8's pretenuring on the built layer, %s", (_mode, managedInstances) => {
   it("is stopped once init is done, after start-up's built-ins, with the code caches accepted", async () => {
     // Prepare
-    const mock = await startMockRuntimeApi();
+    const mock = await startMockRuntimeApi({ managedInstances });
     const sidecar = await startExtension({
       env: baseEnv(layer.sts, {
         AWS_LAMBDA_RUNTIME_API: mock.address,
+        AWS_LAMBDA_INITIALIZATION_TYPE: mock.initializationType,
         CREDENTIALS_SIDECAR_ROLE_ARN: roleArn(layer.sts, "reader"),
         // At debug level the extension says whether each code cache was used (startup/restBundle.ts).
         CREDENTIALS_SIDECAR_LOG_LEVEL: "debug",
